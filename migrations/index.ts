@@ -1,0 +1,9 @@
+// The migrations, in order. `npm run migration:create -- <Name>` generates a new one into this folder
+// from the difference between the entities and these migrations; add its class here.
+// Landed migrations are never rewritten.
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261121225430_Initial } from './Migration20261121225430_Initial.js';
+
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261121225430_Initial', class: Migration20261121225430_Initial },
+];

@@ -1,0 +1,28 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { ormConfig } from './database/orm.config.js';
+import { CoreModule } from './common/core.module.js';
+import type { AppConfig } from './config/config.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+import { UsersModule } from './modules/users/users.module.js';
+import { LocationsModule } from './modules/locations/locations.module.js';
+import { HealthModule } from './modules/health/health.module.js';
+import { DashboardModule } from './modules/dashboard/dashboard.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(config, databaseUrl),
+        MikroOrmModule.forRoot({ ...ormConfig(databaseUrl), registerRequestContext: false }),
+        HealthModule,
+        AuthModule,
+        UsersModule,
+        LocationsModule,
+        DashboardModule,
+      ],
+    };
+  }
+}

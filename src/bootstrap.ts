@@ -1,0 +1,96 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { MikroORM } from '@mikro-orm/postgresql';
+import session from 'express-session';
+import connectPgSimple from 'connect-pg-simple';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { doubleCsrf } from 'csrf-csrf';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type pg from 'pg';
+import type { Request } from 'express';
+import { projectRoot } from './common/paths.js';
+import { createViewEngine, VIEWS_DIR } from './common/views.js';
+import { AppExceptionFilter } from './common/exception.filter.js';
+import { ormContext, viewContext } from './common/request-context.middleware.js';
+import { APP_CONFIG, type AppConfig } from './config/config.js';
+import { PG_POOL } from './database/pg-pool.js';
+import { UsersService } from './modules/users/users.service.js';
+import { deriveKey, loadMasterKey } from './common/secret-key.js';
+
+const require = createRequire(import.meta.url);
+
+/** Paths that take no session or CSRF token (machines, not people, call them). */
+const MACHINE_PATHS = ['/webhooks/', '/healthz'];
+const isMachinePath = (req: Request) => MACHINE_PATHS.some((p) => req.path.startsWith(p));
+
+/** Everything main.ts and the e2e tests share: middleware order, views, static files, error mapping. */
+export async function configureApp(app: NestExpressApplication): Promise<void> {
+  const config = app.get<AppConfig>(APP_CONFIG);
+  const pool = app.get<pg.Pool>(PG_POOL);
+  const master = loadMasterKey(config);
+  const express = app.getHttpAdapter().getInstance();
+  express.set('trust proxy', config.secureCookies ? 1 : false);
+  express.disable('x-powered-by');
+
+  // Nest 12: body parsers must be registered before app.use(), or middleware sees no body.
+  app.useBodyParser('json', { limit: '1mb' });
+  app.useBodyParser('urlencoded', { extended: false, limit: '1mb' });
+  app.use(cookieParser());
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'", config.exact.baseUrl],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: config.secureCookies ? [] : null,
+        },
+      },
+      strictTransportSecurity: config.secureCookies,
+    }),
+  );
+
+  const PgStore = connectPgSimple(session);
+  const store = new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 15 * 60 });
+  app.get(MikroORM).config.get('extensions'); // (keeps the ORM referenced before middleware)
+  const sessionMiddleware = session({
+    name: config.secureCookies ? '__Host-koppel.sid' : 'koppel.sid',
+    secret: deriveKey(master, 'session').toString('hex'),
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: 12 * 60 * 60 * 1000, path: '/' },
+  });
+  app.use((req: Request, res: import('express').Response, next: import('express').NextFunction) =>
+    isMachinePath(req) ? next() : sessionMiddleware(req, res, next),
+  );
+  app.use(ormContext(app.get(MikroORM)));
+
+  const csrfSecret = deriveKey(master, 'csrf').toString('hex');
+  const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
+    getSecret: () => csrfSecret,
+    getSessionIdentifier: (req) => req.session?.id ?? '',
+    cookieName: config.secureCookies ? '__Host-koppel.csrf' : 'koppel.csrf',
+    cookieOptions: { sameSite: 'lax', secure: config.secureCookies, httpOnly: true, path: '/' },
+    getCsrfTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? req.get('x-csrf-token'),
+    skipCsrfProtection: isMachinePath,
+  });
+  const users = app.get(UsersService);
+  app.use((req: Request, res: import('express').Response, next: import('express').NextFunction) =>
+    isMachinePath(req) ? next() : viewContext(users, (rq, rs) => generateCsrfToken(rq, rs), config)(req, res, next),
+  );
+  app.use(doubleCsrfProtection);
+
+  app.useStaticAssets(join(projectRoot, 'public'), { maxAge: config.env === 'production' ? '1d' : 0 });
+  app.useStaticAssets(dirname(require.resolve('htmx.org/dist/htmx.min.js')), { prefix: '/vendor/htmx/' });
+  const hbs = createViewEngine();
+  app.engine('hbs', hbs.engine);
+  app.setViewEngine('hbs');
+  app.setBaseViewsDir(VIEWS_DIR);
+  app.useGlobalFilters(new AppExceptionFilter());
+}

@@ -1,0 +1,14 @@
+import { Injectable } from '@nestjs/common';
+
+/** The current time, behind an injectable so jobs and tests can control it. */
+@Injectable()
+export class Clock {
+  private offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  /** For tests and the sandbox demo: move this process's clock. */
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}

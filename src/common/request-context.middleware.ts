@@ -1,0 +1,45 @@
+import type { NextFunction, Request, Response } from 'express';
+import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
+import { UsersService, toCurrentUser } from '../modules/users/users.service.js';
+import { DEFAULT_LANGUAGE, isLang, langFromHeader, translator, type Lang } from './i18n/i18n.js';
+import { takeFlash } from './flash.js';
+import type { AppConfig } from '../config/config.js';
+
+/** A fresh MikroORM identity map per request (one unit of work per request). */
+export function ormContext(orm: MikroORM) {
+  return (_req: Request, _res: Response, next: NextFunction) => RequestContext.create(orm.em, next);
+}
+
+/**
+ * Loads the logged-in user, picks the language (user → session → Accept-Language) and
+ * fills res.locals for every view: t, lang, user, flash, csrf token, navigation.
+ */
+export function viewContext(users: UsersService, csrfToken: (req: Request, res: Response) => string, config: AppConfig) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const id = req.session?.userId;
+      if (id) {
+        const user = await users.findActive(id);
+        if (user) req.user = toCurrentUser(user);
+        else delete req.session.userId;
+      }
+      const lang: Lang = req.user?.language ?? (isLang(req.session?.lang) ? req.session.lang : langFromHeader(req.get('accept-language')));
+      if (req.session && !req.session.initialised) req.session.initialised = true; // a stable session id for the CSRF token
+      const t = translator(lang ?? DEFAULT_LANGUAGE);
+      Object.assign(res.locals, {
+        t,
+        lang,
+        user: req.user,
+        isAdmin: req.user?.role === 'admin',
+        path: req.path,
+        flash: req.method === 'GET' && req.get('HX-Request') !== 'true' ? takeFlash(req) : [],
+        csrfToken: csrfToken(req, res),
+        appVersion: process.env.npm_package_version ?? '',
+        sandbox: config.exact.sandbox,
+      });
+      next();
+    } catch (e) {
+      next(e);
+    }
+  };
+}

@@ -1,0 +1,108 @@
+import { create, type ExpressHandlebars } from 'express-handlebars';
+import type { HelperOptions } from 'handlebars';
+import { join } from 'node:path';
+import type { Request, Response } from 'express';
+import { projectRoot } from './paths.js';
+import { formatDate, formatMoney, formatNumber, type Lang } from './i18n/i18n.js';
+
+export const VIEWS_DIR = join(projectRoot, 'views');
+
+type Root = { t?: (key: string, opts?: Record<string, unknown>) => string; lang?: Lang; query?: Record<string, string> };
+const root = (options: HelperOptions): Root => (options.data?.root ?? {}) as Root;
+
+/** Handlebars with our layouts, partials and helpers (t, formatting, comparisons, sort links). */
+export function createViewEngine(): ExpressHandlebars {
+  return create({
+    extname: '.hbs',
+    layoutsDir: join(VIEWS_DIR, 'layouts'),
+    // fragments are partials too ({{> fragments/locations/table}}), so a page embeds what htmx fetches alone
+    partialsDir: [join(VIEWS_DIR, 'partials'), { dir: join(VIEWS_DIR, 'fragments'), namespace: 'fragments' }] as unknown as string[],
+    defaultLayout: 'main',
+    helpers: {
+      /** {{t "key" name=x}} or {{t key paramsObject}} */
+      t(key: string, ...args: unknown[]) {
+        const options = args[args.length - 1] as HelperOptions;
+        const params = args.length > 1 && typeof args[0] === 'object' && args[0] ? (args[0] as Record<string, unknown>) : {};
+        const t = root(options).t;
+        return t ? t(key, { ...params, ...options.hash }) : key;
+      },
+      date(value: Date | string, options: HelperOptions) {
+        return formatDate(root(options).lang ?? 'nl', value, options.hash?.time === true);
+      },
+      money(value: number | string, options: HelperOptions) {
+        return formatMoney(root(options).lang ?? 'nl', value);
+      },
+      number(value: number | string, options: HelperOptions) {
+        return formatNumber(root(options).lang ?? 'nl', value);
+      },
+      eq: (a: unknown, b: unknown) => String(a) === String(b),
+      ne: (a: unknown, b: unknown) => String(a) !== String(b),
+      or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
+      and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
+      not: (a: unknown) => !a,
+      gt: (a: number, b: number) => Number(a) > Number(b),
+      lt: (a: number, b: number) => Number(a) < Number(b),
+      inc: (a: number) => Number(a) + 1,
+      dec: (a: number) => Number(a) - 1,
+      includes: (list: unknown, item: unknown) => Array.isArray(list) && list.map(String).includes(String(item)),
+      json: (v: unknown) => JSON.stringify(v),
+      object: () => ({}),
+      array: (...args: unknown[]) => args.slice(0, -1),
+      concat: (...args: unknown[]) => args.slice(0, -1).join(''),
+      /** First error key of a field, from a FieldErrors object. */
+      fieldError(errors: Record<string, string[]> | undefined, field: string) {
+        return errors?.[field]?.[0];
+      },
+      /** Query string for a list URL with some parameters replaced: {{listUrl base query page=2}} */
+      listUrl(base: string, query: Record<string, unknown> | undefined, options: HelperOptions) {
+        const params = new URLSearchParams();
+        for (const [k, v] of Object.entries({ ...(query ?? {}), ...options.hash })) {
+          if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+        }
+        const s = params.toString();
+        return s ? `${base}?${s}` : base;
+      },
+      /** Sort link target: toggles direction when the column is already sorted. */
+      sortUrl(base: string, query: { sort?: string; dir?: string; q?: string; size?: number } | undefined, column: string) {
+        const params = new URLSearchParams();
+        if (query?.q) params.set('q', query.q);
+        if (query?.size) params.set('size', String(query.size));
+        params.set('sort', column);
+        params.set('dir', query?.sort === column && query.dir === 'asc' ? 'desc' : 'asc');
+        return `${base}?${params.toString()}`;
+      },
+      sortIndicator(query: { sort?: string; dir?: string } | undefined, column: string) {
+        if (query?.sort !== column) return '';
+        return query.dir === 'desc' ? '▼' : '▲';
+      },
+      ariaSort(query: { sort?: string; dir?: string } | undefined, column: string) {
+        if (query?.sort !== column) return 'none';
+        return query.dir === 'desc' ? 'descending' : 'ascending';
+      },
+    },
+  });
+}
+
+/** True when htmx asks for a part of the page (not a full-page navigation or history restore). */
+export function isFragmentRequest(req: Request): boolean {
+  return req.get('HX-Request') === 'true' && req.get('HX-Request-Type') !== 'full' && req.get('HX-History-Restore-Request') !== 'true';
+}
+
+/**
+ * One URL, two renderings: the full page with layout, or — when htmx asks — only the fragment.
+ * `fragment` is a view under views/fragments/ rendered without layout.
+ */
+export function render(
+  req: Request,
+  res: Response,
+  view: string,
+  model: Record<string, unknown>,
+  opts: { status?: number; fragment?: string } = {},
+): void {
+  res.status(opts.status ?? 200);
+  if (opts.fragment && isFragmentRequest(req)) {
+    res.render(`fragments/${opts.fragment}`, { ...model, layout: false });
+  } else {
+    res.render(`pages/${view}`, model);
+  }
+}

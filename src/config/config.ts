@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { resolve } from 'node:path';
+import { projectRoot } from '../common/paths.js';
+
+/** Default OAuth client of the built-in Exact sandbox (used when EXACT_BASE_URL is not set). */
+export const SANDBOX_DEFAULT_CLIENT = {
+  clientId: '3f1c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b',
+  clientSecret: 'sandbox-secret',
+  webhookSecret: 'sandbox-webhook-secret',
+} as const;
+
+const optionalUrl = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
+  .pipe(z.url({ message: 'must be a URL such as https://example.com' }).optional());
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const port = (def: number) => z.coerce.number().int().min(0).max(65535).default(def);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port(3000),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: optionalUrl.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+    message: 'must start with postgres:// or postgresql://',
+  }),
+  EMBEDDED_PG_PORT: port(54329),
+  KOPPEL_SECRET_KEY: optionalString.refine((v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v), {
+    message: 'must be 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`',
+  }),
+  PUBLIC_BASE_URL: optionalUrl,
+  EXACT_BASE_URL: optionalUrl,
+  EXACT_CLIENT_ID: optionalString,
+  EXACT_CLIENT_SECRET: optionalString,
+  EXACT_WEBHOOK_SECRET: optionalString,
+  EXACT_SANDBOX_PORT: port(3001),
+  CHROME_PATH: optionalString,
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  SECURE_COOKIES: z
+    .enum(['true', 'false', 'auto'])
+    .default('auto')
+    .describe('true = cookies only over HTTPS; auto = when PUBLIC_BASE_URL is https'),
+});
+
+export type RawConfig = z.infer<typeof schema>;
+
+export interface AppConfig {
+  env: RawConfig['NODE_ENV'];
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl?: string;
+  embeddedPgPort: number;
+  secretKeyHex?: string;
+  publicBaseUrl: string;
+  exact: {
+    /** Base URL of Exact Online, or of the built-in sandbox when `sandbox` is true. */
+    baseUrl: string;
+    sandbox: boolean;
+    sandboxPort: number;
+    clientId: string;
+    clientSecret: string;
+    webhookSecret: string;
+    redirectUri: string;
+  };
+  chromePath?: string;
+  logLevel: RawConfig['LOG_LEVEL'];
+  secureCookies: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** The only reader of process.env: validates every setting and names the variable on failure. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const c = parsed.data;
+  const publicBaseUrl = (c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '');
+  const sandbox = !c.EXACT_BASE_URL;
+  const problems: string[] = [];
+  if (!sandbox && (!c.EXACT_CLIENT_ID || !c.EXACT_CLIENT_SECRET)) {
+    problems.push('EXACT_CLIENT_ID / EXACT_CLIENT_SECRET: required when EXACT_BASE_URL points at Exact Online');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    env: c.NODE_ENV,
+    host: c.HOST,
+    port: c.PORT,
+    dataDir: resolve(projectRoot, c.DATA_DIR),
+    databaseUrl: c.DATABASE_URL,
+    embeddedPgPort: c.EMBEDDED_PG_PORT,
+    secretKeyHex: c.KOPPEL_SECRET_KEY,
+    publicBaseUrl,
+    exact: {
+      baseUrl: (c.EXACT_BASE_URL ?? `http://127.0.0.1:${c.EXACT_SANDBOX_PORT}`).replace(/\/+$/, ''),
+      sandbox,
+      sandboxPort: c.EXACT_SANDBOX_PORT,
+      clientId: c.EXACT_CLIENT_ID ?? SANDBOX_DEFAULT_CLIENT.clientId,
+      clientSecret: c.EXACT_CLIENT_SECRET ?? SANDBOX_DEFAULT_CLIENT.clientSecret,
+      webhookSecret: c.EXACT_WEBHOOK_SECRET ?? SANDBOX_DEFAULT_CLIENT.webhookSecret,
+      redirectUri: `${publicBaseUrl}/settings/integrations/exact/callback`,
+    },
+    chromePath: c.CHROME_PATH,
+    logLevel: c.LOG_LEVEL,
+    secureCookies: c.SECURE_COOKIES === 'auto' ? publicBaseUrl.startsWith('https://') : c.SECURE_COOKIES === 'true',
+  };
+}
+
+/** Injection token for the typed configuration. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,100 @@
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Public } from './guards.js';
+import { AuthService } from './auth.service.js';
+import { UsersService } from '../users/users.service.js';
+import { LanguageForm, LoginForm, SetupForm } from '../users/user.form.js';
+import { parseForm } from '../../common/validation.js';
+import { render } from '../../common/views.js';
+import { flash } from '../../common/flash.js';
+import { DomainError, ValidationError } from '../../common/errors.js';
+import { destroySession, establishSession } from './session.js';
+import { isLang, type Lang } from '../../common/i18n/i18n.js';
+
+/** Only same-site relative paths are followed after login. */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+@Controller()
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Public()
+  @Get('login')
+  async loginPage(@Req() req: Request, @Res() res: Response, @Query('next') next?: string) {
+    if (req.user) return res.redirect(303, safeNext(next));
+    if ((await this.users.count()) === 0) return res.redirect(303, '/setup');
+    render(req, res, 'auth/login', { title: 'auth.loginTitle', next: safeNext(next), values: {} });
+  }
+
+  @Public()
+  @Post('login')
+  async login(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
+    const input = parseForm(LoginForm, body);
+    const next = safeNext(body.next);
+    try {
+      const user = await this.auth.authenticate(input.email, input.password, req.ip ?? 'unknown');
+      await establishSession(req, user);
+      flash(req, 'success', 'auth.welcome', { name: user.name });
+      res.redirect(303, next);
+    } catch (e) {
+      if (!(e instanceof DomainError) || (e.status !== 401 && e.status !== 429)) throw e;
+      render(req, res, 'auth/login', {
+        title: 'auth.loginTitle',
+        next,
+        values: { email: input.email },
+        error: { key: e.userMessageKey, params: e.userMessageParams },
+      }, { status: e.status });
+    }
+  }
+
+  @Post('logout')
+  async logout(@Req() req: Request, @Res() res: Response) {
+    await destroySession(req);
+    res.redirect(303, '/login?loggedOut=1');
+  }
+
+  @Public()
+  @Get('setup')
+  async setupPage(@Req() req: Request, @Res() res: Response) {
+    if ((await this.users.count()) > 0) return res.redirect(303, '/login');
+    render(req, res, 'auth/setup', { title: 'auth.setupTitle', values: {} });
+  }
+
+  @Public()
+  @Post('setup')
+  async setup(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
+    try {
+      const input = parseForm(SetupForm, body);
+      const lang: Lang = isLang(req.session.lang) ? req.session.lang : 'nl';
+      const user = await this.users.createFirstAdmin(input, lang);
+      await establishSession(req, user);
+      flash(req, 'success', 'auth.setupDone');
+      res.redirect(303, '/');
+    } catch (e) {
+      if (e instanceof ValidationError) {
+        return render(req, res, 'auth/setup', { title: 'auth.setupTitle', values: { email: body.email, name: body.name }, errors: e.fieldErrors }, { status: 422 });
+      }
+      if (e instanceof DomainError && e.status === 409) {
+        flash(req, 'info', 'auth.setupClosed');
+        return res.redirect(303, '/login');
+      }
+      throw e;
+    }
+  }
+
+  /** Language switch: stored on the user when logged in, else in the session. */
+  @Public()
+  @Post('language')
+  async language(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
+    const { language } = parseForm(LanguageForm, body);
+    req.session.lang = language;
+    if (req.user) await this.users.setLanguage(req.user.id, language);
+    const back = safeNext(typeof body.back === 'string' ? body.back : '/');
+    res.redirect(303, back);
+  }
+}

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { UsersService } from '../users/users.service.js';
+import { PasswordService } from './password.service.js';
+import { LoginThrottleService } from './login-throttle.service.js';
+import { DomainError } from '../../common/errors.js';
+import type { User } from '../users/user.entity.js';
+
+export class InvalidLoginError extends DomainError {
+  constructor() {
+    super('invalid_login', 'Invalid e-mail address or password', 401, 'auth.invalid');
+  }
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly passwords: PasswordService,
+    private readonly throttle: LoginThrottleService,
+  ) {}
+
+  /** Checks the credentials; the same error for unknown, disabled or wrong-password accounts. */
+  async authenticate(email: string, password: string, ip: string): Promise<User> {
+    await this.throttle.check(email, ip);
+    const user = await this.users.findByEmail(email);
+    const ok = await this.passwords.verify(user?.passwordHash, password);
+    if (!user || !ok || user.disabled) {
+      await this.throttle.failed(email, ip);
+      throw new InvalidLoginError();
+    }
+    await this.throttle.succeeded(email, ip);
+    await this.users.recordLogin(user);
+    return user;
+  }
+}

@@ -1,0 +1,21 @@
+import type { Request } from 'express';
+import type { User } from '../users/user.entity.js';
+
+/** Starts a fresh session for the user (a new id against session fixation). */
+export function establishSession(req: Request, user: User): Promise<void> {
+  const flash = req.session.flash;
+  return new Promise((resolve, reject) =>
+    req.session.regenerate((err) => {
+      if (err) return reject(err);
+      req.session.userId = user.id;
+      req.session.lang = user.language;
+      req.session.initialised = true;
+      req.session.flash = flash;
+      req.session.save((e) => (e ? reject(e) : resolve()));
+    }),
+  );
+}
+
+export function destroySession(req: Request): Promise<void> {
+  return new Promise((resolve) => req.session.destroy(() => resolve()));
+}

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { DashboardController } from './dashboard.controller.js';
+import { UsersModule } from '../users/users.module.js';
+import { LocationsModule } from '../locations/locations.module.js';
+
+@Module({ imports: [UsersModule, LocationsModule], controllers: [DashboardController] })
+export class DashboardModule {}

