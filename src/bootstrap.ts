@@ -15,6 +15,7 @@ import { AppExceptionFilter } from './common/exception.filter.js';
 import { ormContext, viewContext } from './common/request-context.middleware.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { PG_POOL } from './database/pg-pool.js';
+import { ShutdownRegistry } from './common/core.module.js';
 import { UsersService } from './modules/users/users.service.js';
 import { deriveKey, loadMasterKey } from './common/secret-key.js';
 
@@ -56,7 +57,7 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
 
   const PgStore = connectPgSimple(session);
   const store = new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 15 * 60 });
-  app.get(MikroORM).config.get('extensions'); // (keeps the ORM referenced before middleware)
+  app.get(ShutdownRegistry).register(() => store.close());
   const sessionMiddleware = session({
     name: config.secureCookies ? '__Host-koppel.sid' : 'koppel.sid',
     secret: deriveKey(master, 'session').toString('hex'),

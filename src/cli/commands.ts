@@ -29,7 +29,7 @@ async function withUsers<T>(fn: (users: UsersService) => Promise<T>): Promise<T>
   }
 }
 
-export async function runCli(argv: string[]): Promise<number> {
+export async function runCli(argv: string[], out: Pick<Console, 'log' | 'error'> = console): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'user:create') {
     const { values } = parseArgs({
@@ -40,22 +40,22 @@ export async function runCli(argv: string[]): Promise<number> {
     const parsed = NewUserForm.safeParse({ ...values, name: values.name ?? values.email?.split('@')[0] });
     if (!parsed.success) {
       const t = translator('en');
-      for (const issue of parsed.error.issues) console.error(`--${String(issue.path[0])}: ${t(issue.message)}`);
-      console.error(`\n${USAGE}`);
+      for (const issue of parsed.error.issues) out.error(`--${String(issue.path[0])}: ${t(issue.message)}`);
+      out.error(`\n${USAGE}`);
       return 2;
     }
     try {
       const user = await withUsers((users) => users.create(parsed.data, 'nl'));
-      console.log(`Created ${user.role} ${user.email} (id ${user.id}).`);
+      out.log(`Created ${user.role} ${user.email} (id ${user.id}).`);
       return 0;
     } catch (e) {
       if (e instanceof ValidationError) {
-        console.error(`--email: a user with this e-mail address already exists.`);
+        out.error(`--email: a user with this e-mail address already exists.`);
         return 1;
       }
       throw e;
     }
   }
-  console.error(command ? `Unknown command: ${command}\n\n${USAGE}` : USAGE);
+  out.error(command ? `Unknown command: ${command}\n\n${USAGE}` : USAGE);
   return command ? 2 : 0;
 }

@@ -4,11 +4,25 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { Clock } from './clock.js';
 import { createPool, DATABASE_URL, PG_POOL } from '../database/pg-pool.js';
 
+/** Things created outside Nest's container (session store, …) register their clean-up here. */
+export class ShutdownRegistry {
+  private readonly tasks: (() => Promise<unknown> | unknown)[] = [];
+  register(task: () => Promise<unknown> | unknown): void {
+    this.tasks.push(task);
+  }
+  async run(): Promise<void> {
+    for (const task of this.tasks.splice(0).reverse()) await Promise.resolve(task()).catch(() => undefined);
+  }
+}
+
 /** Process-wide providers: the typed config, the clock and a small pg pool for libraries. */
 @Global()
 @Module({})
 export class CoreModule implements OnApplicationShutdown {
-  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly shutdown: ShutdownRegistry,
+  ) {}
 
   static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
     return {
@@ -18,12 +32,14 @@ export class CoreModule implements OnApplicationShutdown {
         { provide: DATABASE_URL, useValue: databaseUrl },
         { provide: PG_POOL, useFactory: () => createPool(databaseUrl) },
         Clock,
+        ShutdownRegistry,
       ],
-      exports: [APP_CONFIG, DATABASE_URL, PG_POOL, Clock],
+      exports: [APP_CONFIG, DATABASE_URL, PG_POOL, Clock, ShutdownRegistry],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.shutdown.run();
     await this.pool.end().catch(() => undefined);
   }
 }

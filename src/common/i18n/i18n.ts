@@ -10,10 +10,22 @@ export const DEFAULT_LANGUAGE: Lang = 'nl';
 const LOCALE_DIR = join(projectRoot, 'src', 'common', 'i18n', 'locales');
 const INTL_LOCALE: Record<Lang, string> = { nl: 'nl-NL', en: 'en-GB' };
 
+/**
+ * locales/<lang>/<module>.json: each module owns its own file (top-level keys must not clash);
+ * all files of a language are merged into one translation namespace.
+ */
 function loadResources() {
   const resources: Record<string, { translation: Record<string, unknown> }> = {};
-  for (const file of readdirSync(LOCALE_DIR).filter((f) => f.endsWith('.json'))) {
-    resources[file.replace(/\.json$/, '')] = { translation: JSON.parse(readFileSync(join(LOCALE_DIR, file), 'utf8')) };
+  for (const lang of SUPPORTED_LANGUAGES) {
+    const translation: Record<string, unknown> = {};
+    for (const file of readdirSync(join(LOCALE_DIR, lang)).filter((f) => f.endsWith('.json')).sort()) {
+      const content = JSON.parse(readFileSync(join(LOCALE_DIR, lang, file), 'utf8')) as Record<string, unknown>;
+      for (const key of Object.keys(content)) {
+        if (key in translation) throw new Error(`i18n: key "${key}" of ${lang}/${file} is already defined by another file`);
+      }
+      Object.assign(translation, content);
+    }
+    resources[lang] = { translation };
   }
   return resources;
 }

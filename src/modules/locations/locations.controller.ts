@@ -52,7 +52,7 @@ export class LocationsController {
     const name = (LOCATION_FIELDS as readonly string[]).includes(field) ? field : 'name';
     const exceptId = body.id ? Number(body.id) : undefined;
     const error = await this.locations.validateField(body, name, exceptId);
-    res.render('fragments/field-error', { layout: false, field: name, error });
+    res.status(200).render('fragments/field-error', { layout: false, field: name, error });
   }
 
   @Get(':id/edit')
