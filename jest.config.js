@@ -18,4 +18,6 @@ export default {
   },
   testTimeout: 60000,
   maxWorkers: 2,
+  // a suite whose database was stopped on purpose can leave a pool timer behind; never let that hang CI
+  forceExit: true,
 };

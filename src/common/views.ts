@@ -45,6 +45,7 @@ export function createViewEngine(): ExpressHandlebars {
       inc: (a: number) => Number(a) + 1,
       dec: (a: number) => Number(a) - 1,
       includes: (list: unknown, item: unknown) => Array.isArray(list) && list.map(String).includes(String(item)),
+      startsWith: (s: unknown, prefix: string) => typeof s === 'string' && s.startsWith(prefix),
       json: (v: unknown) => JSON.stringify(v),
       object: () => ({}),
       array: (...args: unknown[]) => args.slice(0, -1),
