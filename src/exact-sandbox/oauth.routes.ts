@@ -11,7 +11,7 @@ function errorPage(res: Response, status: number, message: string): void {
 }
 
 function redirectWith(res: Response, redirectUri: string, params: Record<string, string | undefined>): void {
-  const parts = Object.entries(params).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${k}=${encodeURIComponent(v!)}`);
+  const parts = Object.entries(params).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${k}=${encodeURIComponent(v!).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)}`);
   res.redirect(302, `${redirectUri}${redirectUri.includes('?') ? '&' : '?'}${parts.join('&')}`);
 }
 
