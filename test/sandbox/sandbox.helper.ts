@@ -31,7 +31,7 @@ export async function startTestSandbox(opts: { realLimits?: boolean; seed?: numb
     const r = await fetch(`${url}/_sandbox/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     return (await r.json()) as T;
   };
-  if (!opts.realLimits) await control('POST', 'limits', { minutely: 100000, daily: 1000000 });
+  if (!opts.realLimits) await control('POST', 'limits', { minutely: 100000, daily: 1000000, errorBudget: 1000 });
   const token = (params: Record<string, string>) => fetch(`${url}/api/oauth2/token`, { method: 'POST', body: new URLSearchParams(params) });
   const connect = async (divisions: 'all' | number[] = 'all', client = DEFAULT_CLIENT): Promise<Tokens> => {
     const { code } = await control<{ code: string }>('POST', 'authorize', { clientId: client.clientId, redirectUri: client.redirectUri, divisions });
