@@ -31,7 +31,7 @@ describe('sandbox §3 JSON / OData conventions', () => {
     const seen = new Set<string>(first.body.d.results.map((r: { ID: string }) => r.ID));
     let url: string | undefined = next;
     while (url) {
-      const page = await json(await t.api(url, tok));
+      const page: { d: { results: { ID: string }[]; __next?: string } } = await json(await t.api(url, tok));
       for (const r of page.d.results) seen.add(r.ID);
       url = page.d.__next;
     }
