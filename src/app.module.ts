@@ -8,6 +8,7 @@ import { UsersModule } from './modules/users/users.module.js';
 import { LocationsModule } from './modules/locations/locations.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { DashboardModule } from './modules/dashboard/dashboard.module.js';
+import { SyncModule } from './modules/sync/sync.module.js';
 
 @Module({})
 export class AppModule {
@@ -21,6 +22,7 @@ export class AppModule {
         AuthModule,
         UsersModule,
         LocationsModule,
+        SyncModule,
         DashboardModule,
       ],
     };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
 import { projectRoot } from '../common/paths.js';
+import { CronTime } from 'cron';
 
 /** Default OAuth client of the built-in Exact sandbox (used when EXACT_BASE_URL is not set). */
 export const SANDBOX_DEFAULT_CLIENT = {
@@ -19,6 +20,13 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 const port = (def: number) => z.coerce.number().int().min(0).max(65535).default(def);
+const bool = (def: boolean) => z.enum(['true', 'false']).default(def ? 'true' : 'false').transform((v) => v === 'true');
+const cron = (def: string) =>
+  z
+    .string()
+    .default(def)
+    .transform((v) => v.trim())
+    .refine((v) => CronTime.validateCronExpression(v).valid, { message: 'must be a cron expression such as */15 * * * *' });
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -40,6 +48,17 @@ const schema = z.object({
   EXACT_SANDBOX_PORT: port(3001),
   CHROME_PATH: optionalString,
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  SYNC_ENABLED: bool(true).describe('false = this process runs no sync jobs, triggers or sweeper (pages still work)'),
+  SYNC_CRON: cron('*/15 * * * *'),
+  NIGHTLY_CRON: cron('0 2 * * *'),
+  SYNC_TIMEZONE: z
+    .string()
+    .default('Europe/Amsterdam')
+    .refine((v) => { try { new Intl.DateTimeFormat('en', { timeZone: v }); return true; } catch { return false; } }, { message: 'must be an IANA time zone such as Europe/Amsterdam' }),
+  SYNC_TIMERS: bool(true).describe('false = the schedules fire only when SyncScheduler.tick() is called (tests)'),
+  SYNC_STALE_MINUTES: z.coerce.number().positive().default(10),
+  SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+  SYNC_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
   SECURE_COOKIES: z
     .enum(['true', 'false', 'auto'])
     .default('auto')
@@ -70,6 +89,16 @@ export interface AppConfig {
   chromePath?: string;
   logLevel: RawConfig['LOG_LEVEL'];
   secureCookies: boolean;
+  sync: {
+    enabled: boolean;
+    cron: string;
+    nightlyCron: string;
+    timezone: string;
+    timers: boolean;
+    staleMinutes: number;
+    concurrency: number;
+    pollSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -113,6 +142,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     chromePath: c.CHROME_PATH,
     logLevel: c.LOG_LEVEL,
     secureCookies: c.SECURE_COOKIES === 'auto' ? publicBaseUrl.startsWith('https://') : c.SECURE_COOKIES === 'true',
+    sync: {
+      enabled: c.SYNC_ENABLED,
+      cron: c.SYNC_CRON,
+      nightlyCron: c.NIGHTLY_CRON,
+      timezone: c.SYNC_TIMEZONE,
+      timers: c.SYNC_TIMERS,
+      staleMinutes: c.SYNC_STALE_MINUTES,
+      concurrency: c.SYNC_CONCURRENCY,
+      pollSeconds: c.SYNC_POLL_SECONDS,
+    },
   };
 }
 

@@ -4,21 +4,31 @@ import { UsersService } from '../users/users.service.js';
 import { LocationsService } from '../locations/locations.service.js';
 import { render } from '../../common/views.js';
 import { NotFoundError } from '../../common/errors.js';
+import { SyncService } from '../sync/sync.service.js';
+import { toDivisionView } from '../sync/sync.view.js';
 
 /** Sections of the navigation that later issues fill; until then they say so honestly. */
-const UPCOMING = ['customers', 'invoices', 'accounting', 'planning', 'time', 'sync'] as const;
+const UPCOMING = ['customers', 'invoices', 'accounting', 'planning', 'time'] as const;
 
 @Controller()
 export class DashboardController {
   constructor(
     private readonly users: UsersService,
     private readonly locations: LocationsService,
+    private readonly sync: SyncService,
   ) {}
 
   @Get()
   async dashboard(@Req() req: Request, @Res() res: Response) {
-    const [locations, users] = await Promise.all([this.locations.count(), this.users.count()]);
-    render(req, res, 'dashboard/index', { title: 'dashboard.title', nav: 'dashboard', locations, users });
+    const isAdmin = req.user?.role === 'admin';
+    const [locations, users, unhealthy] = await Promise.all([
+      this.locations.count(),
+      this.users.count(),
+      isAdmin ? this.sync.unhealthyDivisions() : Promise.resolve([]),
+    ]);
+    // admins see at a glance which Exact administration needs attention (needs reconnect, rate limited, failing)
+    const healthCards = unhealthy.map(toDivisionView).map(({ rows: _rows, ...d }) => ({ ...d, failed: d.failedResources.join(', ') }));
+    render(req, res, 'dashboard/index', { title: 'dashboard.title', nav: 'dashboard', locations, users, healthCards });
   }
 
   @Get('settings')

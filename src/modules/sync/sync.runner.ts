@@ -1,0 +1,155 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { Job } from 'pg-boss';
+import { Clock } from '../../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { SyncRegistry } from './sync.registry.js';
+import { SyncLease } from './sync.lease.js';
+import { SyncStore, type Figures } from './sync.store.js';
+import { errorText, SyncOwnershipLostError, SyncResourceUnknownError } from './sync.errors.js';
+import type { SyncContext, SyncJobData } from './sync.types.js';
+
+interface Active {
+  controller: AbortController;
+  stateId: number;
+  runId: number;
+}
+
+/**
+ * Runs one sync job (one division × resource): claims its state, hands the resource a context with
+ * the stored cursor, keeps a heartbeat, and records the outcome. A failure is recorded verbatim and
+ * rethrown, so pg-boss retries it with backoff; other divisions' jobs are untouched.
+ */
+@Injectable()
+export class SyncRunner {
+  private readonly logger = new Logger('SyncRunner');
+  private readonly active = new Map<string, Active>();
+  private stopping = false;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly registry: SyncRegistry,
+    private readonly store: SyncStore,
+    private readonly lease: SyncLease,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private get heartbeatMs(): number {
+    return Math.max(200, Math.min(30_000, (this.config.sync.staleMinutes * 60_000) / 4));
+  }
+
+  /** The pg-boss handler. */
+  async handle(job: Job<SyncJobData>): Promise<void> {
+    const { division, resource: name, trigger } = job.data;
+    const def = this.registry.get(name);
+    if (!def) throw new SyncResourceUnknownError(name);
+    await this.store.ensureState(division, name);
+    const prev = await this.store.getState(division, name);
+    if (!prev) throw new Error(`sync_state ${name}:${division} vanished`);
+    if (prev.status === 'running' && prev.owner && (await this.lease.isAlive(prev.owner))) {
+      this.logger.warn(`${name}:${division} is already running in process ${prev.owner}; job ${job.id} ends without running`);
+      return;
+    }
+    const startedAt = this.clock.now();
+    const t0 = performance.now(); // durations are measured, not derived from the (controllable) clock
+    const elapsed = () => Math.min(2_147_483_647, Math.round(performance.now() - t0));
+    const claimed = await this.store.claim(prev, { owner: this.lease.id, now: startedAt, trigger, jobId: job.id });
+    if (!claimed) {
+      this.logger.warn(`${name}:${division} was claimed by another process; job ${job.id} ends without running`);
+      return;
+    }
+    if (prev.status === 'running' && prev.current_run_id) {
+      await this.store.failOrphanRun(prev.current_run_id, startedAt, 'Interrupted: the Koppel process running it stopped; resumed from the stored cursor.');
+    }
+    const runId = await this.store.insertRun({
+      division, resource: name, trigger, startedAt, cursorStart: claimed.cursor, attempt: job.retryCount + 1, jobId: job.id, owner: this.lease.id,
+    });
+    await this.store.attachRun(claimed.id, this.lease.id, runId);
+
+    const controller = new AbortController();
+    const key = `${name}:${division}`;
+    this.active.set(key, { controller, stateId: claimed.id, runId });
+    const onJobAbort = () => controller.abort(new Error('pg-boss withdrew the job'));
+    job.signal?.addEventListener('abort', onJobAbort);
+    const figures: Figures = { created: 0, updated: 0, deleted: 0, apiCalls: 0, progressDone: 0, progressTotal: null };
+    let lost = false;
+    const ensureOwned = (owned: boolean) => {
+      if (!owned && !lost) {
+        lost = true;
+        controller.abort(new SyncOwnershipLostError(name, division));
+      }
+      if (lost) throw new SyncOwnershipLostError(name, division);
+    };
+    const beat = async () => ensureOwned(await this.store.beat(claimed.id, this.lease.id, runId, this.clock.now(), figures));
+    const timer = setInterval(() => void beat().catch(() => undefined), this.heartbeatMs);
+    timer.unref();
+
+    const em = this.orm.em.fork();
+    const ctx: SyncContext = {
+      division,
+      resource: name,
+      trigger,
+      cursor: claimed.cursor ?? undefined,
+      stage: claimed.stage ?? undefined,
+      signal: controller.signal,
+      em,
+      saveCursor: async (cursor, stage, opts) => {
+        controller.signal.throwIfAborted();
+        ensureOwned(await this.store.saveCursor(claimed.id, this.lease.id, runId, this.clock.now(), cursor, stage, opts?.em));
+      },
+      progress: async (done, total) => {
+        figures.progressDone = done;
+        if (total !== undefined) figures.progressTotal = total;
+        await beat();
+      },
+      count: (c) => {
+        figures.created += c.created ?? 0;
+        figures.updated += c.updated ?? 0;
+        figures.deleted += c.deleted ?? 0;
+        figures.apiCalls += c.apiCalls ?? 0;
+      },
+      waitForBudget: () => this.registry.budget.waitForBudget(division, 'background', controller.signal),
+    };
+
+    try {
+      await ctx.waitForBudget();
+      await def.run(ctx);
+      controller.signal.throwIfAborted();
+      const now = this.clock.now();
+      await this.store.finish(claimed.id, this.lease.id, runId, { status: 'ok', now, durationMs: elapsed(), figures });
+    } catch (e) {
+      const now = this.clock.now();
+      if (lost || e instanceof SyncOwnershipLostError || controller.signal.reason instanceof SyncOwnershipLostError) {
+        this.logger.warn(`${key}: taken away by the sweeper; stopped`);
+        return; // the sweeper recorded the run and enqueued a fresh job
+      }
+      const interrupted = controller.signal.aborted && this.stopping;
+      const error = interrupted ? 'Interrupted: Koppel shut down during the run; it resumes from the stored cursor.' : errorText(e);
+      await this.store
+        .finish(claimed.id, this.lease.id, runId, { status: interrupted ? 'queued' : 'failed', now, durationMs: elapsed(), error, figures })
+        .catch((err: Error) => this.logger.error(`${key}: could not record the failure: ${err.message}`));
+      this.logger.warn(`${key} failed: ${error}`);
+      throw e instanceof Error ? e : new Error(error);
+    } finally {
+      clearInterval(timer);
+      job.signal?.removeEventListener('abort', onJobAbort);
+      this.active.delete(key);
+    }
+  }
+
+  /** The sweeper took this process's own (stuck) run away: stop it. */
+  abortLocal(resource: string, division: number): void {
+    this.active.get(`${resource}:${division}`)?.controller.abort(new SyncOwnershipLostError(resource, division));
+  }
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  /** Shutdown: ask every running resource to stop at its next safe point. */
+  abortAll(): void {
+    this.stopping = true;
+    for (const a of this.active.values()) a.controller.abort(new Error('Koppel is shutting down'));
+  }
+}

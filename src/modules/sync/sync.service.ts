@@ -1,0 +1,151 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { MikroORM, type FilterQuery } from '@mikro-orm/postgresql';
+import { Clock } from '../../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { toPage, type Page } from '../../common/pagination.js';
+import { SyncRegistry } from './sync.registry.js';
+import { SyncQueue } from './sync.queue.js';
+import { SyncStore } from './sync.store.js';
+import { SyncSchedules } from './sync.schedules.js';
+import { SyncState } from './sync-state.entity.js';
+import { SyncRun } from './sync-run.entity.js';
+import { SyncResourceUnknownError } from './sync.errors.js';
+import type { DivisionHealth, SyncDivision, SyncRunStatus, SyncSchedule, SyncTrigger } from './sync.types.js';
+
+export type EnqueueResult = 'queued' | 'busy';
+
+export interface HistoryFilter {
+  division?: number;
+  resource?: string;
+  status?: SyncRunStatus;
+  page: number;
+  pageSize: number;
+}
+
+export interface StatusRow {
+  division: number;
+  resource: string;
+  schedule: SyncSchedule;
+  labelKey?: string;
+  state?: SyncState;
+  nextRunAt?: Date;
+}
+
+export interface DivisionStatus extends SyncDivision {
+  /** Health including the sync's own view: a resource whose last run failed makes the division 'failing'. */
+  effectiveHealth: DivisionHealth;
+  failedResources: string[];
+  rows: StatusRow[];
+}
+
+/** Enqueueing and reading the sync state; the rules behind the Sync page and the dashboard. */
+@Injectable()
+export class SyncService {
+  private readonly logger = new Logger('SyncService');
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly registry: SyncRegistry,
+    private readonly queue: SyncQueue,
+    private readonly store: SyncStore,
+    private readonly schedules: SyncSchedules,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Enqueues one division × resource. 'busy' when a job for it is already queued or running (anywhere). */
+  async enqueue(division: number, resource: string, trigger: SyncTrigger): Promise<EnqueueResult> {
+    const def = this.registry.get(resource);
+    if (!def) throw new SyncResourceUnknownError(resource);
+    await this.store.ensureState(division, resource);
+    const jobId = await this.queue.send({ division, resource, trigger });
+    const next = this.schedules.nextFire(def.schedule, this.clock.now());
+    if (!jobId) {
+      await this.store.setNextRun(division, resource, next);
+      return 'busy';
+    }
+    await this.store.markQueued(division, resource, jobId, next);
+    return 'queued';
+  }
+
+  /** Divisions that jobs may run for now (a division that needs a reconnect would only fail). */
+  async runnableDivisions(): Promise<SyncDivision[]> {
+    return (await this.registry.divisions.listDivisions()).filter((d) => d.health !== 'needs_reconnect');
+  }
+
+  /** One job per division × resource of a schedule (or of all schedules); returns how many were queued. */
+  async enqueueAll(trigger: SyncTrigger, schedule?: SyncSchedule): Promise<{ queued: number; busy: number }> {
+    const divisions = await this.runnableDivisions();
+    let queued = 0;
+    let busy = 0;
+    for (const d of divisions) {
+      for (const r of this.registry.list(schedule)) {
+        try {
+          if ((await this.enqueue(d.division, r.name, trigger)) === 'queued') queued++;
+          else busy++;
+        } catch (e) {
+          // one division or resource that cannot be enqueued must not stop the others
+          this.logger.error(`enqueue ${r.name}:${d.division}: ${(e as Error).message}`);
+        }
+      }
+    }
+    return { queued, busy };
+  }
+
+  /** The Sync page: per division, every registered resource with its state and next run. */
+  async overview(): Promise<DivisionStatus[]> {
+    const divisions = await this.registry.divisions.listDivisions();
+    const resources = this.registry.list();
+    const states = await this.orm.em.fork().find(SyncState, {}, { orderBy: { division: 'asc', resource: 'asc' } });
+    const byKey = new Map(states.map((s) => [`${s.resource}:${s.division}`, s]));
+    const now = this.clock.now();
+    return divisions.map((d) => {
+      const rows: StatusRow[] = resources.map((r) => {
+        const state = byKey.get(`${r.name}:${d.division}`);
+        return {
+          division: d.division,
+          resource: r.name,
+          schedule: r.schedule,
+          labelKey: r.labelKey,
+          state,
+          nextRunAt: this.config.sync.enabled ? this.schedules.nextFire(r.schedule, now) : undefined,
+        };
+      });
+      const failedResources = rows.filter((r) => r.state?.status === 'failed').map((r) => r.resource);
+      const effectiveHealth: DivisionHealth = d.health !== 'ok' ? d.health : failedResources.length ? 'failing' : 'ok';
+      return { ...d, effectiveHealth, failedResources, rows };
+    });
+  }
+
+  /** True while anything is queued or running (the page keeps polling). */
+  async busy(): Promise<boolean> {
+    return (await this.orm.em.fork().count(SyncState, { status: { $in: ['queued', 'running'] } })) > 0;
+  }
+
+  /** Divisions that are not healthy, for the dashboard. */
+  async unhealthyDivisions(): Promise<DivisionStatus[]> {
+    return (await this.overview()).filter((d) => d.effectiveHealth !== 'ok');
+  }
+
+  async history(filter: HistoryFilter): Promise<Page<SyncRun>> {
+    const where: FilterQuery<SyncRun> = {};
+    if (filter.division !== undefined) where.division = filter.division;
+    if (filter.resource) where.resource = filter.resource;
+    if (filter.status) where.status = filter.status;
+    const [items, total] = await this.orm.em.fork().findAndCount(SyncRun, where, {
+      orderBy: { startedAt: 'desc', id: 'desc' },
+      limit: filter.pageSize,
+      offset: (filter.page - 1) * filter.pageSize,
+    });
+    return toPage(items, total, filter);
+  }
+
+  /** Distinct divisions and resources that appear in the history (for the filter choices). */
+  async historyChoices(): Promise<{ divisions: number[]; resources: string[] }> {
+    const em = this.orm.em.fork();
+    const d = await em.execute<{ division: number }[]>('select distinct division from sync_run order by division');
+    const r = await em.execute<{ resource: string }[]>('select distinct resource from sync_run order by resource');
+    const resources = new Set([...r.map((x) => x.resource), ...this.registry.list().map((x) => x.name)]);
+    return { divisions: d.map((x) => Number(x.division)), resources: [...resources].sort() };
+  }
+}

@@ -1,0 +1,95 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/** When a resource runs: the frequent trigger (SYNC_CRON, default every 15 minutes) or the nightly one (NIGHTLY_CRON). */
+export type SyncSchedule = '15min' | 'nightly';
+export const SYNC_SCHEDULES: readonly SyncSchedule[] = ['15min', 'nightly'];
+
+/** Why a run started. */
+export type SyncTrigger = 'schedule' | 'manual' | 'import' | 'recovery';
+export const SYNC_TRIGGERS: readonly SyncTrigger[] = ['schedule', 'manual', 'import', 'recovery'];
+
+/** Status of one division × resource (sync_state.status). */
+export type SyncStatus = 'idle' | 'queued' | 'running' | 'failed' | 'ok';
+export const SYNC_STATUSES: readonly SyncStatus[] = ['idle', 'queued', 'running', 'failed', 'ok'];
+
+/** Status of one run (sync_run.status). */
+export type SyncRunStatus = 'running' | 'ok' | 'failed';
+export const SYNC_RUN_STATUSES: readonly SyncRunStatus[] = ['running', 'ok', 'failed'];
+
+export interface SyncCounts {
+  created?: number;
+  updated?: number;
+  deleted?: number;
+  apiCalls?: number;
+}
+
+/** What a resource's run() gets: where it is, where it left off, and how to report. */
+export interface SyncContext {
+  readonly division: number;
+  readonly resource: string;
+  readonly trigger: SyncTrigger;
+  /** The stored cursor (e.g. an Exact Timestamp as a string); undefined on the very first run. */
+  readonly cursor: string | undefined;
+  /** The stored stage (free text the resource chooses, e.g. 'initial' / 'incremental'). */
+  readonly stage: string | undefined;
+  /** Aborted when the process shuts down or the job is taken away; stop at the next safe point. */
+  readonly signal: AbortSignal;
+  /** A MikroORM EntityManager of its own for this run (forked; one unit of work per job). */
+  readonly em: EntityManager;
+  /**
+   * Persists the cursor (and stage) at once, so a crash resumes from here. Pass `{ em }` of a
+   * transaction to move the cursor in the same transaction as the records it covers.
+   */
+  saveCursor(cursor: string, stage?: string, opts?: { em?: EntityManager }): Promise<void>;
+  /** Progress shown on the Sync page; total is optional (unknown up front). */
+  progress(done: number, total?: number): Promise<void>;
+  /** Adds to the run's figures (records created/updated/deleted, Exact API calls used). */
+  count(counts: SyncCounts): void;
+  /** Waits until the Exact client's per-division budget allows a background batch. Call before each batch. */
+  waitForBudget(): Promise<void>;
+}
+
+/** A sync resource other modules register at start-up (SyncRegistry.register). */
+export interface SyncResourceDefinition {
+  /** Unique, stable name; part of the job's singleton key `${name}:${division}`. [a-z0-9-] */
+  name: string;
+  schedule: SyncSchedule;
+  /** i18n key of a human label; defaults to the name. */
+  labelKey?: string;
+  run(ctx: SyncContext): Promise<void>;
+}
+
+export type DivisionHealth = 'ok' | 'needs_reconnect' | 'rate_limited' | 'failing';
+
+export interface SyncDivision {
+  division: number;
+  /** Human name (Exact's division name or our location names). */
+  name?: string;
+  health: DivisionHealth;
+  /** Optional detail shown next to the health (e.g. Exact's own error text). */
+  healthDetail?: string;
+}
+
+/**
+ * Where the divisions to sync come from. The Exact connection module implements it (active connected
+ * divisions with their health); the default reads the distinct `exactDivision` of the locations.
+ */
+export interface SyncDivisionSource {
+  listDivisions(): Promise<SyncDivision[]>;
+}
+export const SYNC_DIVISION_SOURCE = Symbol('SYNC_DIVISION_SOURCE');
+
+/** The per-division API budget of the Exact client. Background jobs wait for it before each batch. */
+export interface ApiBudget {
+  waitForBudget(division: number, kind: 'background' | 'interactive', signal?: AbortSignal): Promise<void>;
+}
+export const API_BUDGET = Symbol('API_BUDGET');
+
+/** The pg-boss payload of one sync job. */
+export interface SyncJobData {
+  division: number;
+  resource: string;
+  trigger: SyncTrigger;
+}
+
+export const singletonKey = (resource: string, division: number) => `${resource}:${division}`;
