@@ -8,6 +8,8 @@ import { UsersModule } from './modules/users/users.module.js';
 import { LocationsModule } from './modules/locations/locations.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { DashboardModule } from './modules/dashboard/dashboard.module.js';
+import { ExactModule } from './exact/exact.module.js';
+import { IntegrationsModule } from './modules/integrations/integrations.module.js';
 import { SyncModule } from './modules/sync/sync.module.js';
 
 @Module({})
@@ -24,6 +26,8 @@ export class AppModule {
         LocationsModule,
         SyncModule,
         DashboardModule,
+        ExactModule,
+        IntegrationsModule,
       ],
     };
   }

@@ -15,7 +15,7 @@ import { AppExceptionFilter } from './common/exception.filter.js';
 import { ormContext, viewContext } from './common/request-context.middleware.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { PG_POOL } from './database/pg-pool.js';
-import { ShutdownRegistry } from './common/core.module.js';
+import { BannerRegistry, ShutdownRegistry } from './common/core.module.js';
 import { UsersService } from './modules/users/users.service.js';
 import { deriveKey, loadMasterKey } from './common/secret-key.js';
 
@@ -81,9 +81,9 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
     getCsrfTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? req.get('x-csrf-token'),
     skipCsrfProtection: isMachinePath,
   });
-  const users = app.get(UsersService);
+  const context = viewContext(app.get(UsersService), (rq, rs) => generateCsrfToken(rq, rs), config, app.get(BannerRegistry));
   app.use((req: Request, res: import('express').Response, next: import('express').NextFunction) =>
-    isMachinePath(req) ? next() : viewContext(users, (rq, rs) => generateCsrfToken(rq, rs), config)(req, res, next),
+    isMachinePath(req) ? next() : context(req, res, next),
   );
   app.use(doubleCsrfProtection);
 

@@ -15,6 +15,27 @@ export class ShutdownRegistry {
   }
 }
 
+export interface Banner {
+  kind: 'error' | 'warning' | 'info';
+  key: string;
+  params?: Record<string, unknown>;
+  href?: string;
+  linkKey?: string;
+}
+export type BannerSource = (user: { role: string } | undefined) => Promise<Banner | undefined>;
+
+/** Modules add page-wide notices (e.g. "Exact Online needs a reconnect") shown on every page. */
+export class BannerRegistry {
+  private readonly sources: BannerSource[] = [];
+  register(source: BannerSource): void {
+    this.sources.push(source);
+  }
+  async collect(user: { role: string } | undefined): Promise<Banner[]> {
+    const all = await Promise.all(this.sources.map((s) => s(user).catch(() => undefined)));
+    return all.filter((b): b is Banner => !!b);
+  }
+}
+
 /** Process-wide providers: the typed config, the clock and a small pg pool for libraries. */
 @Global()
 @Module({})
@@ -33,8 +54,9 @@ export class CoreModule implements OnApplicationShutdown {
         { provide: PG_POOL, useFactory: () => createPool(databaseUrl) },
         Clock,
         ShutdownRegistry,
+        BannerRegistry,
       ],
-      exports: [APP_CONFIG, DATABASE_URL, PG_POOL, Clock, ShutdownRegistry],
+      exports: [APP_CONFIG, DATABASE_URL, PG_POOL, Clock, ShutdownRegistry, BannerRegistry],
     };
   }
 

@@ -4,6 +4,7 @@ import { UsersService, toCurrentUser } from '../modules/users/users.service.js';
 import { DEFAULT_LANGUAGE, isLang, langFromHeader, translator, type Lang } from './i18n/i18n.js';
 import { takeFlash } from './flash.js';
 import type { AppConfig } from '../config/config.js';
+import type { BannerRegistry } from './core.module.js';
 
 /** A fresh MikroORM identity map per request (one unit of work per request). */
 export function ormContext(orm: MikroORM) {
@@ -14,7 +15,7 @@ export function ormContext(orm: MikroORM) {
  * Loads the logged-in user, picks the language (user → session → Accept-Language) and
  * fills res.locals for every view: t, lang, user, flash, csrf token, navigation.
  */
-export function viewContext(users: UsersService, csrfToken: (req: Request, res: Response) => string, config: AppConfig) {
+export function viewContext(users: UsersService, csrfToken: (req: Request, res: Response) => string, config: AppConfig, banners: BannerRegistry) {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const id = req.session?.userId;
@@ -36,6 +37,7 @@ export function viewContext(users: UsersService, csrfToken: (req: Request, res: 
         csrfToken: csrfToken(req, res),
         appVersion: process.env.npm_package_version ?? '',
         sandbox: config.exact.sandbox,
+        banners: req.user && req.method === 'GET' && req.get('HX-Request') !== 'true' ? await banners.collect(req.user) : [],
       });
       next();
     } catch (e) {

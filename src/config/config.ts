@@ -47,6 +47,9 @@ const schema = z.object({
   EXACT_WEBHOOK_SECRET: optionalString,
   EXACT_SANDBOX_PORT: port(3001),
   CHROME_PATH: optionalString,
+  EXACT_DAILY_RESERVE: z.coerce.number().int().min(0).max(100000).default(500),
+  EXACT_ERROR_BUDGET: z.coerce.number().int().min(1).max(10).default(8),
+  EXACT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300000).default(30000),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   SYNC_ENABLED: bool(true).describe('false = this process runs no sync jobs, triggers or sweeper (pages still work)'),
   SYNC_CRON: cron('*/15 * * * *'),
@@ -85,6 +88,11 @@ export interface AppConfig {
     clientSecret: string;
     webhookSecret: string;
     redirectUri: string;
+    /** Daily calls per division kept for interactive use; background jobs stop above it. */
+    dailyReserve: number;
+    /** Errors per hour on one endpoint after which Koppel pauses it (Exact blocks at 10). */
+    errorBudget: number;
+    timeoutMs: number;
   };
   chromePath?: string;
   logLevel: RawConfig['LOG_LEVEL'];
@@ -138,6 +146,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       clientSecret: c.EXACT_CLIENT_SECRET ?? SANDBOX_DEFAULT_CLIENT.clientSecret,
       webhookSecret: c.EXACT_WEBHOOK_SECRET ?? SANDBOX_DEFAULT_CLIENT.webhookSecret,
       redirectUri: `${publicBaseUrl}/settings/integrations/exact/callback`,
+      dailyReserve: c.EXACT_DAILY_RESERVE,
+      errorBudget: c.EXACT_ERROR_BUDGET,
+      timeoutMs: c.EXACT_TIMEOUT_MS,
     },
     chromePath: c.CHROME_PATH,
     logLevel: c.LOG_LEVEL,

@@ -1,8 +1,9 @@
 import { LoginThrottleRow, SessionRow } from './session.entity.js';
 import { User } from '../modules/users/user.entity.js';
 import { Location } from '../modules/locations/location.entity.js';
+import { EXACT_ENTITIES } from '../exact/exact.entities.js';
 import { SyncState } from '../modules/sync/sync-state.entity.js';
 import { SyncRun } from '../modules/sync/sync-run.entity.js';
 
 /** Every entity of the application, registered once for MikroORM and the migration generator. */
-export const ENTITIES = [SessionRow, LoginThrottleRow, User, Location, SyncState, SyncRun];
+export const ENTITIES = [SessionRow, LoginThrottleRow, User, Location, SyncState, SyncRun, ...EXACT_ENTITIES];

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { ExactTransport } from './transport.js';
+import { BulkResource, Resource, SyncResource, type CallOptions } from './resource.js';
+import { fromExact } from './odata.js';
+import { ExactServerError } from './errors.js';
+import type {
+  ExactAccount,
+  ExactCostDimension,
+  ExactDeleted,
+  ExactDivisionRecord,
+  ExactDocument,
+  ExactDocumentAttachment,
+  ExactGLAccount,
+  ExactJournal,
+  ExactMe,
+  ExactPaymentTerm,
+  ExactReceivable,
+  ExactSalesEntry,
+  ExactVatCode,
+  ExactWebhookSubscription,
+} from './exact.types.js';
+
+/** Everything Koppel reaches in one division (always an explicit division, never current/Me's). */
+export class DivisionApi {
+  readonly accounts: Resource<ExactAccount>;
+  readonly accountsBulk: BulkResource<ExactAccount>;
+  readonly accountsSync: SyncResource<ExactAccount>;
+  readonly glAccounts: Resource<ExactGLAccount>;
+  readonly glAccountsBulk: BulkResource<ExactGLAccount>;
+  readonly glAccountsSync: SyncResource<ExactGLAccount>;
+  readonly journals: Resource<ExactJournal>;
+  readonly vatCodes: Resource<ExactVatCode>;
+  readonly costCenters: Resource<ExactCostDimension>;
+  readonly costUnits: Resource<ExactCostDimension>;
+  readonly salesEntries: Resource<ExactSalesEntry>;
+  readonly documents: Resource<ExactDocument>;
+  readonly documentAttachments: Resource<ExactDocumentAttachment>;
+  readonly receivables: Resource<ExactReceivable>;
+  readonly paymentTermsSync: SyncResource<ExactPaymentTerm>;
+  readonly deleted: SyncResource<ExactDeleted>;
+  readonly webhookSubscriptions: Resource<ExactWebhookSubscription>;
+  readonly divisions: Resource<ExactDivisionRecord>;
+
+  constructor(
+    private readonly http: ExactTransport,
+    readonly division: number,
+  ) {
+    const d = division;
+    this.accounts = new Resource(http, d, 'crm/Accounts', 'ID');
+    this.accountsBulk = new BulkResource(http, d, 'bulk/CRM/Accounts', 'ID');
+    this.accountsSync = new SyncResource(http, d, 'sync/CRM/Accounts', 'ID');
+    this.glAccounts = new Resource(http, d, 'financial/GLAccounts', 'ID');
+    this.glAccountsBulk = new BulkResource(http, d, 'bulk/Financial/GLAccounts', 'ID');
+    this.glAccountsSync = new SyncResource(http, d, 'sync/Financial/GLAccounts', 'ID');
+    this.journals = new Resource(http, d, 'financial/Journals', 'ID');
+    this.vatCodes = new Resource(http, d, 'vat/VATCodes', 'ID');
+    this.costCenters = new Resource(http, d, 'hrm/Costcenters', 'ID');
+    this.costUnits = new Resource(http, d, 'hrm/Costunits', 'ID');
+    this.salesEntries = new Resource(http, d, 'salesentry/SalesEntries', 'EntryID');
+    this.documents = new Resource(http, d, 'documents/Documents', 'ID');
+    this.documentAttachments = new Resource(http, d, 'documents/DocumentAttachments', 'ID');
+    this.receivables = new Resource(http, d, 'cashflow/Receivables', 'ID');
+    this.paymentTermsSync = new SyncResource(http, d, 'sync/Cashflow/PaymentTerms', 'ID');
+    this.deleted = new SyncResource(http, d, 'sync/Deleted', 'ID');
+    this.webhookSubscriptions = new Resource(http, d, 'webhooks/WebhookSubscriptions', 'ID');
+    this.divisions = new Resource(http, d, 'system/Divisions', 'Code', ['Hid']);
+  }
+
+  /** A resource not listed above, declared on the spot (e.g. planning entities in later issues). */
+  resource<T>(path: string, keyField = 'ID', int64Fields: readonly string[] = ['Timestamp']): Resource<T> {
+    return new Resource<T>(this.http, this.division, path, keyField, int64Fields);
+  }
+  sync<T extends { Timestamp?: bigint | null }>(path: string): SyncResource<T> {
+    return new SyncResource<T>(this.http, this.division, path, 'ID');
+  }
+}
+
+/** The Exact Online client, shaped like stripe-node: resources per endpoint group, per division. */
+@Injectable()
+export class ExactClient {
+  constructor(readonly http: ExactTransport) {}
+
+  division(code: number): DivisionApi {
+    if (!Number.isInteger(code) || code <= 0) throw new TypeError(`not a division number: ${code}`);
+    return new DivisionApi(this.http, code);
+  }
+
+  /** current/Me: the one endpoint without a division; its single user comes wrapped in d.results. */
+  async me(opts: CallOptions = {}): Promise<ExactMe> {
+    const res = await this.http.request({ method: 'GET', path: 'current/Me', ...opts });
+    const row = (res.body as { d?: { results?: Record<string, unknown>[] } })?.d?.results?.[0];
+    if (!row) throw new ExactServerError(res.status, 'current/Me returned no user', undefined, 'current/Me');
+    return fromExact<ExactMe>(row, ['Legislation']);
+  }
+}

@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type pg from 'pg';
+import { PG_POOL } from '../../database/pg-pool.js';
+import { Clock } from '../../common/clock.js';
+import { toPage, type Page } from '../../common/pagination.js';
+
+export interface CallFilter {
+  division?: number;
+  outcome?: 'ok' | 'error';
+  endpoint?: string;
+  page: number;
+  size: number;
+}
+
+export interface CallRow {
+  at: Date;
+  method: string;
+  endpoint: string;
+  division: number | null;
+  status: number | null;
+  duration_ms: number;
+  minutely_remaining: number | null;
+  daily_remaining: number | null;
+  kind: string;
+  error: string | null;
+}
+
+export const CALL_LOG_DAYS = 30;
+
+@Injectable()
+export class ApiCallLogService {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly clock: Clock,
+  ) {}
+
+  parse(raw: Record<string, unknown>): CallFilter {
+    const division = Number.parseInt(String(raw.division ?? ''), 10);
+    const page = Math.max(1, Number.parseInt(String(raw.page ?? '1'), 10) || 1);
+    return {
+      division: Number.isFinite(division) ? division : undefined,
+      outcome: raw.outcome === 'ok' || raw.outcome === 'error' ? raw.outcome : undefined,
+      endpoint: typeof raw.endpoint === 'string' && raw.endpoint.trim() ? raw.endpoint.trim().slice(0, 120) : undefined,
+      page,
+      size: 50,
+    };
+  }
+
+  async list(raw: Record<string, unknown>): Promise<{ filter: CallFilter; page: Page<CallRow> }> {
+    const filter = this.parse(raw);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.division !== undefined) where.push(`division = $${params.push(filter.division)}`);
+    if (filter.outcome === 'ok') where.push('status between 200 and 299');
+    if (filter.outcome === 'error') where.push('(status is null or status >= 400)');
+    if (filter.endpoint) where.push(`endpoint ilike $${params.push(`%${filter.endpoint}%`)}`);
+    const w = where.length ? `where ${where.join(' and ')}` : '';
+    const total = (await this.pool.query<{ n: number }>(`select count(*)::int as n from exact_api_call ${w}`, params)).rows[0].n;
+    const rows = (
+      await this.pool.query<CallRow>(
+        `select at, method, endpoint, division, status, duration_ms, minutely_remaining, daily_remaining, kind, error
+           from exact_api_call ${w} order by at desc, id desc limit ${filter.size} offset ${(filter.page - 1) * filter.size}`,
+        params,
+      )
+    ).rows;
+    return { filter, page: toPage(rows, total, { page: filter.page, pageSize: filter.size }) };
+  }
+
+  /** Log clean-up: calls older than 30 days go. */
+  async prune(): Promise<number> {
+    const r = await this.pool.query('delete from exact_api_call where at < $1', [new Date(this.clock.now().getTime() - CALL_LOG_DAYS * 86_400_000)]);
+    return r.rowCount ?? 0;
+  }
+}

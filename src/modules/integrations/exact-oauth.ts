@@ -1,0 +1,63 @@
+import passport from 'passport';
+import { Strategy as OAuth2Strategy, type VerifyCallback } from 'passport-oauth2';
+import type { NextFunction, Request, Response } from 'express';
+import type { AppConfig } from '../../config/config.js';
+import { parseTokenResponse, type TokenSet } from '../../exact/token.service.js';
+
+export type OAuthOutcome = { ok: true; tokens: TokenSet } | { ok: false; reason: 'denied' | 'state' | 'error'; message?: string };
+
+/**
+ * The authorization-code flow through passport-oauth2 (state kept in the session and checked on return).
+ * A Passport instance of our own, so several app instances in one process never share strategies.
+ */
+export class ExactOAuth {
+  private readonly authenticator = new passport.Passport();
+
+  constructor(config: AppConfig) {
+    const strategy = new OAuth2Strategy(
+      {
+        authorizationURL: `${config.exact.baseUrl}/api/oauth2/auth`,
+        tokenURL: `${config.exact.baseUrl}/api/oauth2/token`,
+        clientID: config.exact.clientId,
+        clientSecret: config.exact.clientSecret,
+        callbackURL: config.exact.redirectUri,
+        state: true,
+      },
+      (access: string, refresh: string, params: Record<string, unknown>, _profile: object, done: VerifyCallback) => {
+        try {
+          // node-oauth hands the tokens separately (it deletes refresh_token from params)
+          done(null, parseTokenResponse({ ...params, access_token: access, refresh_token: refresh }) as unknown as Express.User);
+        } catch (e) {
+          done(e as Error);
+        }
+      },
+    );
+    this.authenticator.use('exact', strategy);
+  }
+
+  /** Redirects the browser to Exact's login and consent page. */
+  start(req: Request, res: Response, next: NextFunction): void {
+    this.authenticator.authenticate('exact', { session: false })(req, res, next);
+  }
+
+  /** Handles Exact's redirect back: code → tokens, or why not. */
+  finish(req: Request, res: Response): Promise<OAuthOutcome> {
+    return new Promise((resolve) => {
+      this.authenticator.authenticate('exact', { session: false }, (err: unknown, user: TokenSet | false, info: { message?: string } | undefined, status?: number) => {
+        if (err) {
+          const e = err as { message?: string; oauthError?: { data?: string } };
+          let detail = e.message ?? String(err);
+          try {
+            const data = e.oauthError?.data ? (JSON.parse(e.oauthError.data) as { error_description?: string; error?: string }) : undefined;
+            if (data) detail = data.error_description ?? data.error ?? detail;
+          } catch {
+            /* not JSON */
+          }
+          return resolve({ ok: false, reason: 'error', message: detail });
+        }
+        if (!user) return resolve({ ok: false, reason: status === 403 ? 'state' : 'denied', message: info?.message });
+        resolve({ ok: true, tokens: user });
+      })(req, res, () => undefined);
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import { startSandbox, type SandboxHandle } from '../../src/exact-sandbox/server.js';
+import { csrf, type Agent, type TestApp } from './app.js';
+
+export const TEST_REDIRECT_URI = 'http://localhost:3000/settings/integrations/exact/callback';
+
+export interface ExactTestEnv {
+  sandbox: SandboxHandle;
+  client: { clientId: string; clientSecret: string; webhookSecret: string };
+  /** Settings that point a test app at this sandbox with its own OAuth client. */
+  env: Record<string, string>;
+  control<T = unknown>(path: string, body?: unknown, method?: string): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** An in-process Exact sandbox on a free port, with an OAuth client registered for Koppel. */
+export async function startExactSandbox(opts: { volume?: number; seed?: number } = {}): Promise<ExactTestEnv> {
+  const sandbox = await startSandbox({ port: 0, ...opts });
+  const control = async <T>(path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<T> => {
+    const res = await fetch(`${sandbox.url}/_sandbox/${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`sandbox ${method} ${path}: ${res.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+  const client = await control<{ clientId: string; clientSecret: string; webhookSecret: string }>('clients', { redirectUri: TEST_REDIRECT_URI });
+  return {
+    sandbox,
+    client,
+    env: { EXACT_BASE_URL: sandbox.url, EXACT_CLIENT_ID: client.clientId, EXACT_CLIENT_SECRET: client.clientSecret, EXACT_WEBHOOK_SECRET: client.webhookSecret },
+    control,
+    close: () => sandbox.close(),
+  };
+}
+
+/**
+ * Runs "Connect Exact Online" as an admin would, with the sandbox's consent given through its control
+ * API (the browser test clicks the real consent page). Returns the callback's response.
+ */
+export async function connectExact(x: ExactTestEnv, agent: Agent, divisions: 'all' | number[] = 'all') {
+  const token = await csrf(agent, '/settings/integrations/exact');
+  const start = await agent.post('/settings/integrations/exact/connect').type('form').send({ _csrf: token });
+  if (start.status !== 302) throw new Error(`connect did not redirect: ${start.status} ${start.text}`);
+  const state = new URL(start.headers.location).searchParams.get('state') ?? '';
+  const { code } = await x.control<{ code: string }>('authorize', { clientId: x.client.clientId, redirectUri: TEST_REDIRECT_URI, divisions });
+  return agent.get(`/settings/integrations/exact/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`);
+}
+
+/** Moves both clocks: the sandbox's (token expiry, rate windows) and the app's. */
+export async function advanceClocks(x: ExactTestEnv, apps: TestApp[], seconds: number): Promise<void> {
+  await x.control('clock', { advanceSeconds: seconds });
+  const { Clock } = await import('../../src/common/clock.js');
+  for (const t of apps) t.app.get(Clock).advance(seconds * 1000);
+}
