@@ -183,5 +183,10 @@ describe('failures and recovery', () => {
     await sql(a.db.url, `update sync_state set status = 'running', owner = 12345, heartbeat_at = now() where division = 201 and resource = 'test-accounts'`);
     expect(await syncOf(b.app).sweeper.sweep()).toEqual(['test-accounts:201']);
     await waitFor(async () => (await stateOf(a.db.url, 201, 'test-accounts'))?.status === 'ok', 'dead-owner run re-run');
+
+    // a state left "queued" although its job is gone (done elsewhere, cancelled) shows its last outcome again
+    await sql(a.db.url, `update sync_state set status = 'queued' where division = 202 and resource = 'test-accounts'`);
+    await syncOf(a.app).sweeper.sweep();
+    expect((await stateOf(a.db.url, 202, 'test-accounts')).status).toBe('ok');
   });
 });

@@ -21,10 +21,12 @@ const MAX_ERROR = 8000;
  */
 export function errorText(e: unknown): string {
   if (!(e instanceof Error)) return String(e).slice(0, MAX_ERROR);
-  const x = e as Error & { status?: number; exactMessage?: string; code?: string };
+  const x = e as Error & { status?: number; httpStatus?: number; exactMessage?: string };
   let text = e.message || e.name;
   if (x.exactMessage && !text.includes(x.exactMessage)) text += ` — Exact: ${x.exactMessage}`;
-  if (typeof x.status === 'number' && !text.includes(String(x.status))) text += ` (HTTP ${x.status})`;
+  // an Exact error's HTTP status is httpStatus (a DomainError's `status` is our own mapping, not Exact's)
+  const http = x.httpStatus ?? (e instanceof DomainError ? undefined : x.status);
+  if (typeof http === 'number' && !text.includes(String(http))) text += ` (HTTP ${http})`;
   if (e.cause instanceof Error && e.cause.message && !text.includes(e.cause.message)) text += ` (cause: ${e.cause.message})`;
   return text.slice(0, MAX_ERROR);
 }

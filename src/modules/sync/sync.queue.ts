@@ -75,11 +75,16 @@ export class SyncQueue {
     await boss.cancel(SYNC_QUEUE, jobId).catch((e: Error) => this.logger.warn(`cancel ${jobId}: ${e.message}`));
   }
 
-  /** The state of a job in pg-boss (created, retry, active, completed, cancelled, failed) or undefined. */
+  /** The state of a job in pg-boss (created, retry, active, completed, cancelled, failed), undefined when gone, 'unknown' on error. */
   async jobState(jobId: string): Promise<string | undefined> {
     const boss = await this.ready();
-    const rows = await boss.findJobs(SYNC_QUEUE, { id: jobId }).catch(() => []);
-    return (rows[0] as { state?: string } | undefined)?.state;
+    try {
+      const rows = await boss.findJobs(SYNC_QUEUE, { id: jobId });
+      return rows[0]?.state;
+    } catch (e) {
+      this.logger.warn(`looking up job ${jobId}: ${(e as Error).message}`);
+      return 'unknown';
+    }
   }
 
   async work(handler: (job: Job<SyncJobData> & { retryCount: number }) => Promise<void>): Promise<void> {

@@ -68,9 +68,19 @@ export class SyncService {
     return 'queued';
   }
 
+  /** The divisions of the division source; a source that fails (e.g. Exact not reachable) yields none, logged. */
+  async divisions(): Promise<SyncDivision[]> {
+    try {
+      return await this.registry.divisions.listDivisions();
+    } catch (e) {
+      this.logger.error(`listing the divisions to sync failed: ${(e as Error).message}`);
+      return [];
+    }
+  }
+
   /** Divisions that jobs may run for now (a division that needs a reconnect would only fail). */
   async runnableDivisions(): Promise<SyncDivision[]> {
-    return (await this.registry.divisions.listDivisions()).filter((d) => d.health !== 'needs_reconnect');
+    return (await this.divisions()).filter((d) => d.health !== 'needs_reconnect');
   }
 
   /** One job per division × resource of a schedule (or of all schedules); returns how many were queued. */
@@ -94,7 +104,7 @@ export class SyncService {
 
   /** The Sync page: per division, every registered resource with its state and next run. */
   async overview(): Promise<DivisionStatus[]> {
-    const divisions = await this.registry.divisions.listDivisions();
+    const divisions = await this.divisions();
     const resources = this.registry.list();
     const states = await this.orm.em.fork().find(SyncState, {}, { orderBy: { division: 'asc', resource: 'asc' } });
     const byKey = new Map(states.map((s) => [`${s.resource}:${s.division}`, s]));

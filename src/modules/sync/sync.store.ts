@@ -145,13 +145,14 @@ export class SyncStore {
     const f = outcome.figures;
     const ok = outcome.status === 'ok';
     const rows = await this.rows<{ id: number }>(
-      `update sync_state set status = ?, owner = null, heartbeat_at = null, current_run_id = null, job_id = null,
+      `update sync_state set status = ?, owner = null, heartbeat_at = null, current_run_id = null,
+         job_id = case when ? = 'queued' then job_id else null end,
          last_finished_at = ?, last_duration_ms = ?, last_ok_at = case when ? then ? else last_ok_at end,
          last_error = case when ? then last_error else ? end, last_error_at = case when ? then last_error_at else ? end,
          created_count = ?, updated_count = ?, deleted_count = ?, api_calls = ?, progress_done = ?, progress_total = ?, updated_at = now()
        where id = ? and owner = ? and current_run_id = ? returning id`,
       [
-        outcome.status, outcome.now, outcome.durationMs, ok, outcome.now, ok, outcome.error ?? null, ok, outcome.now,
+        outcome.status, outcome.status, outcome.now, outcome.durationMs, ok, outcome.now, ok, outcome.error ?? null, ok, outcome.now,
         f.created, f.updated, f.deleted, f.apiCalls, f.progressDone, f.progressTotal, stateId, owner, runId,
       ],
     );
@@ -188,6 +189,23 @@ export class SyncStore {
   /** A recovered run of a dead owner whose state was already taken over: close its history row. */
   async failOrphanRun(runId: number, now: Date, reason: string): Promise<void> {
     await this.finishRun(runId, 'failed', now, null, reason);
+  }
+
+  async queuedStates(): Promise<StateRow[]> {
+    return this.rows<StateRow>(`select * from sync_state where status = 'queued' order by id`, []);
+  }
+
+  /** A queued state whose job is gone (finished elsewhere, cancelled, retries used up) shows its last outcome again. */
+  async unqueue(stateId: number, jobId: string | null): Promise<boolean> {
+    const rows = await this.rows<{ id: number }>(
+      `update sync_state set job_id = null, status = case
+           when last_finished_at is null then 'idle'
+           when last_error_at is not null and (last_ok_at is null or last_error_at >= last_ok_at) then 'failed'
+           else 'ok' end
+       where id = ? and status = 'queued' and job_id is not distinct from ? returning id`,
+      [stateId, jobId],
+    );
+    return rows.length > 0;
   }
 
   async pruneHistory(before: Date): Promise<number> {

@@ -50,6 +50,16 @@ export class SyncSweeper {
         this.logger.error(`${key}: could not re-enqueue: ${(e as Error).message}`);
       }
     }
+    await this.reconcileQueued();
     return recovered;
+  }
+
+  /** "Queued" states whose pg-boss job no longer waits or runs (so the page does not poll forever). */
+  private async reconcileQueued(): Promise<void> {
+    for (const row of await this.store.queuedStates()) {
+      const state = row.job_id ? await this.queue.jobState(row.job_id) : undefined;
+      if (state === 'created' || state === 'retry' || state === 'active' || state === 'unknown') continue;
+      if (await this.store.unqueue(row.id, row.job_id)) this.logger.warn(`${row.resource}:${row.division}: its job is gone (${state ?? 'none'}); no longer shown as queued`);
+    }
   }
 }
