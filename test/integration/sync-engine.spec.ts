@@ -52,8 +52,13 @@ describe('two Koppel processes on one database', () => {
 
     const keys = invocations.map((i) => i.key).sort();
     expect(keys).toEqual(['test-accounts:201', 'test-accounts:202', 'test-accounts:203', 'test-items:201', 'test-items:202', 'test-items:203']);
+    // a process whose timer fires late, after the runs finished, does not run that fire time again
+    sb.rewind(t0);
+    const late = await sb.tick(fire);
+    expect(late).toMatchObject({ queued: 0, busy: 6 });
     const runs = await sql<{ n: string }>(a.db.url, `select count(*) as n from sync_run where trigger = 'schedule'`);
     expect(Number(runs[0].n)).toBe(6);
+    expect(invocations).toHaveLength(6);
   });
 
   it('a trigger while the previous run is still busy does not start a second one', async () => {

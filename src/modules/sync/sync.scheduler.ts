@@ -90,7 +90,7 @@ export class SyncScheduler {
         const removed = await this.store.pruneHistory(new Date(now.getTime() - SYNC_HISTORY_DAYS * 86_400_000));
         if (removed) this.logger.log(`removed ${removed} sync history rows older than ${SYNC_HISTORY_DAYS} days`);
       }
-      const { queued, busy } = await this.sync.enqueueAll('schedule', s);
+      const { queued, busy } = await this.sync.enqueueAll('schedule', s, at);
       result.queued += queued;
       result.busy += busy;
       this.logger.log(`${s} schedule (${at.toISOString()}): ${queued} jobs queued, ${busy} already queued or running`);

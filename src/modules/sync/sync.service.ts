@@ -53,13 +53,17 @@ export class SyncService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Enqueues one division × resource. 'busy' when a job for it is already queued or running (anywhere). */
-  async enqueue(division: number, resource: string, trigger: SyncTrigger): Promise<EnqueueResult> {
+  /**
+   * Enqueues one division × resource. 'busy' when a job for it is already queued or running (in any
+   * process), or — for a schedule's fire time (`firedAt`) — when another process already handled that fire.
+   */
+  async enqueue(division: number, resource: string, trigger: SyncTrigger, opts: { firedAt?: Date } = {}): Promise<EnqueueResult> {
     const def = this.registry.get(resource);
     if (!def) throw new SyncResourceUnknownError(resource);
     await this.store.ensureState(division, resource);
+    const next = this.schedules.nextFire(def.schedule, opts.firedAt ?? this.clock.now());
+    if (opts.firedAt && !(await this.store.claimFire(division, resource, opts.firedAt, next))) return 'busy';
     const jobId = await this.queue.send({ division, resource, trigger });
-    const next = this.schedules.nextFire(def.schedule, this.clock.now());
     if (!jobId) {
       await this.store.setNextRun(division, resource, next);
       return 'busy';
@@ -84,14 +88,14 @@ export class SyncService {
   }
 
   /** One job per division × resource of a schedule (or of all schedules); returns how many were queued. */
-  async enqueueAll(trigger: SyncTrigger, schedule?: SyncSchedule): Promise<{ queued: number; busy: number }> {
+  async enqueueAll(trigger: SyncTrigger, schedule?: SyncSchedule, firedAt?: Date): Promise<{ queued: number; busy: number }> {
     const divisions = await this.runnableDivisions();
     let queued = 0;
     let busy = 0;
     for (const d of divisions) {
       for (const r of this.registry.list(schedule)) {
         try {
-          if ((await this.enqueue(d.division, r.name, trigger)) === 'queued') queued++;
+          if ((await this.enqueue(d.division, r.name, trigger, { firedAt })) === 'queued') queued++;
           else busy++;
         } catch (e) {
           // one division or resource that cannot be enqueued must not stop the others

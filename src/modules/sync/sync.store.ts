@@ -63,6 +63,18 @@ export class SyncStore {
     );
   }
 
+  /**
+   * One fire time of a schedule is handled once across all processes: the first process to move
+   * next_run_at past `firedAt` wins; a process that arrives later (even after the run finished) skips it.
+   */
+  async claimFire(division: number, resource: string, firedAt: Date, next: Date): Promise<boolean> {
+    const rows = await this.rows<{ id: number }>(
+      `update sync_state set next_run_at = ? where division = ? and resource = ? and (next_run_at is null or next_run_at <= ?) returning id`,
+      [next, division, resource, firedAt],
+    );
+    return rows.length > 0;
+  }
+
   async setNextRun(division: number, resource: string, nextRunAt: Date): Promise<void> {
     await this.rows(`update sync_state set next_run_at = ? where division = ? and resource = ?`, [nextRunAt, division, resource]);
   }
