@@ -1,0 +1,70 @@
+// Shared by the benchmarks: a throwaway embedded PostgreSQL, an in-process Exact sandbox and a Koppel app
+// (all from dist/, built by `npm run bench`), connected to the sandbox without a browser.
+import 'reflect-metadata';
+import { mkdtemp, chmod, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dist = (p) => new URL(`../dist/src/${p}`, import.meta.url).href;
+
+export async function startBenchEnvironment({ volume = 0, limits, env = {} } = {}) {
+  const { startEmbeddedPostgres } = await import(dist('database/embedded-postgres.js'));
+  const { freePort } = await import(dist('common/net.js'));
+  const { startSandbox } = await import(dist('exact-sandbox/server.js'));
+  const { loadConfig } = await import(dist('config/config.js'));
+  const { AppModule } = await import(dist('app.module.js'));
+  const { configureApp } = await import(dist('bootstrap.js'));
+  const { NestFactory } = await import('@nestjs/core');
+  const { MikroORM } = await import('@mikro-orm/postgresql');
+
+  const dir = await mkdtemp(join(tmpdir(), 'koppel-bench-'));
+  await chmod(dir, 0o755);
+  const db = await startEmbeddedPostgres({ dir: join(dir, 'pg'), port: await freePort(), database: 'koppel', persistent: false });
+  const sandbox = await startSandbox({ port: 0, volume });
+  const control = async (path, body, method = body === undefined ? 'GET' : 'POST') => {
+    const res = await fetch(`${sandbox.url}/_sandbox/${path}`, { method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  if (limits) await control('limits', limits);
+  const redirectUri = 'http://localhost:3000/settings/integrations/exact/callback';
+  const client = await control('clients', { redirectUri });
+  const config = loadConfig({
+    NODE_ENV: 'test', DATA_DIR: dir, LOG_LEVEL: 'error', SYNC_ENABLED: 'false',
+    EXACT_BASE_URL: sandbox.url, EXACT_CLIENT_ID: client.clientId, EXACT_CLIENT_SECRET: client.clientSecret, EXACT_WEBHOOK_SECRET: client.webhookSecret,
+    ...env,
+  });
+  const app = await NestFactory.create(AppModule.forRoot(config, db.url), { logger: ['error'] });
+  await app.get(MikroORM).migrator.up();
+  await configureApp(app);
+  await app.init();
+
+  /** Consent for all divisions through the control API, code → tokens → stored connection. */
+  async function connect(divisions = 'all') {
+    const { code } = await control('authorize', { clientId: client.clientId, redirectUri, divisions });
+    const res = await fetch(`${sandbox.url}/api/oauth2/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: client.clientId, client_secret: client.clientSecret }),
+    });
+    const body = await res.json();
+    const { ExactConnectionService } = await import(dist('exact/connection.service.js'));
+    await app.get(ExactConnectionService).complete({ accessToken: body.access_token, refreshToken: body.refresh_token, expiresInSeconds: Number(body.expires_in) });
+  }
+
+  async function apiCalls(where = 'true') {
+    const { PG_POOL } = await import(dist('database/pg-pool.js'));
+    const r = await app.get(PG_POOL).query(`select count(*)::int as n from exact_api_call where ${where}`);
+    return r.rows[0].n;
+  }
+
+  return {
+    app, sandbox, control, client, config, connect, apiCalls, dist,
+    async close() {
+      await app.close();
+      await sandbox.close();
+      await db.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser } from 'puppeteer-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { startExactSandbox, type ExactTestEnv } from '../support/exact.js';
+import { launchChromium } from '../../src/common/chromium.js';
+import { freePort } from '../../src/common/net.js';
+import { projectRoot } from '../../src/common/paths.js';
+
+let x: ExactTestEnv;
+let t: TestApp;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  x = await startExactSandbox();
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  const client = await x.control<{ clientId: string; clientSecret: string; webhookSecret: string }>('clients', { redirectUri: `${base}/settings/integrations/exact/callback` });
+  t = await startTestApp({ ...x.env, EXACT_CLIENT_ID: client.clientId, EXACT_CLIENT_SECRET: client.clientSecret, PUBLIC_BASE_URL: base });
+  await t.app.listen(port, '127.0.0.1');
+  await t.createUser('admin', 'exact-admin@example.com', 'exact-admin-password');
+  browser = await launchChromium(process.env.CHROME_PATH);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+  await x?.close();
+});
+
+describe('connecting Exact Online in a real browser', () => {
+  it('goes through the consent page and comes back connected', async () => {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1280, height: 900 });
+    await page.goto(`${base}/login`);
+    await page.type('#f-email', 'exact-admin@example.com');
+    await page.type('#f-password', 'exact-admin-password');
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
+    await page.goto(`${base}/settings/integrations/exact`);
+    await Promise.all([page.waitForNavigation(), page.click('#exact-status form[action$="/connect"] button')]);
+    expect(page.url()).toContain(`${x.sandbox.url}/api/oauth2/auth`);
+    await Promise.all([page.waitForNavigation(), page.click('#allow')]);
+    expect(page.url()).toBe(`${base}/settings/integrations/exact`);
+    const html = await page.content();
+    expect(html).toContain('Exact Online is gekoppeld');
+    expect(html).toContain('Van Dijk Installatietechniek');
+    mkdirSync(join(projectRoot, 'test', 'artifacts'), { recursive: true });
+    await page.screenshot({ path: join(projectRoot, 'test', 'artifacts', 'exact-connected.png'), fullPage: true });
+  });
+});
