@@ -5,9 +5,11 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261121225430_Initial } from './Migration20261121225430_Initial.js';
 import { Migration20261121230350_Sync } from './Migration20261121230350_Sync.js';
 import { Migration20261121230816_Exact } from './Migration20261121230816_Exact.js';
+import { Migration20261121231623_Customers } from './Migration20261121231623_Customers.js';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121225430_Initial', class: Migration20261121225430_Initial },
   { name: 'Migration20261121230350_Sync', class: Migration20261121230350_Sync },
   { name: 'Migration20261121230816_Exact', class: Migration20261121230816_Exact },
+  { name: 'Migration20261121231623_Customers', class: Migration20261121231623_Customers },
 ];

@@ -2,7 +2,7 @@ import { Entity, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { BaseEntity } from '../../database/base.entity.js';
 
 @Entity({ tableName: 'locations' })
-export class Location extends BaseEntity<'country'> {
+export class Location extends BaseEntity<'country' | 'customerSendMoment'> {
   @Property({ type: 'string', length: 120 })
   name!: string;
 
@@ -31,4 +31,8 @@ export class Location extends BaseEntity<'country'> {
   /** The Exact Online administration (division number) this location books into; set by the divisions issue. */
   @Property({ type: 'integer', nullable: true })
   exactDivision?: number;
+
+  /** When a customer of this location goes to Exact: 'saved' (on every save) or 'first_invoice' (when its first invoice is exported). */
+  @Property({ type: 'string', length: 20, default: 'first_invoice' })
+  customerSendMoment: 'saved' | 'first_invoice' = 'first_invoice';
 }
