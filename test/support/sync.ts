@@ -61,7 +61,7 @@ export async function sql<T = Record<string, unknown>>(url: string, text: string
 }
 
 /** Polls until fn returns a truthy value; fails with the message after timeoutMs. */
-export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, message: string, timeoutMs = 15000): Promise<T> {
+export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, message: string, timeoutMs = 25000): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < until) {
