@@ -6,10 +6,12 @@ import { Migration20261121225430_Initial } from './Migration20261121225430_Initi
 import { Migration20261121230350_Sync } from './Migration20261121230350_Sync.js';
 import { Migration20261121230816_Exact } from './Migration20261121230816_Exact.js';
 import { Migration20261121231623_Customers } from './Migration20261121231623_Customers.js';
+import { Migration20261121231846_Ledgers } from './Migration20261121231846_Ledgers.js';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121225430_Initial', class: Migration20261121225430_Initial },
   { name: 'Migration20261121230350_Sync', class: Migration20261121230350_Sync },
   { name: 'Migration20261121230816_Exact', class: Migration20261121230816_Exact },
   { name: 'Migration20261121231623_Customers', class: Migration20261121231623_Customers },
+  { name: 'Migration20261121231846_Ledgers', class: Migration20261121231846_Ledgers },
 ];
