@@ -7,6 +7,7 @@ import { Migration20261121230350_Sync } from './Migration20261121230350_Sync.js'
 import { Migration20261121230816_Exact } from './Migration20261121230816_Exact.js';
 import { Migration20261121231623_Customers } from './Migration20261121231623_Customers.js';
 import { Migration20261121231846_Ledgers } from './Migration20261121231846_Ledgers.js';
+import { Migration20261121231924_Webhooks } from './Migration20261121231924_Webhooks.js';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121225430_Initial', class: Migration20261121225430_Initial },
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121230816_Exact', class: Migration20261121230816_Exact },
   { name: 'Migration20261121231623_Customers', class: Migration20261121231623_Customers },
   { name: 'Migration20261121231846_Ledgers', class: Migration20261121231846_Ledgers },
+  { name: 'Migration20261121231924_Webhooks', class: Migration20261121231924_Webhooks },
 ];

@@ -4,8 +4,9 @@ import { Location } from '../modules/locations/location.entity.js';
 import { EXACT_ENTITIES } from '../exact/exact.entities.js';
 import { SyncState } from '../modules/sync/sync-state.entity.js';
 import { SyncRun } from '../modules/sync/sync-run.entity.js';
+import { WEBHOOK_ENTITIES } from '../modules/webhooks/webhook.entities.js';
 import { CUSTOMER_ENTITIES } from '../modules/customers/customer.entity.js';
 import { LEDGER_ENTITIES } from '../modules/ledgers/ledgers.entities.js';
 
 /** Every entity of the application, registered once for MikroORM and the migration generator. */
-export const ENTITIES = [SessionRow, LoginThrottleRow, User, Location, SyncState, SyncRun, ...EXACT_ENTITIES, ...CUSTOMER_ENTITIES, ...LEDGER_ENTITIES];
+export const ENTITIES = [SessionRow, LoginThrottleRow, User, Location, SyncState, SyncRun, ...EXACT_ENTITIES, ...WEBHOOK_ENTITIES, ...CUSTOMER_ENTITIES, ...LEDGER_ENTITIES];
