@@ -32,7 +32,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: db.dataDir, LOG_LEVEL: 'error', ...env });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, db.url)] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
-  const orm = app.get(MikroORM);
+  const orm = app.get<MikroORM>(MikroORM);
   await orm.migrator.up();
   await configureApp(app);
   await app.init();
