@@ -11,6 +11,7 @@ import { DashboardModule } from './modules/dashboard/dashboard.module.js';
 import { ExactModule } from './exact/exact.module.js';
 import { IntegrationsModule } from './modules/integrations/integrations.module.js';
 import { SyncModule } from './modules/sync/sync.module.js';
+import { CustomersModule } from './modules/customers/customers.module.js';
 
 @Module({})
 export class AppModule {
@@ -28,6 +29,7 @@ export class AppModule {
         DashboardModule,
         ExactModule,
         IntegrationsModule,
+        CustomersModule,
       ],
     };
   }

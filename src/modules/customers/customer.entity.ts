@@ -67,11 +67,10 @@ export class Customer extends BaseEntity<'type' | 'country' | 'version' | 'statu
   mergedIntoId?: number | null;
 }
 
-/** Name and address as both sides last agreed on: tells "Exact changed it" from "Koppel changed it". */
+/** Name and address (in Exact's shape) as both sides last agreed on: tells "Exact changed it" from "Koppel changed it". */
 export interface AccountSnapshot {
   name: string;
-  street: string;
-  houseNumber: string;
+  addressLine1: string;
   postcode: string;
   city: string;
   country: string;

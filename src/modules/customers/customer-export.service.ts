@@ -1,0 +1,419 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { MikroORM, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
+import { ExactClient } from '../../exact/exact.client.js';
+import { ExactConnectionService } from '../../exact/connection.service.js';
+import { ExactError, ExactNetworkError, ExactServerError, ExactValidationError } from '../../exact/errors.js';
+import { f } from '../../exact/odata.js';
+import type { CallKind } from '../../exact/rate-limiter.js';
+import type { ExactAccount } from '../../exact/exact.types.js';
+import { Clock } from '../../common/clock.js';
+import { NotFoundError } from '../../common/errors.js';
+import { Customer, CustomerExactLink, CustomerExport, CustomerSettings, type ExportSummary, type LinkConflict } from './customer.entity.js';
+import {
+  ACCOUNT_SELECT,
+  changedFields,
+  customerDataFromAccount,
+  hasAddress,
+  sameSnapshot,
+  snapshotDiff,
+  snapshotOfAccount,
+  snapshotOfCustomer,
+  toExactAccount,
+  trimCode,
+  vatProblem,
+} from './customer.mapping.js';
+import { CustomerConflictError, CustomerNotSendableError, type CustomerProblem } from './customers.errors.js';
+
+/** Which customers "Export customers" sends (all of them that are new or changed within the filter). */
+export interface ExportFilter {
+  locationId?: number;
+  /** Search text as in the customer list (name, number, city, VAT number). */
+  q?: string;
+  customerIds?: number[];
+  /** Only customers whose location books into this division. */
+  division?: number;
+}
+
+export interface SendOptions {
+  kind?: CallKind;
+}
+
+export type SendResult = { exactId: string; action: 'created' | 'updated' | 'unchanged' | 'linked' };
+
+/** ~40 values per `or` filter keep the URL short (API.md §9 #25). */
+export const LOOKUP_BATCH = 40;
+
+class CallCounter {
+  n = 0;
+}
+
+/**
+ * Koppel → Exact for customers. Public API for other modules (invoices):
+ *
+ * - `preflight(customerId, division)` → problems (i18n keys + params): no address, invalid VAT number, name/address
+ *   differs from Exact (also stored for the side-by-side choice on the customer page), merged customer.
+ * - `ensureInExact(customerId, division)` → the Exact account ID. Creates or updates the account: matched by stored
+ *   Exact ID, else by Code (Koppel's number padded to 18), else created with Koppel's number as Code. Throws
+ *   CustomerNotSendableError / CustomerConflictError; never re-POSTs blindly (after an unclear outcome it looks the
+ *   account up by code first). Costs 0 calls when the account is up to date, else 1 lookup + at most 1 write.
+ *   This is also the "first invoice" trigger for locations set to send customers with their first invoice.
+ * - `exportChanged(filter)` → summary: every new or changed customer of the filter, one lookup per 40 customers plus
+ *   at most one POST/PUT per customer.
+ */
+@Injectable()
+export class CustomerExportService {
+  private readonly logger = new Logger('CustomerExport');
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly client: ExactClient,
+    private readonly connection: ExactConnectionService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Problems that Koppel knows without asking Exact. */
+  localProblems(c: Customer): CustomerProblem[] {
+    const p: CustomerProblem[] = [];
+    const params = { number: c.number, name: c.name };
+    if (c.status === 'merged') p.push({ key: 'customers.problems.merged', params });
+    if (!hasAddress(c)) p.push({ key: 'customers.problems.noAddress', params });
+    if (vatProblem(c)) p.push({ key: 'customers.problems.invalidVat', params: { ...params, vatNumber: c.vatNumber } });
+    return p;
+  }
+
+  /** What stops the customer from going to Exact for an invoice in this division (one Exact lookup at most). */
+  async preflight(customerId: number, division: number, opts: SendOptions = {}): Promise<CustomerProblem[]> {
+    const em = this.orm.em.fork();
+    const c = await em.findOne(Customer, { id: customerId });
+    if (!c) return [{ key: 'customers.problems.notFound', params: { id: customerId } }];
+    const problems = this.localProblems(c);
+    const link = await em.findOne(CustomerExactLink, { customer: c, division });
+    if (link?.state === 'conflict') return [...problems, conflictProblem(c, link)];
+    if (problems.length) return problems;
+    if (link?.exactId && link.state === 'linked' && link.sentVersion === c.version) return problems;
+    const account = await this.lookupOne(division, c, link, opts, new CallCounter());
+    if (account) {
+      const verdict = await this.decide(em, c, link, account);
+      if (verdict === 'conflict') {
+        const l = await this.saveConflict(em, c, link, division, account, 'send');
+        problems.push(conflictProblem(c, l));
+      }
+    }
+    return problems;
+  }
+
+  /** The customer's account in Exact, created or updated as needed; returns the Exact account ID. */
+  async ensureInExact(customerId: number, division: number, opts: SendOptions = {}): Promise<string> {
+    return (await this.send(customerId, division, opts)).exactId;
+  }
+
+  /** ensureInExact with what it did (created / updated / unchanged / linked). */
+  async send(customerId: number, division: number, opts: SendOptions = {}, counter = new CallCounter()): Promise<SendResult> {
+    const em = this.orm.em.fork();
+    let c = await em.findOne(Customer, { id: customerId });
+    if (!c) throw new NotFoundError('Customer');
+    // an account merged away in Exact: follow the surviving customer
+    for (let hops = 0; c.status === 'merged' && c.mergedIntoId && hops < 5; hops++) {
+      const next: Customer | null = await em.findOne(Customer, { id: c.mergedIntoId });
+      if (!next) break;
+      c = next;
+    }
+    await this.connection.assertDivision(division);
+    const link = await em.findOne(CustomerExactLink, { customer: c, division });
+    if (link?.state === 'conflict') throw new CustomerConflictError(c.id, division);
+    if (link?.exactId && link.state === 'linked' && link.sentVersion === c.version) return { exactId: link.exactId, action: 'unchanged' };
+    const problems = this.localProblems(c);
+    if (problems.length) throw new CustomerNotSendableError(c.id, problems);
+    const account = await this.lookupOne(division, c, link, opts, counter);
+    return this.push(em, c, link, division, account, opts, counter);
+  }
+
+  /** One lookup: by stored ID or by padded Code in a single filter; the ID match wins. */
+  private async lookupOne(division: number, c: Customer, link: CustomerExactLink | null, opts: SendOptions, counter: CallCounter): Promise<ExactAccount | undefined> {
+    const filter = link?.exactId ? f.or(f.guid('ID', link.exactId), f.code('Code', c.number)) : f.code('Code', c.number);
+    counter.n++;
+    const rows = await this.client.division(division).accounts.all({ filter, select: ACCOUNT_SELECT }, { kind: opts.kind });
+    return rows.find((r) => link?.exactId && r.ID.toLowerCase() === link.exactId.toLowerCase()) ?? rows.find((r) => trimCode(r.Code) === c.number);
+  }
+
+  /**
+   * 'ok': send Koppel's data; 'adopt': Exact changed name/address and Koppel did not (setting "update") → take
+   * Exact's; 'conflict': both differ → the user chooses.
+   */
+  private async decide(em: EntityManager, c: Customer, link: CustomerExactLink | null, account: ExactAccount): Promise<'ok' | 'adopt' | 'conflict'> {
+    const koppel = snapshotOfCustomer(c);
+    const exact = snapshotOfAccount(account);
+    if (sameSnapshot(koppel, exact)) return 'ok';
+    const sameAccount = !!link?.exactId && link.exactId.toLowerCase() === account.ID.toLowerCase();
+    if (sameAccount && link?.snapshot) {
+      if (sameSnapshot(link.snapshot, exact)) return 'ok'; // Exact unchanged since we agreed: Koppel's change goes out
+      if (sameSnapshot(link.snapshot, koppel)) {
+        const settings = await em.findOne(CustomerSettings, { id: 1 });
+        if ((settings?.exactChanges ?? 'update') === 'update') return 'adopt';
+      }
+    }
+    return 'conflict';
+  }
+
+  private async saveConflict(em: EntityManager, c: Customer, link: CustomerExactLink | null, division: number, account: ExactAccount, origin: LinkConflict['origin']): Promise<CustomerExactLink> {
+    const l = link ?? em.create(CustomerExactLink, { customer: c, division });
+    // an account already linked to another customer stays theirs; this customer only records the difference
+    const taken = await em.findOne(CustomerExactLink, { division, exactId: account.ID, customer: { $ne: c.id } });
+    if (!taken) {
+      l.exactId = account.ID;
+      l.exactCode = trimCode(account.Code);
+    }
+    l.state = 'conflict';
+    l.conflict = { exact: snapshotOfAccount(account), koppel: snapshotOfCustomer(c), origin, at: this.clock.now().toISOString() };
+    l.lastError = null;
+    await em.flush();
+    return l;
+  }
+
+  /** Sends one customer given what the lookup found (undefined: no account yet → POST with Koppel's number). */
+  private async push(
+    em: EntityManager,
+    c: Customer,
+    link: CustomerExactLink | null,
+    division: number,
+    account: ExactAccount | undefined,
+    opts: SendOptions,
+    counter: CallCounter,
+    afterUnclear = false,
+  ): Promise<SendResult> {
+    const api = this.client.division(division).accounts;
+    try {
+      if (account) {
+        const verdict = await this.decide(em, c, link, account);
+        if (verdict === 'conflict') {
+          await this.saveConflict(em, c, link, division, account, 'send');
+          throw new CustomerConflictError(c.id, division);
+        }
+        if (verdict === 'adopt') {
+          const d = customerDataFromAccount(account);
+          em.assign(c, { name: d.name, street: d.street, houseNumber: d.houseNumber, postcode: d.postcode, city: d.city, country: d.country, version: c.version + 1 });
+        }
+        const diff = changedFields(toExactAccount(c), account);
+        if (Object.keys(diff).length) {
+          counter.n++;
+          await api.update(account.ID, diff, { kind: opts.kind });
+        }
+        await this.saveLinked(em, c, link, division, account.ID, account.Code);
+        const action = afterUnclear ? 'created' : !link?.exactId || link.exactId.toLowerCase() !== account.ID.toLowerCase() ? (Object.keys(diff).length ? 'updated' : 'linked') : Object.keys(diff).length ? 'updated' : 'unchanged';
+        return { exactId: account.ID, action };
+      }
+      let created: ExactAccount;
+      try {
+        counter.n++;
+        created = await api.create({ Code: c.number, ...toExactAccount(c), Status: 'C' } as Partial<ExactAccount>, { kind: opts.kind });
+      } catch (e) {
+        // Unclear outcome (network, timeout, 5xx) or "code already exists" (someone else was first): never POST again
+        // blindly — look the account up by our own number first.
+        const unclear = e instanceof ExactNetworkError || e instanceof ExactServerError;
+        const codeTaken = e instanceof ExactValidationError && e.httpStatus === 400 && /code/i.test(e.exactMessage ?? '');
+        if (afterUnclear || !(unclear || codeTaken)) throw e;
+        counter.n++;
+        const rows = await api.all({ filter: f.code('Code', c.number), select: ACCOUNT_SELECT }, { kind: opts.kind });
+        const found = rows.find((r) => trimCode(r.Code) === c.number);
+        if (!found) throw e;
+        return this.push(em, c, link, division, found, opts, counter, unclear);
+      }
+      if (!created.ID) throw new ExactServerError(201, 'Exact returned no account ID', division, 'crm/Accounts');
+      await this.saveLinked(em, c, link, division, created.ID, created.Code ?? c.number);
+      return { exactId: created.ID, action: 'created' };
+    } catch (e) {
+      if (!(e instanceof CustomerConflictError)) await this.saveError(em, c, link, division, e);
+      throw e;
+    }
+  }
+
+  private async saveLinked(em: EntityManager, c: Customer, link: CustomerExactLink | null, division: number, exactId: string, code: string): Promise<void> {
+    const l = link ?? em.create(CustomerExactLink, { customer: c, division });
+    l.exactId = exactId;
+    l.exactCode = trimCode(code) || c.number;
+    l.state = 'linked';
+    l.sentVersion = c.version;
+    l.snapshot = snapshotOfCustomer(c);
+    l.conflict = null;
+    l.lastError = null;
+    l.syncedAt = this.clock.now();
+    await em.flush();
+  }
+
+  private async saveError(em: EntityManager, c: Customer, link: CustomerExactLink | null, division: number, e: unknown): Promise<void> {
+    try {
+      const l = link ?? em.create(CustomerExactLink, { customer: c, division, state: 'error' });
+      l.lastError = e instanceof ExactError ? `${e.message}${e.exactMessage && !e.message.includes(e.exactMessage) ? `: ${e.exactMessage}` : ''}` : String((e as Error)?.message ?? e);
+      if (!l.exactId) l.state = 'error';
+      await em.flush();
+    } catch (err) {
+      this.logger.warn(`could not record the send error of customer ${c.id}: ${(err as Error).message}`);
+    }
+  }
+
+  /** The user's choice on a name/address conflict: "use Koppel's" (update Exact) or "use Exact's" (update Koppel). */
+  async resolveConflict(customerId: number, division: number, choice: 'koppel' | 'exact', opts: SendOptions = {}): Promise<SendResult> {
+    const em = this.orm.em.fork();
+    const c = await em.findOne(Customer, { id: customerId });
+    if (!c) throw new NotFoundError('Customer');
+    const link = await em.findOne(CustomerExactLink, { customer: c, division });
+    if (!link || link.state !== 'conflict' || !link.exactId) throw new NotFoundError('Conflict');
+    const counter = new CallCounter();
+    const api = this.client.division(division).accounts;
+    const rows = await api.all({ filter: f.guid('ID', link.exactId), select: ACCOUNT_SELECT }, { kind: opts.kind });
+    const account = rows[0];
+    if (!account) {
+      // the account is gone meanwhile: forget it and send as new (matched by code again)
+      em.assign(link, { state: 'error', exactId: null, conflict: null });
+      await em.flush();
+      return this.send(customerId, division, opts, counter);
+    }
+    if (choice === 'exact') {
+      const d = customerDataFromAccount(account);
+      em.assign(c, { name: d.name, street: d.street, houseNumber: d.houseNumber, postcode: d.postcode, city: d.city, country: d.country, version: c.version + 1 });
+    }
+    // both sides now agree on name/address: remember it, so the push below is not a conflict again
+    link.snapshot = snapshotOfAccount(account);
+    link.state = 'linked';
+    link.conflict = null;
+    await em.flush();
+    const problems = this.localProblems(c);
+    if (problems.length) throw new CustomerNotSendableError(c.id, problems);
+    return this.push(em, c, link, division, account, opts, counter);
+  }
+
+  /**
+   * Sends every customer of the filter that is new or changed. Lookups are batched (40 per filtered GET), then at
+   * most one POST or PUT per customer. Customers with a conflict or a problem are counted and skipped.
+   */
+  async exportChanged(filter: ExportFilter = {}, opts: SendOptions & { onProgress?: (s: ExportSummary) => Promise<void> | void } = {}): Promise<ExportSummary> {
+    const kind = opts.kind ?? 'background';
+    const em = this.orm.em.fork();
+    const summary: ExportSummary = { total: 0, done: 0, created: 0, updated: 0, unchanged: 0, conflicts: 0, problems: 0, failed: 0, apiCalls: 0, errors: [] };
+    const counter = new CallCounter();
+    const where: FilterQuery<Customer> = { status: 'active', location: { exactDivision: filter.division ? filter.division : { $ne: null } } };
+    if (filter.locationId) (where as Record<string, unknown>).location = { id: filter.locationId, exactDivision: { $ne: null } };
+    if (filter.customerIds?.length) where.id = { $in: filter.customerIds };
+    if (filter.q) {
+      const like = `%${filter.q}%`;
+      where.$or = [{ name: { $ilike: like } }, { number: { $ilike: like } }, { city: { $ilike: like } }, { vatNumber: { $ilike: like } }];
+    }
+    const customers = await em.find(Customer, where, { populate: ['location'], orderBy: { id: 'asc' } });
+    const links = customers.length ? await em.find(CustomerExactLink, { customer: { $in: customers.map((c) => c.id) } }) : [];
+    const linkOf = new Map(links.map((l) => [`${l.customer.id}:${l.division}`, l]));
+
+    // what needs sending, per division
+    const todo = new Map<number, { c: Customer; link: CustomerExactLink | null }[]>();
+    for (const c of customers) {
+      const division = c.location!.exactDivision!;
+      const link = linkOf.get(`${c.id}:${division}`) ?? null;
+      if (link?.exactId && link.state === 'linked' && link.sentVersion === c.version) continue;
+      summary.total++;
+      if (link?.state === 'conflict') {
+        summary.conflicts++;
+        summary.done++;
+        summary.errors.push({ customerId: c.id, number: c.number, ...conflictProblem(c, link) });
+        continue;
+      }
+      const problems = this.localProblems(c);
+      if (problems.length) {
+        summary.problems++;
+        summary.done++;
+        summary.errors.push({ customerId: c.id, number: c.number, ...problems[0] });
+        continue;
+      }
+      (todo.get(division) ?? todo.set(division, []).get(division)!).push({ c, link });
+    }
+    await opts.onProgress?.({ ...summary, apiCalls: counter.n });
+
+    for (const [division, items] of todo) {
+      await this.connection.assertDivision(division);
+      const api = this.client.division(division).accounts;
+      for (let i = 0; i < items.length; i += LOOKUP_BATCH) {
+        // a fresh unit of work per batch keeps each flush small
+        const bem = this.orm.em.fork();
+        const ids = items.slice(i, i + LOOKUP_BATCH).map((x) => x.c.id);
+        const bCustomers = await bem.find(Customer, { id: { $in: ids } }, { orderBy: { id: 'asc' } });
+        const bLinks = new Map((await bem.find(CustomerExactLink, { customer: { $in: ids }, division })).map((l) => [l.customer.id, l]));
+        const batch = bCustomers.map((c) => ({ c, link: bLinks.get(c.id) ?? null }));
+        // one filtered lookup for the whole batch: stored IDs and padded codes
+        const terms = batch.map(({ c, link }) => (link?.exactId ? f.guid('ID', link.exactId) : f.code('Code', c.number)));
+        counter.n++;
+        const rows = await api.all({ filter: f.or(...terms), select: ACCOUNT_SELECT }, { kind });
+        const byId = new Map(rows.map((r) => [r.ID.toLowerCase(), r]));
+        const byCode = new Map(rows.map((r) => [trimCode(r.Code), r]));
+        for (const { c, link } of batch) {
+          try {
+            let account = link?.exactId ? byId.get(link.exactId.toLowerCase()) : byCode.get(c.number);
+            if (!account && link?.exactId) account = await this.lookupOne(division, c, null, { kind }, counter); // stored ID gone: by code
+            const r = await this.push(bem, c, link, division, account, { kind }, counter);
+            if (r.action === 'created') summary.created++;
+            else if (r.action === 'unchanged') summary.unchanged++;
+            else summary.updated++;
+          } catch (e) {
+            if (e instanceof CustomerConflictError) {
+              summary.conflicts++;
+              summary.errors.push({ customerId: c.id, number: c.number, key: 'customers.problems.conflict', params: { number: c.number, name: c.name, division } });
+            } else {
+              summary.failed++;
+              const ex = e instanceof ExactError ? e : undefined;
+              summary.errors.push({ customerId: c.id, number: c.number, key: 'customers.problems.exactError', params: { number: c.number, name: c.name, message: ex?.exactMessage ?? (e as Error).message } });
+              // a connection or budget problem stops the run; the rest stays "changed" for the next one
+              if (ex && ['auth', 'not_connected', 'blocked', 'rate_limit'].includes(ex.kind)) {
+                summary.done++;
+                summary.apiCalls = counter.n;
+                throw Object.assign(e as Error, { summary });
+              }
+            }
+          }
+          summary.done++;
+          if (summary.done % 10 === 0) await opts.onProgress?.({ ...summary, apiCalls: counter.n });
+        }
+      }
+    }
+    summary.apiCalls = counter.n;
+    summary.errors = summary.errors.slice(0, 200);
+    await opts.onProgress?.(summary);
+    return summary;
+  }
+
+  /** Starts "Export customers" in the background; the page polls `getExport(id)`. */
+  async startExport(filter: ExportFilter): Promise<CustomerExport> {
+    const em = this.orm.em.fork();
+    const run = em.create(CustomerExport, { filter: filter as Record<string, unknown> });
+    await em.flush();
+    void this.runExport(run.id, filter);
+    return run;
+  }
+
+  private async runExport(id: number, filter: ExportFilter): Promise<void> {
+    const save = async (patch: Partial<CustomerExport>) => {
+      await this.orm.em.fork().nativeUpdate(CustomerExport, { id }, patch);
+    };
+    try {
+      const summary = await this.exportChanged(filter, { kind: 'background', onProgress: (s) => save({ summary: s }) });
+      await save({ status: 'done', summary, finishedAt: this.clock.now() });
+    } catch (e) {
+      const summary = (e as { summary?: ExportSummary }).summary;
+      const msg = e instanceof ExactError ? `${e.message}${e.exactMessage ? `: ${e.exactMessage}` : ''}` : String((e as Error)?.message ?? e);
+      this.logger.error(`customer export ${id} failed: ${msg}`);
+      await save({ status: 'failed', error: msg.slice(0, 2000), finishedAt: this.clock.now(), ...(summary ? { summary } : {}) }).catch(() => undefined);
+    }
+  }
+
+  async getExport(id: number): Promise<CustomerExport> {
+    const run = await this.orm.em.fork().findOne(CustomerExport, { id });
+    if (!run) throw new NotFoundError('Export');
+    return run;
+  }
+
+  /** After a restart: runs left 'running' by a stopped process are marked failed (their customers stay "changed"). */
+  async failStaleExports(): Promise<void> {
+    await this.orm.em.fork().nativeUpdate(CustomerExport, { status: 'running', createdAt: { $lt: new Date(this.clock.now().getTime() - 6 * 3_600_000) } }, { status: 'failed', error: 'interrupted', finishedAt: this.clock.now() });
+  }
+}
+
+function conflictProblem(c: Customer, link: CustomerExactLink): CustomerProblem {
+  const fields = link.conflict ? snapshotDiff(link.conflict.koppel, link.conflict.exact) : [];
+  return { key: 'customers.problems.conflict', params: { number: c.number, name: c.name, division: link.division, fields: fields.join(', ') } };
+}

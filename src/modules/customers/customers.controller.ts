@@ -1,0 +1,253 @@
+import { Body, Controller, Get, Inject, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Roles } from '../auth/guards.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { parseListQuery } from '../../common/pagination.js';
+import { render } from '../../common/views.js';
+import { flash } from '../../common/flash.js';
+import { ValidationError } from '../../common/errors.js';
+import { ExactError } from '../../exact/errors.js';
+import { CustomersService, CUSTOMER_SORTS, type SaveSend } from './customers.service.js';
+import { CustomerExportService } from './customer-export.service.js';
+import { COUNTRIES, CUSTOMER_FIELDS } from './customer.form.js';
+import { EXACT_CHANGES_POLICIES, type Customer, type CustomerExactLink, type ExactChangesPolicy } from './customer.entity.js';
+import { snapshotDiff } from './customer.mapping.js';
+import { CustomerConflictError, CustomerNotSendableError } from './customers.errors.js';
+
+const num = (v: unknown) => {
+  const n = Number.parseInt(String(v ?? ''), 10);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+};
+
+/** Customers: list, add (or search and import from Exact), detail with the Exact link per division, export. */
+@Controller('customers')
+@Roles('admin', 'accountant', 'planner')
+export class CustomersController {
+  constructor(
+    private readonly customers: CustomersService,
+    private readonly exporter: CustomerExportService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private async formModel(values: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+    const locations = await this.customers.locations();
+    return { nav: 'customers', countries: COUNTRIES, locations, values, ...extra };
+  }
+
+  @Get()
+  async list(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
+    const query = parseListQuery(raw, CUSTOMER_SORTS, { sort: 'name' });
+    const locationId = num(raw.location);
+    const page = await this.customers.list(query, { locationId });
+    const locations = await this.customers.locations();
+    const role = req.user?.role;
+    render(
+      req,
+      res,
+      'customers/list',
+      { title: 'customers.title', nav: 'customers', page, locations, canExport: role === 'admin' || role === 'accountant', isAdmin: role === 'admin', query: { ...query, size: query.pageSize, location: locationId } },
+      { fragment: 'customers/table' },
+    );
+  }
+
+  @Get('new')
+  async newForm(@Req() req: Request, @Res() res: Response, @Query('location') location?: string) {
+    const locations = await this.customers.locations();
+    const locationId = num(location) ?? locations.find((l) => l.exactDivision)?.id ?? locations[0]?.id;
+    render(req, res, 'customers/form', await this.formModel({ type: 'business', country: 'NL', locationId }, { title: 'customers.new', action: '/customers', isNew: true }));
+  }
+
+  @Post()
+  async create(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
+    try {
+      const { customer, send } = await this.customers.create(body);
+      flash(req, 'success', 'customers.created', { name: customer.name, number: customer.number });
+      this.flashSend(req, send);
+      res.redirect(303, `/customers/${customer.id}`);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      render(req, res, 'customers/form', await this.formModel(body, { title: 'customers.new', action: '/customers', isNew: true, errors: e.fieldErrors }), { status: 422 });
+    }
+  }
+
+  @Post('validate/:field')
+  async validateField(@Res() res: Response, @Param('field') field: string, @Body() body: Record<string, unknown>) {
+    const name = (CUSTOMER_FIELDS as readonly string[]).includes(field) ? field : 'name';
+    const error = await this.customers.validateField(body, name, num(body.id));
+    res.status(200).render('fragments/field-error', { layout: false, field: name, error });
+  }
+
+  /** "Search in Exact Online" while adding a customer (HTMX fragment). */
+  @Get('exact-search')
+  async exactSearch(@Req() req: Request, @Res() res: Response, @Query('locationId') locationId: string, @Query('q') q = '') {
+    const model: Record<string, unknown> = { q, locationId };
+    try {
+      const loc = num(locationId);
+      if (!loc) model.message = 'customers.exact.chooseLocation';
+      else Object.assign(model, await this.customers.searchExact(loc, String(q)));
+    } catch (e) {
+      if (e instanceof ValidationError) model.message = 'customers.exact.noDivision';
+      else if (e instanceof ExactError) Object.assign(model, { message: e.userMessageKey, exactMessage: e.exactMessage });
+      else throw e;
+    }
+    res.status(200).render('fragments/customers/exact-results', { ...model, layout: false });
+  }
+
+  @Post('import')
+  async importFromExact(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
+    const locationId = num(body.locationId);
+    const type = body.type === 'private' ? 'private' : 'business';
+    if (!locationId || typeof body.exactId !== 'string') throw new ValidationError({ exactId: ['validation.required'] });
+    const { customer, existed } = await this.customers.importFromExact(locationId, body.exactId, type);
+    flash(req, existed ? 'info' : 'success', existed ? 'customers.alreadyKnown' : 'customers.imported', { name: customer.name, number: customer.number });
+    res.redirect(303, `/customers/${customer.id}`);
+  }
+
+  @Get('settings')
+  @Roles('admin')
+  async settingsForm(@Req() req: Request, @Res() res: Response) {
+    const settings = await this.customers.settings();
+    const locations = await this.customers.locations();
+    render(req, res, 'customers/settings', { title: 'customers.settings.title', nav: 'customers', settings, locations, policies: EXACT_CHANGES_POLICIES });
+  }
+
+  @Post('settings')
+  @Roles('admin')
+  async saveSettings(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
+    const moments: Record<number, 'saved' | 'first_invoice'> = {};
+    for (const [k, v] of Object.entries(body)) {
+      const m = /^moment_(\d+)$/.exec(k);
+      if (m) moments[Number(m[1])] = v === 'saved' ? 'saved' : 'first_invoice';
+    }
+    const exactChanges = (EXACT_CHANGES_POLICIES as readonly string[]).includes(String(body.exactChanges)) ? (body.exactChanges as ExactChangesPolicy) : 'update';
+    await this.customers.saveSettings({ exactChanges, importNew: body.importNew === 'on' || body.importNew === 'true', moments });
+    flash(req, 'success', 'customers.settings.saved');
+    res.redirect(303, '/customers/settings');
+  }
+
+  /** "Export customers": every new or changed customer of the filter, in the background. */
+  @Post('export')
+  @Roles('admin', 'accountant')
+  async startExport(@Res() res: Response, @Body() body: Record<string, unknown>) {
+    const q = typeof body.q === 'string' && body.q.trim() ? body.q.trim().slice(0, 100) : undefined;
+    const run = await this.exporter.startExport({ q, locationId: num(body.location) });
+    res.redirect(303, `/customers/export/${run.id}`);
+  }
+
+  @Get('export/:id')
+  @Roles('admin', 'accountant')
+  async exportStatus(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+    const run = await this.exporter.getExport(id);
+    const s = run.summary;
+    const pct = s && s.total ? Math.round((100 * s.done) / s.total) : run.status === 'running' ? 0 : 100;
+    render(req, res, 'customers/export', { title: 'customers.export.title', nav: 'customers', run, summary: s, pct, running: run.status === 'running' }, { fragment: 'customers/export-progress' });
+  }
+
+  @Get(':id')
+  async show(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+    const customer = await this.customers.get(id);
+    const links = await this.customers.links(id);
+    const mergedInto = customer.mergedIntoId ? await this.customers.get(customer.mergedIntoId).catch(() => undefined) : undefined;
+    const division = customer.location?.exactDivision;
+    render(req, res, 'customers/show', {
+      title: 'customers.showTitle',
+      titleParams: { name: customer.name },
+      nav: 'customers',
+      customer,
+      mergedInto,
+      division,
+      hasLinkForDivision: links.some((l) => l.division === division && l.exactId),
+      problems: this.exporter.localProblems(customer),
+      links: links.map((l) => this.linkView(l)),
+    });
+  }
+
+  private linkView(l: CustomerExactLink) {
+    const base = this.config.exact.baseUrl.replace(/\/+$/, '');
+    const diff = l.conflict ? snapshotDiff(l.conflict.koppel, l.conflict.exact) : [];
+    return {
+      division: l.division,
+      exactId: l.exactId,
+      code: l.exactCode,
+      state: l.state,
+      syncedAt: l.syncedAt,
+      lastError: l.lastError,
+      url: l.exactId ? `${base}/docs/CRMAccountCard.aspx?_Division_=${l.division}&AccountID=${encodeURIComponent(l.exactId)}` : undefined,
+      conflict: l.conflict
+        ? (['name', 'addressLine1', 'postcode', 'city', 'country'] as const).map((k) => ({ field: k, koppel: l.conflict!.koppel[k], exact: l.conflict!.exact[k], differs: diff.includes(k) }))
+        : undefined,
+    };
+  }
+
+  @Get(':id/edit')
+  async editForm(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+    const c = await this.customers.get(id);
+    const values = { ...c, locationId: c.location?.id };
+    render(req, res, 'customers/form', await this.formModel(values as unknown as Record<string, unknown>, { title: 'customers.editTitle', titleParams: { name: c.name }, action: `/customers/${id}`, id }));
+  }
+
+  @Post(':id')
+  async update(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+    try {
+      const { customer, send } = await this.customers.update(id, body);
+      flash(req, 'success', 'customers.updated', { name: customer.name, number: customer.number });
+      this.flashSend(req, send);
+      res.redirect(303, `/customers/${id}`);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      const c: Customer = await this.customers.get(id);
+      render(req, res, 'customers/form', await this.formModel(body, { title: 'customers.editTitle', titleParams: { name: c.name }, action: `/customers/${id}`, id, errors: e.fieldErrors }), { status: 422 });
+    }
+  }
+
+  /** "Send to Exact" for one division (the location's by default). */
+  @Post(':id/send')
+  @Roles('admin', 'accountant')
+  async send(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+    const c = await this.customers.get(id);
+    const division = num(body.division) ?? c.location?.exactDivision;
+    if (!division) {
+      flash(req, 'error', 'customers.problems.noDivision', { number: c.number, name: c.name });
+      return res.redirect(303, `/customers/${id}`);
+    }
+    try {
+      const r = await this.exporter.send(id, division);
+      flash(req, 'success', `customers.sent.${r.action}`, { division, name: c.name });
+    } catch (e) {
+      this.flashSendError(req, e, c);
+    }
+    res.redirect(303, `/customers/${id}`);
+  }
+
+  /** The side-by-side choice: "use Koppel's" or "use Exact's". */
+  @Post(':id/conflict')
+  @Roles('admin', 'accountant')
+  async resolve(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+    const c = await this.customers.get(id);
+    const division = num(body.division);
+    const choice = body.choice === 'exact' ? 'exact' : 'koppel';
+    if (!division) throw new ValidationError({ division: ['validation.required'] });
+    try {
+      await this.exporter.resolveConflict(id, division, choice);
+      flash(req, 'success', choice === 'exact' ? 'customers.conflict.usedExact' : 'customers.conflict.usedKoppel', { division });
+    } catch (e) {
+      this.flashSendError(req, e, c);
+    }
+    res.redirect(303, `/customers/${id}`);
+  }
+
+  private flashSend(req: Request, send?: SaveSend) {
+    if (send?.result) flash(req, 'info', `customers.sent.${send.result.action}`, { name: '' });
+    if (send?.problem) {
+      flash(req, 'warning', 'customers.notSent');
+      flash(req, 'warning', send.problem.key, send.problem.params);
+    }
+  }
+
+  private flashSendError(req: Request, e: unknown, c: Customer) {
+    if (e instanceof CustomerNotSendableError) for (const p of e.problems) flash(req, 'error', p.key, p.params);
+    else if (e instanceof CustomerConflictError) flash(req, 'warning', 'customers.problems.conflict', { number: c.number, name: c.name, division: e.division });
+    else if (e instanceof ExactError) flash(req, 'error', 'customers.problems.exactError', { number: c.number, name: c.name, message: e.exactMessage || e.message });
+    else throw e;
+  }
+}
