@@ -7,6 +7,9 @@ import { ExactRateLimitError } from './errors.js';
 
 export type CallKind = 'interactive' | 'background';
 
+/** Calls per minute a background batch leaves for people clicking buttons. */
+export const BACKGROUND_HEADROOM = 10;
+
 export interface LimitHeaders {
   minutelyLimit?: number;
   minutelyRemaining?: number;
@@ -94,6 +97,24 @@ export class ExactRateLimiter {
       }
       // short naps, re-checked against the clock: other processes and clock changes are noticed quickly
       await sleep(Math.min(1000, Math.max(50, Number(row.minutely_reset) - now + 250)), signal);
+    }
+  }
+
+  /**
+   * For background batches: waits while fewer than `BACKGROUND_HEADROOM` calls are left this minute, so
+   * a big initial load is spread and interactive actions still get calls; stops at the daily reserve.
+   */
+  async waitForBudget(division: number, kind: CallKind, signal?: AbortSignal): Promise<void> {
+    const headroom = kind === 'background' ? BACKGROUND_HEADROOM : 0;
+    for (;;) {
+      const s = await this.status(division);
+      if (!s) return;
+      const now = this.exactNow();
+      if (kind === 'background' && s.dailyRemaining <= this.config.exact.dailyReserve && s.dailyReset > now) {
+        throw new ExactRateLimitError(s.dailyReset, 'Daily budget reserved for interactive use', division, undefined, true);
+      }
+      if (s.minutelyRemaining > headroom || s.minutelyReset <= now) return;
+      await sleep(Math.min(1000, Math.max(50, s.minutelyReset - now + 250)), signal);
     }
   }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { csrf, startTestApp, type Agent, type TestApp } from '../support/app.js';
-import { addDivisions, gate, sql, stateOf, syncOf, SYNC_TEST_ENV, waitFor } from '../support/sync.js';
+import { addDivisions, gate, sql, stateOf, syncOf, SYNC_TEST_ENV, waitFor, useLocationDivisions } from '../support/sync.js';
 
 let t: TestApp;
 let admin: Agent;
@@ -10,6 +10,7 @@ let hold = gate();
 
 beforeAll(async () => {
   t = await startTestApp({ ...SYNC_TEST_ENV });
+  useLocationDivisions(t.app);
   const a = await t.createUser('admin');
   const p = await t.createUser('planner');
   admin = await t.login(a.email, a.password);

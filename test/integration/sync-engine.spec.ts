@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { addDivisions, gate, sql, startAppOnDatabase, stateOf, syncOf, SYNC_TEST_ENV, waitFor, type SecondApp } from '../support/sync.js';
+import { addDivisions, gate, sql, startAppOnDatabase, stateOf, syncOf, SYNC_TEST_ENV, useLocationDivisions, waitFor, type SecondApp } from '../support/sync.js';
 import type { SyncContext } from '../../src/modules/sync/sync.types.js';
 
 // Two Koppel "processes" (two Nest apps, each with its own pg-boss, workers and lease) on ONE database.
@@ -19,6 +19,8 @@ function record(app: string) {
 beforeAll(async () => {
   a = await startTestApp({ ...SYNC_TEST_ENV });
   b = await startAppOnDatabase(a.db, { ...SYNC_TEST_ENV });
+  useLocationDivisions(a.app);
+  useLocationDivisions(b.app);
   await addDivisions(a.db.url, [201, 202, 203]);
   for (const [name, app] of [['a', a.app], ['b', b.app]] as const) {
     syncOf(app).registry.register({ name: 'test-accounts', schedule: '15min', run: record(name) });

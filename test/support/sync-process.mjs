@@ -15,6 +15,10 @@ const env = process.env;
 const config = loadConfig(env);
 const app = await NestFactory.create(AppModule.forRoot(config, config.databaseUrl), { logger: ['error', 'warn'] });
 await app.get(MikroORM).migrator.up();
+// no Exact connection in this test: divisions come from the locations (the engine's default source)
+const { SYNC_DIVISION_SOURCE } = await import(new URL('modules/sync/sync.types.js', dist).href);
+app.get(SyncRegistry).useDivisionSource(app.get(SYNC_DIVISION_SOURCE));
+for (const r of app.get(SyncRegistry).list()) if (!r.name.startsWith('test-')) app.get(SyncRegistry).unregister(r.name);
 
 const total = Number(env.TEST_TOTAL ?? 60);
 const batch = Number(env.TEST_BATCH ?? 5);

@@ -12,6 +12,7 @@ import { SyncScheduler } from '../../src/modules/sync/sync.scheduler.js';
 import { SyncService } from '../../src/modules/sync/sync.service.js';
 import { SyncSweeper } from '../../src/modules/sync/sync.sweeper.js';
 import type { TestDatabase } from './database.js';
+import { SYNC_DIVISION_SOURCE, type SyncDivisionSource } from '../../src/modules/sync/sync.types.js';
 
 /** Settings for sync tests: no real cron timers (tests call tick()), fast polling. */
 export const SYNC_TEST_ENV = { SYNC_TIMERS: 'false', SYNC_POLL_SECONDS: '0.5' } as const;
@@ -101,4 +102,16 @@ export async function stateOf(url: string, division: number, resource: string) {
     [division, resource],
   );
   return row;
+}
+
+/**
+ * Sync tests run without an Exact connection: make the engine take its divisions from the locations'
+ * administrations (the engine's default source) instead of the connected Exact divisions, and run only
+ * the test resources.
+ */
+export function useLocationDivisions(app: NestExpressApplication): void {
+  const registry = app.get(SyncRegistry);
+  registry.useDivisionSource(app.get<SyncDivisionSource>(SYNC_DIVISION_SOURCE));
+  // and only the tests' own resources: the product's resources (customers, ledgers, …) need Exact
+  for (const r of registry.list()) if (!r.name.startsWith('test-')) registry.unregister(r.name);
 }
