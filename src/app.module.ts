@@ -12,6 +12,7 @@ import { ExactModule } from './exact/exact.module.js';
 import { IntegrationsModule } from './modules/integrations/integrations.module.js';
 import { SyncModule } from './modules/sync/sync.module.js';
 import { CustomersModule } from './modules/customers/customers.module.js';
+import { LedgersModule } from './modules/ledgers/ledgers.module.js';
 
 @Module({})
 export class AppModule {
@@ -30,6 +31,7 @@ export class AppModule {
         ExactModule,
         IntegrationsModule,
         CustomersModule,
+        LedgersModule,
       ],
     };
   }

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { LedgerSetting } from './ledger-setting.entity.js';
+
+/** The installation's ledger settings (table ledger_setting). */
+export interface LedgerSettings {
+  /** Cost centres and cost units are used at all (Accounting → Cost centres & units). */
+  costDimensionsEnabled: boolean;
+  /** Invoice lines carry a cost centre / cost unit (sent on the sales entry lines). */
+  invoiceLinesCarryCostDimensions: boolean;
+  /** Create a cost unit automatically for each planning resource (used once resources exist). */
+  costUnitsFromResources: boolean;
+}
+
+export const LEDGER_SETTING_DEFAULTS: LedgerSettings = {
+  costDimensionsEnabled: false,
+  invoiceLinesCarryCostDimensions: false,
+  costUnitsFromResources: false,
+};
+
+@Injectable()
+export class LedgerSettingsService {
+  constructor(private readonly orm: MikroORM) {}
+
+  async get(): Promise<LedgerSettings> {
+    const rows = await this.orm.em.fork().find(LedgerSetting, { key: { $in: Object.keys(LEDGER_SETTING_DEFAULTS) } });
+    const out = { ...LEDGER_SETTING_DEFAULTS };
+    for (const r of rows) (out as Record<string, unknown>)[r.key] = r.value;
+    return out;
+  }
+
+  async set(values: Partial<LedgerSettings>): Promise<LedgerSettings> {
+    const em = this.orm.em.fork();
+    for (const [key, value] of Object.entries(values)) {
+      if (!(key in LEDGER_SETTING_DEFAULTS) || value === undefined) continue;
+      await em.upsert(LedgerSetting, { key, value, updatedAt: new Date() });
+    }
+    return this.get();
+  }
+
+  /** A raw flag (e.g. one-time seeding markers). */
+  async flag(key: string): Promise<unknown> {
+    return (await this.orm.em.fork().findOne(LedgerSetting, { key }))?.value;
+  }
+
+  async setFlag(key: string, value: unknown): Promise<void> {
+    await this.orm.em.fork().upsert(LedgerSetting, { key, value, updatedAt: new Date() });
+  }
+}

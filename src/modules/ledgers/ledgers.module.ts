@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { LocationsModule } from '../locations/locations.module.js';
+import { LedgersService } from './ledgers.service.js';
+import { LedgersSync } from './ledgers.sync.js';
+import { LedgerSettingsService } from './ledger-settings.service.js';
+import { LedgersController } from './ledgers.controller.js';
+import { LocationExactController } from './location-exact.controller.js';
+
+/**
+ * GL accounts, journals, VAT codes and mapping, cost centres/units, and the Exact administration of
+ * each location. Other modules use LedgersService (exportLookup, salesJournalFor, preflightVatRate).
+ */
+@Module({
+  imports: [LocationsModule],
+  providers: [LedgersService, LedgersSync, LedgerSettingsService],
+  controllers: [LedgersController, LocationExactController],
+  exports: [LedgersService, LedgersSync, LedgerSettingsService],
+})
+export class LedgersModule {}
