@@ -1,0 +1,315 @@
+import { Entity, Enum, Index, ManyToOne, OneToMany, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Collection, OptionalProps } from '@mikro-orm/core';
+import { BaseEntity } from '../../database/base.entity.js';
+import { Location } from '../locations/location.entity.js';
+import { Customer } from '../customers/customer.entity.js';
+import { GlAccount } from '../ledgers/gl-account.entity.js';
+import { VatRate } from '../ledgers/vat.entity.js';
+import { CostCenter, CostUnit } from '../ledgers/cost-center.entity.js';
+
+export const INVOICE_STATUSES = ['draft', 'final', 'exported', 'partly_paid', 'paid'] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+export type InvoiceKind = 'invoice' | 'credit_note';
+
+/** A group of products sharing defaults (the fallback between product and location). */
+@Entity({ tableName: 'product_group' })
+export class ProductGroup extends BaseEntity {
+  @Unique()
+  @Property({ type: 'string', length: 80 })
+  name!: string;
+
+  @ManyToOne(() => GlAccount, { nullable: true, deleteRule: 'set null' })
+  glAccount?: GlAccount | null;
+
+  @ManyToOne(() => CostCenter, { nullable: true, deleteRule: 'set null' })
+  costCenter?: CostCenter | null;
+
+  @ManyToOne(() => CostUnit, { nullable: true, deleteRule: 'set null' })
+  costUnit?: CostUnit | null;
+}
+
+/** A product or service with its default price, VAT rate, GL account, cost centre and cost unit. */
+@Entity({ tableName: 'product' })
+export class Product extends BaseEntity<'active'> {
+  @Unique()
+  @Property({ type: 'string', length: 30 })
+  code!: string;
+
+  @Property({ type: 'string', length: 200 })
+  name!: string;
+
+  @Property({ type: 'decimal', precision: 14, scale: 4, nullable: true })
+  unitPrice?: string | null;
+
+  @ManyToOne(() => VatRate, { nullable: true, deleteRule: 'set null' })
+  vatRate?: VatRate | null;
+
+  @ManyToOne(() => ProductGroup, { nullable: true, deleteRule: 'set null' })
+  group?: ProductGroup | null;
+
+  @ManyToOne(() => GlAccount, { nullable: true, deleteRule: 'set null' })
+  glAccount?: GlAccount | null;
+
+  @ManyToOne(() => CostCenter, { nullable: true, deleteRule: 'set null' })
+  costCenter?: CostCenter | null;
+
+  @ManyToOne(() => CostUnit, { nullable: true, deleteRule: 'set null' })
+  costUnit?: CostUnit | null;
+
+  @Property({ type: 'boolean', default: true })
+  active = true;
+}
+
+/** Invoicing settings of a location: defaults (the last fallback) and the export mode. */
+@Entity({ tableName: 'location_invoicing' })
+export class LocationInvoicing {
+  [OptionalProps]?: 'exportMode' | 'paymentTermDays' | 'nextNumber' | 'includePdf';
+
+  @PrimaryKey({ type: 'integer', autoincrement: false })
+  locationId!: number;
+
+  @ManyToOne(() => GlAccount, { nullable: true, deleteRule: 'set null' })
+  glAccount?: GlAccount | null;
+
+  @ManyToOne(() => CostCenter, { nullable: true, deleteRule: 'set null' })
+  costCenter?: CostCenter | null;
+
+  @ManyToOne(() => CostUnit, { nullable: true, deleteRule: 'set null' })
+  costUnit?: CostUnit | null;
+
+  /** 'automatic': final, clean invoices are exported at night; 'manual': only with the button. */
+  @Property({ type: 'string', length: 10, default: 'manual' })
+  exportMode: 'manual' | 'automatic' = 'manual';
+
+  @Property({ type: 'boolean', default: true })
+  includePdf = true;
+
+  @Property({ type: 'integer', default: 30 })
+  paymentTermDays = 30;
+
+  /** The next invoice number proposed when an invoice is made final. */
+  @Property({ type: 'bigint', default: 1 })
+  nextNumber: string = '1';
+
+  @Property({ type: 'string', length: 34, nullable: true })
+  iban?: string | null;
+}
+
+/** An invoice or credit note of a location. Amounts are numeric (exact), computed by invoice-calc. */
+@Entity({ tableName: 'invoice' })
+@Unique({ properties: ['location', 'number'] })
+@Index({ properties: ['invoiceDate', 'id'] })
+@Index({ properties: ['status', 'location'] })
+@Index({ properties: ['customer'] })
+export class Invoice extends BaseEntity<'kind' | 'status' | 'net' | 'vat' | 'gross' | 'paid' | 'open' | 'language' | 'finalizedAt' | 'changedAfterExport'> {
+  @ManyToOne(() => Location, { deleteRule: 'restrict' })
+  location!: Location;
+
+  @Enum({ items: ['invoice', 'credit_note'], default: 'invoice' })
+  kind: InvoiceKind = 'invoice';
+
+  /** Unique per location; set at the latest when the invoice is made final. Also Exact's EntryNumber. */
+  @Property({ type: 'bigint', nullable: true })
+  number?: string | null;
+
+  @Property({ type: 'date' })
+  invoiceDate!: string;
+
+  @Property({ type: 'date' })
+  dueDate!: string;
+
+  @ManyToOne(() => Customer, { deleteRule: 'restrict' })
+  customer!: Customer;
+
+  @Property({ type: 'string', length: 100, nullable: true })
+  reference?: string | null;
+
+  @Enum({ items: () => INVOICE_STATUSES, default: 'draft' })
+  status: InvoiceStatus = 'draft';
+
+  /** A credit note refers to the invoice it credits. */
+  @ManyToOne(() => Invoice, { nullable: true, deleteRule: 'restrict' })
+  creditFor?: Invoice | null;
+
+  @Property({ type: 'string', length: 2, default: 'nl' })
+  language: 'nl' | 'en' = 'nl';
+
+  @Property({ type: 'decimal', precision: 14, scale: 2, default: '0' })
+  net: string = '0';
+
+  @Property({ type: 'decimal', precision: 14, scale: 2, default: '0' })
+  vat: string = '0';
+
+  @Property({ type: 'decimal', precision: 14, scale: 2, default: '0' })
+  gross: string = '0';
+
+  @Property({ type: 'decimal', precision: 14, scale: 2, default: '0' })
+  paid: string = '0';
+
+  @Property({ type: 'decimal', precision: 14, scale: 2, default: '0' })
+  open: string = '0';
+
+  @Property({ type: 'datetime', nullable: true })
+  finalizedAt?: Date | null;
+
+  /** Edited after it was exported: re-sent where Exact still allows it, else it needs a credit note. */
+  @Property({ type: 'boolean', default: false })
+  changedAfterExport = false;
+
+  @OneToMany(() => InvoiceLine, (l) => l.invoice, { orderBy: { position: 'asc' } })
+  lines = new Collection<InvoiceLine>(this);
+}
+
+@Entity({ tableName: 'invoice_line' })
+export class InvoiceLine {
+  [OptionalProps]?: 'discountPercent';
+
+  @PrimaryKey({ autoincrement: true })
+  id!: number;
+
+  @ManyToOne(() => Invoice, { deleteRule: 'cascade' })
+  invoice!: Invoice;
+
+  @Property({ type: 'integer' })
+  position!: number;
+
+  @Property({ type: 'string', length: 500 })
+  description!: string;
+
+  @Property({ type: 'decimal', precision: 14, scale: 3 })
+  quantity!: string;
+
+  @Property({ type: 'decimal', precision: 14, scale: 4 })
+  unitPrice!: string;
+
+  @Property({ type: 'decimal', precision: 5, scale: 2, default: '0' })
+  discountPercent: string = '0';
+
+  @ManyToOne(() => VatRate, { deleteRule: 'restrict' })
+  vatRate!: VatRate;
+
+  @ManyToOne(() => Product, { nullable: true, deleteRule: 'set null' })
+  product?: Product | null;
+
+  /** Set on the line itself; else the product's, product group's or location's default applies. */
+  @ManyToOne(() => GlAccount, { nullable: true, deleteRule: 'restrict' })
+  glAccount?: GlAccount | null;
+
+  @ManyToOne(() => CostCenter, { nullable: true, deleteRule: 'set null' })
+  costCenter?: CostCenter | null;
+
+  @ManyToOne(() => CostUnit, { nullable: true, deleteRule: 'set null' })
+  costUnit?: CostUnit | null;
+}
+
+/** The PDF the customer got, stored when the invoice is made final (bytes and SHA-256). */
+@Entity({ tableName: 'invoice_pdf' })
+export class InvoicePdf {
+  @PrimaryKey({ type: 'integer', autoincrement: false })
+  invoiceId!: number;
+
+  @Property({ type: 'blob', lazy: true })
+  bytes!: Buffer;
+
+  @Property({ type: 'string', length: 64 })
+  sha256!: string;
+
+  @Property({ type: 'integer' })
+  size!: number;
+
+  @Property({ type: 'datetime' })
+  createdAt!: Date;
+}
+
+export type ExportState = 'queued' | 'blocked' | 'sending' | 'exported' | 'failed' | 'needs_credit_note';
+export type ExportStep = 'document' | 'attachment' | 'entry' | 'delete_entry';
+
+/**
+ * The export ledger: one row per invoice × division, written BEFORE each POST (intent), updated after.
+ * After a crash, timeout or unclear answer, the step in `pendingStep` is looked up in Exact by our own
+ * reference before anything is posted again.
+ */
+@Entity({ tableName: 'invoice_export' })
+@Unique({ properties: ['invoice'] })
+@Index({ properties: ['state'] })
+export class InvoiceExport {
+  [OptionalProps]?: 'state' | 'attempts' | 'updatedAt' | 'createdAt' | 'includePdf';
+
+  @PrimaryKey({ autoincrement: true })
+  id!: number;
+
+  @ManyToOne(() => Invoice, { deleteRule: 'cascade' })
+  invoice!: Invoice;
+
+  @Property({ type: 'integer' })
+  division!: number;
+
+  @Property({ type: 'string', length: 20, default: 'queued' })
+  state: ExportState = 'queued';
+
+  @Property({ type: 'boolean', default: true })
+  includePdf = true;
+
+  @Property({ type: 'string', length: 20, nullable: true })
+  journalCode?: string | null;
+
+  /** A step whose POST was started but whose outcome is not recorded yet. */
+  @Property({ type: 'string', length: 20, nullable: true })
+  pendingStep?: ExportStep | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  exactDocumentId?: string | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  exactAttachmentId?: string | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  exactEntryId?: string | null;
+
+  /** The PDF hash that went to Exact. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  pdfSha256?: string | null;
+
+  @Property({ type: 'json', nullable: true })
+  problems?: { key: string; params?: Record<string, unknown> }[] | null;
+
+  @Property({ type: 'text', nullable: true })
+  lastError?: string | null;
+
+  @Property({ type: 'integer', default: 0 })
+  attempts = 0;
+
+  @Property({ type: 'datetime', nullable: true })
+  exportedAt?: Date | null;
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', defaultRaw: 'now()', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}
+
+/** The export log of an invoice: every step with Exact's answer or error text. */
+@Entity({ tableName: 'invoice_export_log' })
+@Index({ properties: ['invoice', 'at'] })
+export class InvoiceExportLog {
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  id!: string;
+
+  @ManyToOne(() => Invoice, { deleteRule: 'cascade' })
+  invoice!: Invoice;
+
+  @Property({ type: 'datetime' })
+  at!: Date;
+
+  @Property({ type: 'string', length: 30 })
+  action!: string;
+
+  @Property({ type: 'string', length: 12 })
+  outcome!: 'ok' | 'error' | 'intent' | 'found' | 'skipped';
+
+  @Property({ type: 'text', nullable: true })
+  detail?: string | null;
+}
+
+export const INVOICE_ENTITIES = [ProductGroup, Product, LocationInvoicing, Invoice, InvoiceLine, InvoicePdf, InvoiceExport, InvoiceExportLog];
