@@ -9,6 +9,7 @@ import { Migration20261121231623_Customers } from './Migration20261121231623_Cus
 import { Migration20261121231846_Ledgers } from './Migration20261121231846_Ledgers.js';
 import { Migration20261121231924_Webhooks } from './Migration20261121231924_Webhooks.js';
 import { Migration20261121232442_Invoices } from './Migration20261121232442_Invoices.js';
+import { Migration20261121232618_InvoiceExportRuns } from './Migration20261121232618_InvoiceExportRuns.js';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121225430_Initial', class: Migration20261121225430_Initial },
@@ -18,4 +19,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121231846_Ledgers', class: Migration20261121231846_Ledgers },
   { name: 'Migration20261121231924_Webhooks', class: Migration20261121231924_Webhooks },
   { name: 'Migration20261121232442_Invoices', class: Migration20261121232442_Invoices },
+  { name: 'Migration20261121232618_InvoiceExportRuns', class: Migration20261121232618_InvoiceExportRuns },
 ];

@@ -279,6 +279,13 @@ export class InvoiceExport {
   @Property({ type: 'integer', default: 0 })
   attempts = 0;
 
+  /** Who is sending it right now (a run id or process tag) and since when: one sender per invoice at a time. */
+  @Property({ type: 'string', length: 60, nullable: true })
+  claimedBy?: string | null;
+
+  @Property({ type: 'datetime', nullable: true })
+  claimedAt?: Date | null;
+
   @Property({ type: 'datetime', nullable: true })
   exportedAt?: Date | null;
 
@@ -312,4 +319,61 @@ export class InvoiceExportLog {
   detail?: string | null;
 }
 
-export const INVOICE_ENTITIES = [ProductGroup, Product, LocationInvoicing, Invoice, InvoiceLine, InvoicePdf, InvoiceExport, InvoiceExportLog];
+
+
+export type ExportRunState = 'running' | 'done' | 'interrupted';
+
+/** One click on the Accounting → Export screen (or a nightly automatic export): what it covers and how far it got. */
+@Entity({ tableName: 'invoice_export_run' })
+export class InvoiceExportRun {
+  [OptionalProps]?: 'state' | 'done' | 'exported' | 'blocked' | 'failed' | 'startedAt' | 'heartbeatAt';
+
+  @PrimaryKey({ autoincrement: true })
+  id!: number;
+
+  /** 'all' = customers & invoices, 'customers', 'invoices', 'accounts' (GL links), 'automatic' (nightly). */
+  @Property({ type: 'string', length: 12 })
+  action!: string;
+
+  @Property({ type: 'json' })
+  filter!: Record<string, unknown>;
+
+  @Property({ type: 'boolean' })
+  includePdf!: boolean;
+
+  @Property({ type: 'json' })
+  invoiceIds!: number[];
+
+  @Property({ type: 'string', length: 12, default: 'running' })
+  state: ExportRunState = 'running';
+
+  @Property({ type: 'integer', default: 0 })
+  done = 0;
+
+  @Property({ type: 'integer', default: 0 })
+  exported = 0;
+
+  @Property({ type: 'integer', default: 0 })
+  blocked = 0;
+
+  @Property({ type: 'integer', default: 0 })
+  failed = 0;
+
+  /** Summary of the customers part (created/updated/unchanged/failed …) and of the accounts part. */
+  @Property({ type: 'json', nullable: true })
+  summary?: Record<string, unknown> | null;
+
+  @Property({ type: 'integer', nullable: true })
+  userId?: number | null;
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  startedAt: Date = new Date();
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  heartbeatAt: Date = new Date();
+
+  @Property({ type: 'datetime', nullable: true })
+  finishedAt?: Date | null;
+}
+
+export const INVOICE_ENTITIES = [ProductGroup, Product, LocationInvoicing, Invoice, InvoiceLine, InvoicePdf, InvoiceExport, InvoiceExportLog, InvoiceExportRun];
