@@ -10,6 +10,7 @@ import { Migration20261121231846_Ledgers } from './Migration20261121231846_Ledge
 import { Migration20261121231924_Webhooks } from './Migration20261121231924_Webhooks.js';
 import { Migration20261121232442_Invoices } from './Migration20261121232442_Invoices.js';
 import { Migration20261121232618_InvoiceExportRuns } from './Migration20261121232618_InvoiceExportRuns.js';
+import { Migration20261121233002_InvoiceListIndexes } from './Migration20261121233002_InvoiceListIndexes.js';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121225430_Initial', class: Migration20261121225430_Initial },
@@ -20,4 +21,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121231924_Webhooks', class: Migration20261121231924_Webhooks },
   { name: 'Migration20261121232442_Invoices', class: Migration20261121232442_Invoices },
   { name: 'Migration20261121232618_InvoiceExportRuns', class: Migration20261121232618_InvoiceExportRuns },
+  { name: 'Migration20261121233002_InvoiceListIndexes', class: Migration20261121233002_InvoiceListIndexes },
 ];

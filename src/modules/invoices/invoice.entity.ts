@@ -101,6 +101,12 @@ export class LocationInvoicing {
 @Index({ properties: ['invoiceDate', 'id'] })
 @Index({ properties: ['status', 'location'] })
 @Index({ properties: ['customer'] })
+// the invoice list (InvoiceListService): filters with the date order, and keyset paging per sort column
+@Index({ properties: ['location', 'invoiceDate', 'id'] })
+@Index({ properties: ['status', 'invoiceDate', 'id'] })
+@Index({ properties: ['status', 'id'] })
+@Index({ properties: ['gross', 'id'] })
+@Index({ name: 'invoice_number_sort_index', expression: 'create index "invoice_number_sort_index" on "invoice" ((coalesce("number", 0)), "id")' })
 export class Invoice extends BaseEntity<'kind' | 'status' | 'net' | 'vat' | 'gross' | 'paid' | 'open' | 'language' | 'finalizedAt' | 'changedAfterExport'> {
   @ManyToOne(() => Location, { deleteRule: 'restrict' })
   location!: Location;
