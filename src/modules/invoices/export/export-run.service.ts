@@ -1,0 +1,224 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
+import type { FilterQuery } from '@mikro-orm/core';
+import { Invoice, InvoiceExport, InvoiceExportRun, LocationInvoicing } from '../invoice.entity.js';
+import { InvoiceExportService, type ExportOutcome } from './invoice-export.service.js';
+import { LedgersService, type ExportLookup } from '../../ledgers/ledgers.service.js';
+import { CustomerExportService } from '../../customers/customer-export.service.js';
+import { SyncRegistry } from '../../sync/sync.registry.js';
+import { SyncService } from '../../sync/sync.service.js';
+import { Clock } from '../../../common/clock.js';
+import type { CallKind } from '../../../exact/rate-limiter.js';
+
+/** The filters of the Accounting → Export screen. */
+export interface ExportFilter {
+  locationId?: number;
+  dateFrom?: string;
+  dateTo?: string;
+  numberFrom?: string;
+  numberTo?: string;
+  /** Journal codes; an invoice is in when its location's journal (for its kind) is one of them. */
+  journals?: string[];
+  /** Explicitly chosen invoices (checkboxes). */
+  invoiceIds?: number[];
+}
+
+export type RunAction = 'all' | 'customers' | 'invoices' | 'accounts' | 'automatic';
+
+const iso = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
+const num = (v: unknown) => (typeof v === 'string' && /^\d{1,15}$/.test(v.trim()) ? v.trim() : undefined);
+const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : []);
+
+export function parseExportFilter(raw: Record<string, unknown>): ExportFilter {
+  const locationId = Number.parseInt(String(raw.locationId ?? ''), 10);
+  const ids = list(raw.invoiceIds).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  return {
+    locationId: Number.isFinite(locationId) ? locationId : undefined,
+    dateFrom: iso(raw.dateFrom),
+    dateTo: iso(raw.dateTo),
+    numberFrom: num(raw.numberFrom),
+    numberTo: num(raw.numberTo),
+    journals: list(raw.journals).filter((j) => /^[\w-]{1,20}$/.test(j)),
+    invoiceIds: ids.length ? ids : undefined,
+  };
+}
+
+/** A run that has not beaten its heart for this long died with its process. */
+const STALE_RUN_MS = 2 * 60_000;
+
+/**
+ * "Export customers & invoices" and its siblings: a run over the invoices of a filter, executed in this
+ * process in the background with its progress in the database (the page polls it). Customers that are
+ * new or changed go first; then each invoice through the exactly-once protocol of InvoiceExportService.
+ */
+@Injectable()
+export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('ExportRuns');
+  private readonly running = new Map<number, Promise<void>>();
+  private stopping = false;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly exporter: InvoiceExportService,
+    private readonly ledgers: LedgersService,
+    private readonly customers: CustomerExportService,
+    private readonly registry: SyncRegistry,
+    private readonly sync: SyncService,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    // Automatic mode: every final, clean invoice of locations set to "automatic" goes out at night.
+    this.registry.register({
+      name: 'invoice-export',
+      schedule: 'nightly',
+      labelKey: 'export.automaticResource',
+      run: async (ctx) => {
+        const em = ctx.em;
+        const autos = await em.find(LocationInvoicing, { exportMode: 'automatic' });
+        const locationIds = autos.map((a) => a.locationId);
+        if (!locationIds.length) return;
+        const invoices = await em.find(Invoice, { location: { id: { $in: locationIds }, exactDivision: ctx.division }, $or: [{ status: 'final' }, { status: 'exported', changedAfterExport: true }] }, { fields: ['id'] });
+        const includePdf = new Map(autos.map((a) => [a.locationId, a.includePdf]));
+        const runId = await this.createRun('automatic', {}, true, invoices.map((i) => i.id), null);
+        await this.execute(runId, 'background', (id) => includePdf.get(id) ?? true);
+        const run = await this.orm.em.fork().findOneOrFail(InvoiceExportRun, { id: runId });
+        ctx.count({ created: run.exported });
+      },
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  /** The invoices the filter selects that have something to send (final, or changed after export, or failed/blocked). */
+  async selection(filter: ExportFilter, em: EntityManager = this.orm.em.fork(), limit = 5000): Promise<Invoice[]> {
+    const where: FilterQuery<Invoice> = {
+      $or: [{ status: 'final' }, { status: 'exported', changedAfterExport: true }],
+    };
+    const and: FilterQuery<Invoice>[] = [where];
+    if (filter.invoiceIds) and.push({ id: { $in: filter.invoiceIds } });
+    if (filter.locationId) and.push({ location: filter.locationId });
+    if (filter.dateFrom) and.push({ invoiceDate: { $gte: filter.dateFrom } });
+    if (filter.dateTo) and.push({ invoiceDate: { $lte: filter.dateTo } });
+    if (filter.numberFrom) and.push({ number: { $gte: filter.numberFrom } });
+    if (filter.numberTo) and.push({ number: { $lte: filter.numberTo } });
+    if (filter.journals?.length) {
+      and.push({
+        $or: [
+          { kind: 'invoice', location: { salesJournalCode: { $in: filter.journals } } },
+          { kind: 'credit_note', location: { $or: [{ creditJournalCode: { $in: filter.journals } }, { creditJournalCode: null, salesJournalCode: { $in: filter.journals } }] } },
+        ],
+      });
+    }
+    return em.find(Invoice, { $and: and }, { populate: ['customer', 'location'], orderBy: { location: { id: 'asc' }, number: 'asc', id: 'asc' }, limit });
+  }
+
+  private async createRun(action: RunAction, filter: ExportFilter, includePdf: boolean, invoiceIds: number[], userId: number | null): Promise<number> {
+    const em = this.orm.em.fork();
+    const run = em.create(InvoiceExportRun, { action, filter: filter as Record<string, unknown>, includePdf, invoiceIds, userId });
+    await em.flush();
+    return run.id;
+  }
+
+  /** Starts a run in the background and returns its id at once (the page shows its progress). */
+  async start(action: Exclude<RunAction, 'automatic'>, filter: ExportFilter, includePdf: boolean, userId: number | null): Promise<number> {
+    const invoices = action === 'accounts' ? [] : await this.selection(filter);
+    const runId = await this.createRun(action, filter, includePdf, invoices.map((i) => i.id), userId);
+    const p = this.execute(runId, 'interactive', () => includePdf).catch((e) => this.logger.error(`export run ${runId} failed: ${(e as Error)?.stack ?? e}`));
+    this.running.set(runId, p.finally(() => this.running.delete(runId)));
+    return runId;
+  }
+
+  /** Runs an export to the end (used by start() in the background, by the nightly job and by tests). */
+  async execute(runId: number, kind: CallKind, includePdfFor: (locationId: number) => boolean): Promise<void> {
+    const em = this.orm.em.fork();
+    const run = await em.findOneOrFail(InvoiceExportRun, { id: runId });
+    const summary: Record<string, unknown> = { ...(run.summary ?? {}) };
+    const beat = async () => {
+      run.heartbeatAt = this.clock.now();
+      await em.flush();
+    };
+    try {
+      const invoices = run.invoiceIds.length ? await em.find(Invoice, { id: { $in: run.invoiceIds } }, { populate: ['location', 'customer'] }) : [];
+      if (run.action === 'all' || run.action === 'customers' || run.action === 'automatic') {
+        const customerIds = [...new Set(invoices.map((i) => i.customer.id))];
+        if (customerIds.length) {
+          const divisions = [...new Set(invoices.map((i) => i.location.exactDivision).filter((d): d is number => !!d))];
+          const parts = [];
+          for (const division of divisions) {
+            const ids = [...new Set(invoices.filter((i) => i.location.exactDivision === division).map((i) => i.customer.id))];
+            parts.push(await this.customers.exportChanged({ customerIds: ids, division }, { kind }));
+          }
+          summary.customers = parts;
+        }
+        await beat();
+      }
+      if (run.action === 'accounts') {
+        const filter = run.filter as ExportFilter;
+        const divisions = await this.divisionsOf(em, filter.locationId);
+        summary.accounts = [];
+        for (const d of divisions) (summary.accounts as unknown[]).push({ division: d, state: await this.sync.enqueue(d, 'gl-accounts', 'manual') });
+      }
+      if (run.action === 'all' || run.action === 'invoices' || run.action === 'automatic') {
+        const lookups = new Map<number, ExportLookup>();
+        for (const inv of invoices) {
+          if (this.stopping) break;
+          const division = inv.location.exactDivision;
+          let lookup: ExportLookup | undefined;
+          if (division) {
+            if (!lookups.has(division)) lookups.set(division, await this.ledgers.exportLookup(division));
+            lookup = lookups.get(division);
+          }
+          const outcome: ExportOutcome = await this.exporter.exportInvoice(inv.id, { includePdf: includePdfFor(inv.location.id), owner: `run:${runId}`, kind, lookup });
+          run.done++;
+          if (outcome === 'exported' || outcome === 'unchanged') run.exported++;
+          else if (outcome === 'blocked' || outcome === 'needs_credit_note') run.blocked++;
+          else run.failed++;
+          await beat();
+        }
+      }
+      run.summary = summary;
+      run.state = this.stopping ? 'interrupted' : 'done';
+      run.finishedAt = this.clock.now();
+      await em.flush();
+    } catch (e) {
+      run.summary = { ...summary, error: String((e as Error)?.message ?? e) };
+      run.state = 'interrupted';
+      run.finishedAt = this.clock.now();
+      await em.flush();
+      throw e;
+    }
+  }
+
+  private async divisionsOf(em: EntityManager, locationId?: number): Promise<number[]> {
+    const rows = await em.getConnection().execute<{ d: number }[]>(
+      `select distinct exact_division as d from locations where exact_division is not null ${locationId ? 'and id = ?' : ''}`,
+      locationId ? [locationId] : [],
+    );
+    return rows.map((r) => r.d);
+  }
+
+  /** A run whose process died shows as interrupted (its invoices are safe: the ledger knows each step). */
+  async get(runId: number): Promise<InvoiceExportRun | null> {
+    const em = this.orm.em.fork();
+    const run = await em.findOne(InvoiceExportRun, { id: runId });
+    if (run && run.state === 'running' && !this.running.has(runId) && this.clock.now().getTime() - run.heartbeatAt.getTime() > STALE_RUN_MS) {
+      run.state = 'interrupted';
+      await em.flush();
+    }
+    return run;
+  }
+
+  async recent(limit = 10): Promise<InvoiceExportRun[]> {
+    return this.orm.em.fork().find(InvoiceExportRun, {}, { orderBy: { id: 'desc' }, limit });
+  }
+
+  /** Export rows of a run's invoices, for its summary. */
+  async rowsOf(run: InvoiceExportRun): Promise<InvoiceExport[]> {
+    if (!run.invoiceIds.length) return [];
+    return this.orm.em.fork().find(InvoiceExport, { invoice: { $in: run.invoiceIds } }, { populate: ['invoice', 'invoice.customer', 'invoice.location'], orderBy: { invoice: { number: 'asc' } } });
+  }
+}
