@@ -1,3 +1,4 @@
+import { BigIntType } from '@mikro-orm/core';
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** The table connect-pg-simple keeps staff sessions in (its own schema, created by our migrations). */
@@ -23,6 +24,6 @@ export class LoginThrottleRow {
   @Property({ type: 'integer', default: 0 })
   points!: number;
 
-  @Property({ type: 'bigint', nullable: true })
+  @Property({ type: new BigIntType('string'), nullable: true })
   expire?: string;
 }

@@ -1,5 +1,5 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
+import { BigIntType, OptionalProps } from '@mikro-orm/core';
 
 export type ConnectionStatus = 'connected' | 'needs_reconnect' | 'disconnected';
 
@@ -101,7 +101,7 @@ export class ExactRateLimit {
   @Property({ type: 'integer', default: 60 })
   minutelyRemaining = 60;
 
-  @Property({ type: 'bigint', default: 0 })
+  @Property({ type: new BigIntType('string'), default: 0 })
   minutelyReset: string = '0';
 
   @Property({ type: 'integer', default: 5000 })
@@ -110,7 +110,7 @@ export class ExactRateLimit {
   @Property({ type: 'integer', default: 5000 })
   dailyRemaining = 5000;
 
-  @Property({ type: 'bigint', default: 0 })
+  @Property({ type: new BigIntType('string'), default: 0 })
   dailyReset: string = '0';
 
   @Property({ type: 'datetime', defaultRaw: 'now()' })
@@ -122,7 +122,7 @@ export class ExactRateLimit {
 @Index({ properties: ['at'] })
 @Index({ properties: ['division', 'endpoint', 'at'] })
 export class ExactApiCall {
-  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  @PrimaryKey({ type: new BigIntType('string'), autoincrement: true })
   id!: string;
 
   @Property({ type: 'datetime' })

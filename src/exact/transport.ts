@@ -94,6 +94,7 @@ export class ExactTransport {
       if (req.division !== undefined) await this.limiter.acquire(req.division, kind, req.signal);
       const token = req.token ?? (await this.tokens.accessToken());
       const started = Date.now();
+      const payload = req.body !== undefined ? JSON.stringify(req.body) : undefined; // a bad body is our bug, not a network error
       let res: Response;
       try {
         res = await fetch(url, {
@@ -104,7 +105,7 @@ export class ExactTransport {
             ...(req.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
             ...(req.representation ? { Prefer: 'return=representation' } : {}),
           },
-          body: req.body !== undefined ? JSON.stringify(req.body) : undefined,
+          body: payload,
           signal: req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(this.config.exact.timeoutMs)]) : AbortSignal.timeout(this.config.exact.timeoutMs),
         });
       } catch (e) {

@@ -1,5 +1,5 @@
 import { Entity, Enum, Index, ManyToOne, OneToMany, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
-import { Collection, OptionalProps } from '@mikro-orm/core';
+import { BigIntType, Collection, OptionalProps } from '@mikro-orm/core';
 import { BaseEntity } from '../../database/base.entity.js';
 import { Location } from '../locations/location.entity.js';
 import { Customer } from '../customers/customer.entity.js';
@@ -88,7 +88,7 @@ export class LocationInvoicing {
   paymentTermDays = 30;
 
   /** The next invoice number proposed when an invoice is made final. */
-  @Property({ type: 'bigint', default: 1 })
+  @Property({ type: new BigIntType('string'), default: 1 })
   nextNumber: string = '1';
 
   @Property({ type: 'string', length: 34, nullable: true })
@@ -115,7 +115,7 @@ export class Invoice extends BaseEntity<'kind' | 'status' | 'net' | 'vat' | 'gro
   kind: InvoiceKind = 'invoice';
 
   /** Unique per location; set at the latest when the invoice is made final. Also Exact's EntryNumber. */
-  @Property({ type: 'bigint', nullable: true })
+  @Property({ type: new BigIntType('string'), nullable: true })
   number?: string | null;
 
   @Property({ type: 'date' })
@@ -306,7 +306,7 @@ export class InvoiceExport {
 @Entity({ tableName: 'invoice_export_log' })
 @Index({ properties: ['invoice', 'at'] })
 export class InvoiceExportLog {
-  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  @PrimaryKey({ type: new BigIntType('string'), autoincrement: true })
   id!: string;
 
   @ManyToOne(() => Invoice, { deleteRule: 'cascade' })
