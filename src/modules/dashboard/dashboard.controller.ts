@@ -8,7 +8,7 @@ import { SyncService } from '../sync/sync.service.js';
 import { toDivisionView } from '../sync/sync.view.js';
 
 /** Sections of the navigation that later issues fill; until then they say so honestly. */
-const UPCOMING = ['invoices', 'planning', 'time'] as const;
+const UPCOMING = ['planning', 'time'] as const;
 
 @Controller()
 export class DashboardController {

@@ -23,6 +23,8 @@ export interface ResolvedDimensions {
   costUnit?: CostUnit | null;
   /** Where the GL account came from: line → product → product group → location. */
   glSource?: 'line' | 'product' | 'group' | 'location';
+  costCenterSource?: 'line' | 'product' | 'group' | 'location';
+  costUnitSource?: 'line' | 'product' | 'group' | 'location';
 }
 
 const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
@@ -154,11 +156,15 @@ export class InvoicesService {
     };
     const gl = pick('glAccount');
     if (gl?.value) await this.em.populate(gl.value as GlAccount, []);
+    const cc = pick('costCenter');
+    const cu = pick('costUnit');
     return {
       glAccount: (gl?.value as GlAccount | undefined) ?? null,
       glSource: gl?.source,
-      costCenter: (pick('costCenter')?.value as CostCenter | undefined) ?? null,
-      costUnit: (pick('costUnit')?.value as CostUnit | undefined) ?? null,
+      costCenter: (cc?.value as CostCenter | undefined) ?? null,
+      costCenterSource: cc?.source,
+      costUnit: (cu?.value as CostUnit | undefined) ?? null,
+      costUnitSource: cu?.source,
     };
   }
 

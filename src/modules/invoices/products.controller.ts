@@ -1,0 +1,202 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Decimal } from 'decimal.js';
+import { Roles } from '../auth/guards.js';
+import { render } from '../../common/views.js';
+import { flash } from '../../common/flash.js';
+import { ValidationError } from '../../common/errors.js';
+import { ProductsService } from './products.service.js';
+import type { LocationInvoicing, Product, ProductGroup } from './invoice.entity.js';
+
+const idOf = (x?: { id: number } | null) => (x ? String(x.id) : '');
+
+const productValues = (p: Product) => ({
+  code: p.code,
+  name: p.name,
+  unitPrice: p.unitPrice == null ? '' : new Decimal(p.unitPrice).toString(),
+  vatRateId: idOf(p.vatRate),
+  groupId: idOf(p.group),
+  glAccountId: idOf(p.glAccount),
+  costCenterId: idOf(p.costCenter),
+  costUnitId: idOf(p.costUnit),
+  active: p.active,
+});
+
+const groupValues = (g: ProductGroup) => ({ name: g.name, glAccountId: idOf(g.glAccount), costCenterId: idOf(g.costCenter), costUnitId: idOf(g.costUnit) });
+
+const invoicingValues = (s: LocationInvoicing) => ({
+  glAccountId: idOf(s.glAccount),
+  costCenterId: idOf(s.costCenter),
+  costUnitId: idOf(s.costUnit),
+  exportMode: s.exportMode,
+  includePdf: s.includePdf,
+  paymentTermDays: s.paymentTermDays,
+  nextNumber: s.nextNumber,
+  iban: s.iban ?? '',
+});
+
+/** A checkbox that was not ticked is absent from the body; on a re-rendered form it must stay unticked. */
+const withCheckbox = (body: Record<string, unknown>, name: string) => ({ ...body, [name]: body[name] === 'on' || body[name] === 'true' });
+
+/** Products and product groups: the defaults an invoice line takes (line → product → group → location). */
+@Controller('products')
+@Roles('admin', 'accountant')
+export class ProductsController {
+  constructor(private readonly products: ProductsService) {}
+
+  private async model(extra: Record<string, unknown>) {
+    return { nav: 'invoices', choices: await this.products.choices(), ...extra };
+  }
+
+  @Get()
+  async list(@Req() req: Request, @Res() res: Response, @Query('q') q?: string) {
+    const query = typeof q === 'string' && q.trim() ? q.trim().slice(0, 100) : undefined;
+    const items = (await this.products.listProducts(query)).map((p) => ({
+      id: p.id,
+      code: p.code,
+      name: p.name,
+      unitPrice: p.unitPrice,
+      active: p.active,
+      vatRate: p.vatRate?.name,
+      group: p.group?.name,
+      glAccount: p.glAccount ? `${p.glAccount.number} ${p.glAccount.name}` : undefined,
+      costCenter: p.costCenter?.code,
+      costUnit: p.costUnit?.code,
+    }));
+    render(req, res, 'products/list', { title: 'invoices.products.title', nav: 'invoices', tab: 'products', items, q: query }, { fragment: 'invoices/products-table' });
+  }
+
+  @Get('new')
+  async newForm(@Req() req: Request, @Res() res: Response) {
+    render(req, res, 'products/form', await this.model({ title: 'invoices.products.new', action: '/products', values: { active: true } }));
+  }
+
+  @Post()
+  async create(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
+    try {
+      const p = await this.products.createProduct(body);
+      flash(req, 'success', 'invoices.products.saved', { name: p.name });
+      res.redirect(303, '/products');
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      render(req, res, 'products/form', await this.model({ title: 'invoices.products.new', action: '/products', values: withCheckbox(body, 'active'), errors: e.fieldErrors }), { status: 422 });
+    }
+  }
+
+  // ---------------------------------------------------------------- groups (before :id)
+
+  @Get('groups')
+  async groups(@Req() req: Request, @Res() res: Response) {
+    const items = (await this.products.listGroups()).map((g) => ({
+      id: g.id,
+      name: g.name,
+      glAccount: g.glAccount ? `${g.glAccount.number} ${g.glAccount.name}` : undefined,
+      costCenter: g.costCenter?.code,
+      costUnit: g.costUnit?.code,
+    }));
+    render(req, res, 'products/groups', { title: 'invoices.groups.title', nav: 'invoices', tab: 'groups', items });
+  }
+
+  @Get('groups/new')
+  async newGroup(@Req() req: Request, @Res() res: Response) {
+    render(req, res, 'products/group-form', await this.model({ title: 'invoices.groups.new', action: '/products/groups', values: {} }));
+  }
+
+  @Post('groups')
+  async createGroup(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
+    try {
+      const g = await this.products.createGroup(body);
+      flash(req, 'success', 'invoices.groups.saved', { name: g.name });
+      res.redirect(303, '/products/groups');
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      render(req, res, 'products/group-form', await this.model({ title: 'invoices.groups.new', action: '/products/groups', values: body, errors: e.fieldErrors }), { status: 422 });
+    }
+  }
+
+  @Get('groups/:id/edit')
+  async editGroup(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+    const g = await this.products.group(id);
+    render(req, res, 'products/group-form', await this.model({ title: 'invoices.groups.edit', titleParams: { name: g.name }, action: `/products/groups/${id}`, values: groupValues(g) }));
+  }
+
+  @Post('groups/:id')
+  async updateGroup(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+    try {
+      const g = await this.products.updateGroup(id, body);
+      flash(req, 'success', 'invoices.groups.saved', { name: g.name });
+      res.redirect(303, '/products/groups');
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      render(req, res, 'products/group-form', await this.model({ title: 'invoices.groups.new', action: `/products/groups/${id}`, values: body, errors: e.fieldErrors }), { status: 422 });
+    }
+  }
+
+  // ---------------------------------------------------------------- one product
+
+  @Get(':id/edit')
+  async editForm(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+    const p = await this.products.product(id);
+    render(req, res, 'products/form', await this.model({ title: 'invoices.products.edit', titleParams: { name: p.name }, action: `/products/${id}`, values: productValues(p), id }));
+  }
+
+  @Post(':id')
+  async update(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+    try {
+      const p = await this.products.updateProduct(id, body);
+      flash(req, 'success', 'invoices.products.saved', { name: p.name });
+      res.redirect(303, '/products');
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      render(req, res, 'products/form', await this.model({ title: 'invoices.products.new', action: `/products/${id}`, values: withCheckbox(body, 'active'), errors: e.fieldErrors, id }), { status: 422 });
+    }
+  }
+}
+
+/** Settings → Locations → Invoicing: the location's defaults (the last fallback), export mode, payment term, numbering, IBAN. */
+@Controller('settings/locations')
+@Roles('admin', 'accountant')
+export class LocationInvoicingController {
+  constructor(private readonly products: ProductsService) {}
+
+  @Get(':id/invoicing')
+  async form(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+    const loc = await this.products.location(id);
+    const s = await this.products.locationInvoicing(id);
+    render(req, res, 'products/location-invoicing', {
+      title: 'invoices.locationSettings.title',
+      titleParams: { name: loc.name },
+      nav: 'settings',
+      location: { id: loc.id, name: loc.name, code: loc.code },
+      values: invoicingValues(s),
+      choices: await this.products.choices(),
+    });
+  }
+
+  @Post(':id/invoicing')
+  async save(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+    const loc = await this.products.location(id);
+    try {
+      await this.products.saveLocationInvoicing(id, body);
+      flash(req, 'success', 'invoices.locationSettings.saved', { name: loc.name });
+      res.redirect(303, `/settings/locations/${id}/invoicing`);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      render(
+        req,
+        res,
+        'products/location-invoicing',
+        {
+          title: 'invoices.locationSettings.title',
+          titleParams: { name: loc.name },
+          nav: 'settings',
+          location: { id: loc.id, name: loc.name, code: loc.code },
+          values: withCheckbox(body, 'includePdf'),
+          errors: e.fieldErrors,
+          choices: await this.products.choices(),
+        },
+        { status: 422 },
+      );
+    }
+  }
+}
