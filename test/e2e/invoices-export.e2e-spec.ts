@@ -121,6 +121,9 @@ describe('Accounting → Export', () => {
     const odd = await invoicingFixture(t, { code: 'ODD', nextNumber: '2028001' });
     await em().nativeUpdate(Location, { id: odd.locationId }, { salesJournalCode: '99' } as never);
     const d = await finalInvoice(t, odd);
+    const unknownJournal = await invoicingFixture(t, { code: 'UNK', nextNumber: '2028501' });
+    await em().nativeUpdate(Location, { id: unknownJournal.locationId }, { salesJournalCode: 'XX' } as never);
+    const d2 = await finalInvoice(t, unknownJournal);
     // a location without administration
     const none = await invoicingFixture(t, { code: 'NON', nextNumber: '2029001' });
     await em().nativeUpdate(Location, { id: none.locationId }, { exactDivision: null } as never);
@@ -144,10 +147,12 @@ describe('Accounting → Export', () => {
     expect(await state(c.id)).toBe('blocked');
     expect(await problems(c.id)).toContain('vat_unmapped');
     expect(await state(d.id)).toBe('blocked');
-    expect(await problems(d.id)).toContain('journal_unknown');
+    expect(await problems(d.id)).toContain('export.problems.journalNotSales');
+    expect(await state(d2.id)).toBe('blocked');
+    expect(await problems(d2.id)).toContain('journal_unknown');
     expect(await state(e.id)).toBe('blocked');
     expect(await problems(e.id)).toContain('export.problems.noDivision');
-    for (const inv of [a, b, c, d, e]) expect(await exactEntries(x, D1, inv.number)).toHaveLength(0);
+    for (const inv of [a, b, c, d, d2, e]) expect(await exactEntries(x, D1, inv.number)).toHaveLength(0);
     // the run page says why, with Exact's text where Exact refused
     const runs = await db<{ id: number }>('select id from invoice_export_run order by id desc limit 1');
     const runPage = await admin.get(`/accounting/export/runs/${runs[0].id}`);
@@ -207,6 +212,22 @@ describe('Accounting → Export', () => {
     expect(entries).toHaveLength(1);
     expect(Number(entries[0].AmountDC)).toBeCloseTo(459.8, 2);
     expect((await exportRow(inv.id)).state).toBe('exported');
+
+    // once Exact has processed the entry (here: paid in full), a change can only be corrected with a credit note
+    await x.control('simulate/payment', { division: D1, invoiceNumber: Number(inv.number) });
+    const change = (qty: string) =>
+      t.inContext(() =>
+        t.app.get(InvoicesService).update(inv.id, {
+          locationId: String(fresh.locationId), customerId: String(fresh.customerId), invoiceDate: '2026-11-20', number: inv.number,
+          'lines[0][description]': 'Advies (nogmaals gewijzigd)', 'lines[0][quantity]': qty, 'lines[0][unitPrice]': '95.00', 'lines[0][vatRateId]': String(fresh.vatHigh),
+        }),
+      );
+    await change('5');
+    await runExport('all', { locationId: fresh.locationId });
+    expect((await exportRow(inv.id)).state).toBe('needs_credit_note');
+    expect(await exactEntries(x, D1, inv.number)).toHaveLength(1);
+    const credit = await t.inContext(async () => t.app.get(InvoicesService).createCreditNote(inv.id));
+    expect(credit.kind).toBe('credit_note');
   });
 });
 

@@ -162,7 +162,7 @@ export class Invoice extends BaseEntity<'kind' | 'status' | 'net' | 'vat' | 'gro
   @Property({ type: 'boolean', default: false })
   changedAfterExport = false;
 
-  @OneToMany(() => InvoiceLine, (l) => l.invoice, { orderBy: { position: 'asc' } })
+  @OneToMany(() => InvoiceLine, (l) => l.invoice, { orderBy: { position: 'asc' }, orphanRemoval: true })
   lines = new Collection<InvoiceLine>(this);
 }
 

@@ -98,6 +98,12 @@ export class InvoiceExportService {
     const journal = this.journalFor(inv);
     const jp = lookup.checkJournal(journal);
     if (jp) problems.push({ key: jp.key, params: jp.params });
+    else {
+      // a sales entry needs a sales journal (Type 20), a credit note may also use a return journal (21)
+      const type = lookup.journals.get(journal!)?.type;
+      const allowed = inv.kind === 'credit_note' ? [20, 21] : [20];
+      if (type !== undefined && !allowed.includes(type)) problems.push({ key: 'export.problems.journalNotSales', params: { code: journal, location: inv.location.name } });
+    }
 
     if (opts.checkCustomerInExact) {
       for (const p of await this.customers.preflight(inv.customer.id, division, { kind: opts.kind })) problems.push(p);
