@@ -128,9 +128,11 @@ describe('Accounting → Export', () => {
     const none = await invoicingFixture(t, { code: 'NON', nextNumber: '2029001' });
     await em().nativeUpdate(Location, { id: none.locationId }, { exactDivision: null } as never);
     const e = await finalInvoice(t, none);
-    // a customer whose name differs from Exact's account with the same number
-    await x.control('accounts', { division: D1, Code: 'KUTR1', Name: 'Een Heel Andere Naam B.V.' });
-    await em().nativeUpdate(Customer, { id: fx.customerId }, { version: 99 } as never);
+    // a customer whose name was changed both in Koppel and in Exact: the user must choose
+    const [link] = await db<{ exact_id: string }>('select exact_id from customer_exact_links where customer_id = $1 and division = $2', [fx.customerId, D1]);
+    await x.control('accounts', { division: D1, ID: link.exact_id, Name: 'Een Heel Andere Naam B.V.' });
+    await em().nativeUpdate(Customer, { id: fx.customerId }, { name: 'Bakkerij UTR Nieuw B.V.', version: 99 } as never);
+    const f = await finalInvoice(t, fx);
 
     const page = await admin.get('/accounting/export');
     expect(page.text).toContain('Zonder Adres');
@@ -152,7 +154,9 @@ describe('Accounting → Export', () => {
     expect(await problems(d2.id)).toContain('journal_unknown');
     expect(await state(e.id)).toBe('blocked');
     expect(await problems(e.id)).toContain('export.problems.noDivision');
-    for (const inv of [a, b, c, d, d2, e]) expect(await exactEntries(x, D1, inv.number)).toHaveLength(0);
+    expect(await state(f.id)).toBe('blocked');
+    expect(await problems(f.id)).toContain('customers.problems.conflict');
+    for (const inv of [a, b, c, d, d2, e, f]) expect(await exactEntries(x, D1, inv.number)).toHaveLength(0);
     // the run page says why, with Exact's text where Exact refused
     const runs = await db<{ id: number }>('select id from invoice_export_run order by id desc limit 1');
     const runPage = await admin.get(`/accounting/export/runs/${runs[0].id}`);
