@@ -132,11 +132,13 @@ export class InvoiceListService {
     if (f.to) (sql.push('i.invoice_date <= ?::date'), params.push(f.to));
     if (f.q) {
       const like = `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-      const terms: string[] = [];
-      if (/^\d{1,15}$/.test(f.q)) (terms.push('coalesce(i.number, 0) = ?::bigint'), params.push(f.q));
-      terms.push('i.customer_id in (select cs.id from customers cs where cs.name ilike ? or cs.number = ?)', 'i.reference ilike ?');
+      // a union of index-friendly parts (number: expression index; customer: customer index; reference: one scan)
+      // so PostgreSQL does not walk the whole date index filtering every row
+      const parts: string[] = [];
+      if (/^\d{1,15}$/.test(f.q)) (parts.push('select s.id from invoice s where coalesce(s.number, 0) = ?::bigint'), params.push(f.q));
+      parts.push('select s.id from invoice s where s.customer_id in (select cs.id from customers cs where cs.name ilike ? or cs.number = ?)', 'select s.id from invoice s where s.reference ilike ?');
       params.push(like, f.q, like);
-      sql.push(`(${terms.join(' or ')})`);
+      sql.push(`i.id in (${parts.join(' union ')})`);
     }
     return { sql, params };
   }
