@@ -13,6 +13,7 @@ import { IntegrationsModule } from './modules/integrations/integrations.module.j
 import { SyncModule } from './modules/sync/sync.module.js';
 import { CustomersModule } from './modules/customers/customers.module.js';
 import { LedgersModule } from './modules/ledgers/ledgers.module.js';
+import { InvoicesModule } from './modules/invoices/invoices.module.js';
 
 @Module({})
 export class AppModule {
@@ -32,6 +33,7 @@ export class AppModule {
         IntegrationsModule,
         CustomersModule,
         LedgersModule,
+        InvoicesModule,
       ],
     };
   }
