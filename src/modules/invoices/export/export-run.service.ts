@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
+import { MikroORM, RequestContext, type EntityManager } from '@mikro-orm/postgresql';
 import type { FilterQuery } from '@mikro-orm/core';
 import { Invoice, InvoiceExport, InvoiceExportRun, LocationInvoicing } from '../invoice.entity.js';
 import { InvoiceExportService, type ExportOutcome } from './invoice-export.service.js';
@@ -133,7 +133,12 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Runs an export to the end (used by start() in the background, by the nightly job and by tests). */
-  async execute(runId: number, kind: CallKind, includePdfFor: (locationId: number) => boolean): Promise<void> {
+  execute(runId: number, kind: CallKind, includePdfFor: (locationId: number) => boolean): Promise<void> {
+    // a unit of work of its own, also when started outside a request (nightly job, another process)
+    return RequestContext.create(this.orm.em, () => this.executeInContext(runId, kind, includePdfFor));
+  }
+
+  private async executeInContext(runId: number, kind: CallKind, includePdfFor: (locationId: number) => boolean): Promise<void> {
     const em = this.orm.em.fork();
     const run = await em.findOneOrFail(InvoiceExportRun, { id: runId });
     const summary: Record<string, unknown> = { ...(run.summary ?? {}) };

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { hostname } from 'node:os';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { Decimal } from 'decimal.js';
 import { Invoice, InvoiceExport, InvoiceExportLog, InvoicePdf, type ExportStep } from '../invoice.entity.js';
@@ -45,6 +46,22 @@ export type ExportOutcome = 'exported' | 'blocked' | 'failed' | 'busy' | 'unchan
 const SALES_INVOICE_DOCUMENT_TYPE = 10;
 /** A claim older than this belongs to a sender that died. */
 const CLAIM_TIMEOUT_MS = 10 * 60_000;
+
+/** Claims name the process that holds them: "<host>/<pid>/<owner>". */
+const HOST = hostname().slice(0, 30);
+const OWNER_PREFIX = `${HOST}/${process.pid}/`;
+
+function ownerIsGone(claimedBy: string): boolean {
+  const [host, pid] = claimedBy.split('/');
+  if (host !== HOST || !/^\d+$/.test(pid ?? '')) return false;
+  if (Number(pid) === process.pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 /** A write whose outcome we do not know: it may have been stored. */
 const unclear = (e: unknown) => e instanceof ExactNetworkError || (e instanceof ExactServerError && (e.httpStatus ?? 500) >= 500);
@@ -189,20 +206,30 @@ export class InvoiceExportService {
     em.create(InvoiceExportLog, { invoice: inv, at: this.clock.now(), action, outcome, detail: detail?.slice(0, 2000) ?? null });
   }
 
-  /** One sender per invoice at a time, across processes: an atomic claim on the ledger row. */
+  /**
+   * One sender per invoice at a time, across processes: an atomic claim on the ledger row (compare and
+   * set). A claim is taken over when it is older than CLAIM_TIMEOUT_MS, or at once when its owner was a
+   * process on this machine that no longer runs (killed mid-export).
+   */
   private async claim(em: EntityManager, invoiceId: number, division: number, includePdf: boolean, owner: string): Promise<boolean> {
     const conn = em.getConnection();
     await conn.execute(`insert into invoice_export (invoice_id, division, include_pdf) values (?, ?, ?) on conflict (invoice_id) do nothing`, [invoiceId, division, includePdf]);
-    const stale = new Date(this.clock.now().getTime() - CLAIM_TIMEOUT_MS);
+    const [current] = await conn.execute<{ claimed_by: string | null; claimed_at: Date | null }[]>('select claimed_by, claimed_at from invoice_export where invoice_id = ?', [invoiceId]);
+    const now = this.clock.now();
+    const free =
+      !current.claimed_by ||
+      (current.claimed_at && now.getTime() - new Date(current.claimed_at).getTime() > CLAIM_TIMEOUT_MS) ||
+      ownerIsGone(current.claimed_by);
+    if (!free) return false;
     const rows = await conn.execute<{ id: number }[]>(
-      `update invoice_export set claimed_by = ?, claimed_at = ? where invoice_id = ? and (claimed_by is null or claimed_at < ?) returning id`,
-      [owner, this.clock.now(), invoiceId, stale],
+      `update invoice_export set claimed_by = ?, claimed_at = ? where invoice_id = ? and claimed_by is not distinct from ? returning id`,
+      [`${OWNER_PREFIX}${owner}`, now, invoiceId, current.claimed_by],
     );
     return rows.length > 0;
   }
 
   private async release(em: EntityManager, invoiceId: number, owner: string): Promise<void> {
-    await em.getConnection().execute(`update invoice_export set claimed_by = null, claimed_at = null where invoice_id = ? and claimed_by = ?`, [invoiceId, owner]);
+    await em.getConnection().execute(`update invoice_export set claimed_by = null, claimed_at = null where invoice_id = ? and claimed_by = ?`, [invoiceId, `${OWNER_PREFIX}${owner}`]);
   }
 
   /**
