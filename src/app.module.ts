@@ -11,6 +11,7 @@ import { DashboardModule } from './modules/dashboard/dashboard.module.js';
 import { ExactModule } from './exact/exact.module.js';
 import { IntegrationsModule } from './modules/integrations/integrations.module.js';
 import { SyncModule } from './modules/sync/sync.module.js';
+import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
 import { CustomersModule } from './modules/customers/customers.module.js';
 import { LedgersModule } from './modules/ledgers/ledgers.module.js';
 import { InvoicesModule } from './modules/invoices/invoices.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         ExactModule,
         IntegrationsModule,
         CustomersModule,
+        WebhooksModule,
         LedgersModule,
         InvoicesModule,
       ],

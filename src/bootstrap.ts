@@ -18,6 +18,7 @@ import { PG_POOL } from './database/pg-pool.js';
 import { BannerRegistry, ShutdownRegistry } from './common/core.module.js';
 import { UsersService } from './modules/users/users.service.js';
 import { deriveKey, loadMasterKey } from './common/secret-key.js';
+import { webhookRawBody } from './modules/webhooks/webhook.body.js';
 
 const require = createRequire(import.meta.url);
 
@@ -35,6 +36,8 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   express.disable('x-powered-by');
 
   // Nest 12: body parsers must be registered before app.use(), or middleware sees no body.
+  // Exact's webhook callback keeps its raw bytes (the HMAC covers them), max 64 KB; other routes are unchanged.
+  app.use('/webhooks/exact', webhookRawBody());
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '1mb' });
   app.use(cookieParser());

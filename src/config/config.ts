@@ -62,6 +62,17 @@ const schema = z.object({
   SYNC_STALE_MINUTES: z.coerce.number().positive().default(10),
   SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   SYNC_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+  WEBHOOK_TOPICS: z
+    .string()
+    .default('FinancialTransactions,Accounts')
+    .transform((v) => [...new Set(v.split(',').map((t) => t.trim()).filter(Boolean))])
+    .refine((v) => v.every((t) => /^[A-Za-z][A-Za-z0-9]{0,59}$/.test(t)), { message: 'must be Exact topic names separated by commas, e.g. FinancialTransactions,Accounts' })
+    .describe('Exact webhook topics Koppel subscribes to per division (handlers may add theirs)'),
+  WEBHOOK_WORKER: bool(true).describe('false = this process only receives webhooks; another process works the inbox'),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(20).max(60000).default(1000),
+  WEBHOOK_CHECK_SECONDS: z.coerce.number().min(0).max(86400).default(60).describe('how often subscriptions are checked against the active divisions (0 = only nightly and on demand)'),
   SECURE_COOKIES: z
     .enum(['true', 'false', 'auto'])
     .default('auto')
@@ -97,6 +108,14 @@ export interface AppConfig {
   chromePath?: string;
   logLevel: RawConfig['LOG_LEVEL'];
   secureCookies: boolean;
+  webhooks: {
+    topics: string[];
+    worker: boolean;
+    concurrency: number;
+    maxAttempts: number;
+    pollMs: number;
+    checkSeconds: number;
+  };
   sync: {
     enabled: boolean;
     cron: string;
@@ -153,6 +172,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     chromePath: c.CHROME_PATH,
     logLevel: c.LOG_LEVEL,
     secureCookies: c.SECURE_COOKIES === 'auto' ? publicBaseUrl.startsWith('https://') : c.SECURE_COOKIES === 'true',
+    webhooks: {
+      topics: c.WEBHOOK_TOPICS,
+      worker: c.WEBHOOK_WORKER,
+      concurrency: c.WEBHOOK_CONCURRENCY,
+      maxAttempts: c.WEBHOOK_MAX_ATTEMPTS,
+      pollMs: c.WEBHOOK_POLL_MS,
+      checkSeconds: c.WEBHOOK_CHECK_SECONDS,
+    },
     sync: {
       enabled: c.SYNC_ENABLED,
       cron: c.SYNC_CRON,

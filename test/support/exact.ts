@@ -6,15 +6,22 @@ export const TEST_REDIRECT_URI = 'http://localhost:3000/settings/integrations/ex
 export interface ExactTestEnv {
   sandbox: SandboxHandle;
   client: { clientId: string; clientSecret: string; webhookSecret: string };
+  /** The redirect URI the OAuth client was registered with (TEST_REDIRECT_URI unless given). */
+  redirectUri: string;
   /** Settings that point a test app at this sandbox with its own OAuth client. */
   env: Record<string, string>;
   control<T = unknown>(path: string, body?: unknown, method?: string): Promise<T>;
   close(): Promise<void>;
 }
 
-/** An in-process Exact sandbox on a free port, with an OAuth client registered for Koppel. */
-export async function startExactSandbox(opts: { volume?: number; seed?: number } = {}): Promise<ExactTestEnv> {
-  const sandbox = await startSandbox({ port: 0, ...opts });
+/**
+ * An in-process Exact sandbox on a free port, with an OAuth client registered for Koppel. Pass
+ * `redirectUri` when the app runs with its own PUBLIC_BASE_URL (e.g. listening on a real port for webhooks):
+ * `${PUBLIC_BASE_URL}/settings/integrations/exact/callback`.
+ */
+export async function startExactSandbox(opts: { volume?: number; seed?: number; redirectUri?: string } = {}): Promise<ExactTestEnv> {
+  const { redirectUri = TEST_REDIRECT_URI, ...sandboxOpts } = opts;
+  const sandbox = await startSandbox({ port: 0, ...sandboxOpts });
   const control = async <T>(path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<T> => {
     const res = await fetch(`${sandbox.url}/_sandbox/${path}`, {
       method,
@@ -25,10 +32,11 @@ export async function startExactSandbox(opts: { volume?: number; seed?: number }
     if (!res.ok) throw new Error(`sandbox ${method} ${path}: ${res.status} ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
   };
-  const client = await control<{ clientId: string; clientSecret: string; webhookSecret: string }>('clients', { redirectUri: TEST_REDIRECT_URI });
+  const client = await control<{ clientId: string; clientSecret: string; webhookSecret: string }>('clients', { redirectUri });
   return {
     sandbox,
     client,
+    redirectUri,
     env: { EXACT_BASE_URL: sandbox.url, EXACT_CLIENT_ID: client.clientId, EXACT_CLIENT_SECRET: client.clientSecret, EXACT_WEBHOOK_SECRET: client.webhookSecret },
     control,
     close: () => sandbox.close(),
@@ -44,7 +52,7 @@ export async function connectExact(x: ExactTestEnv, agent: Agent, divisions: 'al
   const start = await agent.post('/settings/integrations/exact/connect').type('form').send({ _csrf: token });
   if (start.status !== 302) throw new Error(`connect did not redirect: ${start.status} ${start.text}`);
   const state = new URL(start.headers.location).searchParams.get('state') ?? '';
-  const { code } = await x.control<{ code: string }>('authorize', { clientId: x.client.clientId, redirectUri: TEST_REDIRECT_URI, divisions });
+  const { code } = await x.control<{ code: string }>('authorize', { clientId: x.client.clientId, redirectUri: x.redirectUri ?? TEST_REDIRECT_URI, divisions });
   return agent.get(`/settings/integrations/exact/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`);
 }
 
