@@ -19,8 +19,9 @@ function map(exception: unknown): Mapped {
     return { status: exception.status, code: exception.code, messageKey: exception.userMessageKey ?? 'errors.title', params: exception.userMessageParams };
   }
   // csrf-csrf raises an http-errors error with code EBADCSRFTOKEN
-  const e = exception as { code?: string; status?: number; statusCode?: number; type?: string };
-  if (e?.code === 'EBADCSRFTOKEN') return { status: 403, code: 'csrf', messageKey: 'errors.csrf' };
+  const e = exception as { code?: string; status?: number; statusCode?: number; type?: string; message?: string; cause?: { code?: string } };
+  // Nest may wrap the http-errors error of csrf-csrf in an HttpException
+  if (e?.code === 'EBADCSRFTOKEN' || e?.cause?.code === 'EBADCSRFTOKEN' || e?.message === 'invalid csrf token') return { status: 403, code: 'csrf', messageKey: 'errors.csrf' };
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const key = status === 404 ? 'errors.notFound' : status === 403 ? 'errors.forbidden' : status === 429 ? 'errors.tooMany' : 'errors.title';

@@ -60,7 +60,8 @@ export function toFieldErrors(error: z.ZodError): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of error.issues) {
     const field = String(issue.path[0] ?? '_form');
-    const key = issue.message.startsWith('validation.') ? issue.message : 'validation.invalid';
+    // our schemas use i18n keys as messages ("validation.required", "invoices.validation.number"); zod's own are sentences
+    const key = /^[a-z][\w]*(\.[\w]+)+$/.test(issue.message) ? issue.message : 'validation.invalid';
     (out[field] ??= []).push(key);
   }
   return out;
