@@ -48,7 +48,7 @@ function content(over: Record<string, unknown> = {}) {
 const signed = (over: Record<string, unknown> = {}) => notificationBody(content(over), x.client.webhookSecret);
 
 async function post(body: string | Buffer, url = `${base}/webhooks/exact`, headers: Record<string, string> = { 'Content-Type': 'application/json' }) {
-  const res = await fetch(url, { method: 'POST', headers, body });
+  const res = await fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : new Uint8Array(body) });
   const text = await res.text();
   return { status: res.status, text };
 }
