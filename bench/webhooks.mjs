@@ -1,6 +1,6 @@
 // Bench: notifications accepted per second by POST /webhooks/exact and the 99th-percentile answer time,
 // over real HTTP with concurrent senders, while the inbox worker is busy processing what came in.
-//   npm run bench -- webhooks [notifications=5000] [concurrency=32]
+//   npm run bench -- webhooks [notifications=5000] [concurrency=16]
 import { startBenchEnvironment } from './support.mjs';
 import { freePort } from '../dist/src/common/net.js';
 import { Worker } from 'node:worker_threads';
@@ -36,7 +36,7 @@ function sendAll(url, bodies, concurrency) {
 
 export default async function bench(args = []) {
   const N = Number(args[0] ?? 5000);
-  const CONCURRENCY = Number(args[1] ?? 32);
+  const CONCURRENCY = Number(args[1] ?? 16);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env = await startBenchEnvironment({ env: { PORT: String(port), PUBLIC_BASE_URL: base, WEBHOOK_CHECK_SECONDS: '0', WEBHOOK_POLL_MS: '200' } });
