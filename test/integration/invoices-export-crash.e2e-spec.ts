@@ -63,7 +63,7 @@ describe('crash safety of the export', () => {
     const final = await exportProcess();
     expect(final).not.toBeNull();
 
-    const rows = await sql<{ invoice_id: number; state: string; exact_entry_id: string; exact_document_id: string }>(t.db.url, 'select invoice_id, state, exact_entry_id, exact_document_id from invoice_export where invoice_id = any($1)', [invoices.map((i) => i.id)]);
+    const rows = await sql<{ invoice_id: number; state: string; exact_entry_id: string; exact_document_id: string; last_error: string | null }>(t.db.url, 'select invoice_id, state, exact_entry_id, exact_document_id, last_error from invoice_export where invoice_id = any($1)', [invoices.map((i) => i.id)]);
     expect(rows).toHaveLength(COUNT);
     expect(rows.filter((r) => r.state !== 'exported')).toEqual([]);
 

@@ -381,7 +381,18 @@ export class InvoiceExportService {
       await em.flush();
       return id;
     } catch (e) {
-      if (!unclear(e)) row.pendingStep = null;
+      // Exact may refuse because it already has it (e.g. "Boekstuknummer … bestaat al": an earlier sender's
+      // request landed after all). One lookup by our reference settles it before anything is marked failed.
+      if (!unclear(e)) {
+        const found = await lookup().catch(() => undefined);
+        if (found) {
+          this.log(em, inv, step, 'found', `already in Exact: ${found}`);
+          row.pendingStep = null;
+          await em.flush();
+          return found;
+        }
+        row.pendingStep = null;
+      }
       throw e;
     }
   }
