@@ -1,4 +1,6 @@
-import { Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { WebhookHandlers } from '../webhooks/webhook.handlers.js';
+import { CustomersService as Customers } from './customers.service.js';
 import { CustomersService } from './customers.service.js';
 import { CustomerExportService } from './customer-export.service.js';
 import { CustomersController } from './customers.controller.js';
@@ -15,8 +17,17 @@ import { CustomersSync } from './customers.sync.js';
   controllers: [CustomersController],
   exports: [CustomersService, CustomerExportService],
 })
-export class CustomersModule implements OnApplicationBootstrap {
-  constructor(private readonly exporter: CustomerExportService) {}
+export class CustomersModule implements OnModuleInit, OnApplicationBootstrap {
+  constructor(
+    private readonly exporter: CustomerExportService,
+    private readonly customers: Customers,
+    private readonly webhooks: WebhookHandlers,
+  ) {}
+
+  /** New and changed Exact accounts arrive by webhook (topic Accounts); the 15-minute sync is the fallback. */
+  onModuleInit(): void {
+    this.webhooks.register('Accounts', async (e) => void (await this.customers.onExactAccountChanged(e.division, e.key, e.action)), { name: 'customers' });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.exporter.failStaleExports().catch(() => undefined);
