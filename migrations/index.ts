@@ -11,6 +11,7 @@ import { Migration20261121231924_Webhooks } from './Migration20261121231924_Webh
 import { Migration20261121232442_Invoices } from './Migration20261121232442_Invoices.js';
 import { Migration20261121232618_InvoiceExportRuns } from './Migration20261121232618_InvoiceExportRuns.js';
 import { Migration20261121233002_InvoiceListIndexes } from './Migration20261121233002_InvoiceListIndexes.js';
+import { Migration20261121235227_Payments } from './Migration20261121235227_Payments.js';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121225430_Initial', class: Migration20261121225430_Initial },
@@ -22,4 +23,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121232442_Invoices', class: Migration20261121232442_Invoices },
   { name: 'Migration20261121232618_InvoiceExportRuns', class: Migration20261121232618_InvoiceExportRuns },
   { name: 'Migration20261121233002_InvoiceListIndexes', class: Migration20261121233002_InvoiceListIndexes },
+  { name: 'Migration20261121235227_Payments', class: Migration20261121235227_Payments },
 ];
