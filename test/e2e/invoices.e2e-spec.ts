@@ -125,7 +125,7 @@ describe('products, groups and location settings', () => {
     expect((await admin.get(`/settings/locations/${ids.ams}/edit`)).text).toContain(page);
     const badSettings = await post(admin, page, { exportMode: 'manual', paymentTermDays: '14', nextNumber: '1000', iban: 'NL00 FOUT 0000 0000 00' }, page);
     expect(badSettings.status).toBe(422);
-    expect(badSettings.text).toContain('Deze waarde is niet geldig.');
+    expect(badSettings.text).toContain('Dit is geen geldig IBAN.');
     expect(badSettings.text).toContain('value="NL00 FOUT 0000 0000 00"');
     const ok = await post(admin, page, { glAccountId: ids.glLocation, costUnitId: ids.cuLocation, exportMode: 'automatic', includePdf: 'on', paymentTermDays: '14', nextNumber: '1000', iban: 'NL91 ABNA 0417 1643 00' }, page);
     expect(ok.status).toBe(303);
