@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { csrf, startTestApp, type Agent, type TestApp } from '../support/app.js';
-import { connectExact, startExactSandbox, type ExactTestEnv } from '../support/exact.js';
+import { advanceClocks, connectExact, startExactSandbox, type ExactTestEnv } from '../support/exact.js';
 import { sql, SYNC_TEST_ENV, waitFor } from '../support/sync.js';
 import { attachmentSha, D1, exactEntries, finalInvoice, importLedgers, invoicingFixture, type InvoicingFixture } from '../support/invoices.js';
 import { InvoicesService } from '../../src/modules/invoices/invoices.service.js';
@@ -18,7 +18,8 @@ let fx: InvoicingFixture;
 
 beforeAll(async () => {
   x = await startExactSandbox();
-  t = await startTestApp({ ...x.env, ...SYNC_TEST_ENV });
+  // a short timeout so the "no answer" fault below costs seconds, not half a minute
+  t = await startTestApp({ ...x.env, ...SYNC_TEST_ENV, EXACT_TIMEOUT_MS: '3000' });
   const a = await t.createUser('admin');
   admin = await t.login(a.email, a.password);
   await connectExact(x, admin, 'all');
@@ -193,9 +194,23 @@ describe('Accounting → Export', () => {
     const log = await db<{ action: string; outcome: string }>(`select action, outcome from invoice_export_log where invoice_id = $1 order by id`, [one.id]);
     expect(log.some((l) => l.action === 'entry' && l.outcome === 'found')).toBe(true);
 
+    // no answer at all (a timeout) after Exact stored the entry: looked up, found, not posted again
+    const slow = await finalInvoice(t, fresh);
+    await x.control('faults', { endpoints: ['salesentry/SalesEntries'], methods: ['POST'], afterCommit: true, timeout: true, count: 1 });
+    await runExport('all', { locationId: fresh.locationId });
+    await x.control('faults', undefined, 'DELETE');
+    expect((await exportRow(slow.id)).pending_step).toBe('entry');
+    await runExport('all', { locationId: fresh.locationId });
+    expect((await exportRow(slow.id)).state).toBe('exported');
+    expect(await exactEntries(x, D1, slow.number)).toHaveLength(1);
+
     const two = await finalInvoice(t, fresh);
     await x.control('faults', { endpoints: ['documents/Documents'], methods: ['POST'], status: 429, count: 1 });
-    await runExport('all', { locationId: fresh.locationId });
+    // after a 429 Koppel waits for the minute's reset before it calls again; move both clocks past it
+    const exporting = runExport('all', { locationId: fresh.locationId });
+    await new Promise((r) => setTimeout(r, 1500));
+    await advanceClocks(x, [t], 61);
+    await exporting;
     await x.control('faults', undefined, 'DELETE');
     expect((await exportRow(two.id)).state).toBe('exported');
     expect(await exactEntries(x, D1, two.number)).toHaveLength(1);
@@ -232,6 +247,21 @@ describe('Accounting → Export', () => {
     expect(await exactEntries(x, D1, inv.number)).toHaveLength(1);
     const credit = await t.inContext(async () => t.app.get(InvoicesService).createCreditNote(inv.id));
     expect(credit.kind).toBe('credit_note');
+  });
+});
+
+describe('automatic mode', () => {
+  it('exports the final, clean invoices of "automatic" locations with the nightly job', async () => {
+    const auto = await invoicingFixture(t, { code: 'AUT', nextNumber: '2033001' });
+    const manual = await invoicingFixture(t, { code: 'MAN', nextNumber: '2034001' });
+    await t.orm.em.fork().nativeUpdate(LocationInvoicing, { locationId: auto.locationId }, { exportMode: 'automatic' });
+    const a = await finalInvoice(t, auto);
+    const m = await finalInvoice(t, manual);
+    const { SyncService } = await import('../../src/modules/sync/sync.service.js');
+    await t.app.get(SyncService).enqueue(D1, 'invoice-export', 'schedule');
+    await waitFor(async () => ((await exportRow(a.id))?.state === 'exported' ? true : undefined), 'automatic export', 30_000);
+    expect(await exactEntries(x, D1, a.number)).toHaveLength(1);
+    expect(await exportRow(m.id)).toBeUndefined();
   });
 });
 
