@@ -15,6 +15,7 @@ import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
 import { CustomersModule } from './modules/customers/customers.module.js';
 import { LedgersModule } from './modules/ledgers/ledgers.module.js';
 import { InvoicesModule } from './modules/invoices/invoices.module.js';
+import { PaymentsModule } from './modules/payments/payments.module.js';
 
 @Module({})
 export class AppModule {
@@ -36,6 +37,7 @@ export class AppModule {
         WebhooksModule,
         LedgersModule,
         InvoicesModule,
+        PaymentsModule,
       ],
     };
   }

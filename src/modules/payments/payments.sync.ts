@@ -1,0 +1,100 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { ExactClient } from '../../exact/exact.client.js';
+import { SyncRegistry } from '../sync/sync.registry.js';
+import { SyncService } from '../sync/sync.service.js';
+import type { SyncContext } from '../sync/sync.types.js';
+import { WebhookHandlers } from '../webhooks/webhook.handlers.js';
+import type { WebhookEvent } from '../webhooks/webhooks.types.js';
+import { PaymentsService, TERM_SELECT, type TermRow } from './payments.service.js';
+import type { PaymentSource } from './invoice-payment.entity.js';
+
+export const PAYMENTS_RESOURCE = 'payments';
+/** A run repeats at most this often for notifications that came in while it was busy (the next run takes the rest). */
+const MAX_ROUNDS = 5;
+
+/**
+ * The payments reconciliation as a sync resource (every 15 minutes per division, from the stored PaymentTerms
+ * Timestamp), and the FinancialTransactions webhook that asks for it sooner: the handler only counts the request
+ * and enqueues the job (singleton key `payments:<division>`: a burst becomes one run; a request that arrives while
+ * a run is busy makes that run go round once more). A lost notification only delays a payment until the next run.
+ */
+@Injectable()
+export class PaymentsSync implements OnModuleInit {
+  private readonly logger = new Logger('PaymentsSync');
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly registry: SyncRegistry,
+    private readonly sync: SyncService,
+    private readonly client: ExactClient,
+    private readonly payments: PaymentsService,
+    private readonly webhooks: WebhookHandlers,
+  ) {}
+
+  onModuleInit(): void {
+    if (!this.registry.get(PAYMENTS_RESOURCE)) {
+      this.registry.register({ name: PAYMENTS_RESOURCE, schedule: '15min', labelKey: 'payments.syncLabel', run: (ctx) => this.run(ctx) });
+    }
+    this.webhooks.register('FinancialTransactions', (e) => this.onFinancialTransaction(e), { name: 'payments' });
+  }
+
+  /** The webhook handler: idempotent and quick (one upsert and one enqueue, no Exact call). */
+  async onFinancialTransaction(e: WebhookEvent): Promise<void> {
+    await this.request(e.division);
+    await this.sync.enqueue(e.division, PAYMENTS_RESOURCE, 'manual');
+  }
+
+  async request(division: number): Promise<void> {
+    await this.orm.em.fork().getConnection().execute(
+      `insert into payment_sync_request (division, requested) values (?, 1)
+       on conflict (division) do update set requested = payment_sync_request.requested + 1, updated_at = now()`,
+      [division],
+    );
+  }
+
+  private async requests(division: number): Promise<{ requested: bigint; handled: bigint }> {
+    const [row] = await this.orm.em.fork().getConnection().execute<{ requested: string; handled: string }[]>(
+      'select requested::text as requested, handled::text as handled from payment_sync_request where division = ?',
+      [division],
+    );
+    return { requested: BigInt(row?.requested ?? 0), handled: BigInt(row?.handled ?? 0) };
+  }
+
+  async run(ctx: SyncContext): Promise<void> {
+    let cursor = ctx.cursor && /^\d+$/.test(ctx.cursor) ? ctx.cursor : '1';
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const start = await this.requests(ctx.division);
+      const source: PaymentSource = start.requested > start.handled ? 'webhook' : 'sync';
+      cursor = await this.reconcile(ctx, cursor, source);
+      if (ctx.signal.aborted) return;
+      await this.orm.em.fork().getConnection().execute(
+        'update payment_sync_request set handled = greatest(handled, ?) where division = ?',
+        [String(start.requested), ctx.division],
+      );
+      const after = await this.requests(ctx.division);
+      if (after.requested <= start.requested) return;
+    }
+  }
+
+  /** One pass over sync/Cashflow/PaymentTerms from the cursor; the cursor moves after each applied page. */
+  private async reconcile(ctx: SyncContext, from: string, source: PaymentSource): Promise<string> {
+    const api = this.client.division(ctx.division);
+    const opts = { kind: 'background' as const, signal: ctx.signal };
+    let cursor = from;
+    let done = 0;
+    await ctx.waitForBudget();
+    for await (const page of api.paymentTermsSync.changes(BigInt(cursor), TERM_SELECT, opts)) {
+      ctx.count({ apiCalls: 1 });
+      const r = await this.payments.applyTerms(ctx.em, ctx.division, page.rows as TermRow[], source, opts);
+      ctx.count({ apiCalls: r.apiCalls, created: r.recorded, updated: r.invoicesChanged });
+      cursor = String(page.cursor);
+      await ctx.saveCursor(cursor, 'incremental');
+      done += page.rows.length;
+      await ctx.progress(done);
+      if (ctx.signal.aborted) break;
+      if (page.more) await ctx.waitForBudget();
+    }
+    return cursor;
+  }
+}
