@@ -58,6 +58,10 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
     }),
   );
 
+  // Static files before the session: they need no session, user, flash or CSRF token (and must not eat a flash message).
+  app.useStaticAssets(join(projectRoot, 'public'), { maxAge: config.env === 'production' ? '1d' : 0 });
+  app.useStaticAssets(dirname(require.resolve('htmx.org/dist/htmx.min.js')), { prefix: '/vendor/htmx/' });
+
   const PgStore = connectPgSimple(session);
   const store = new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 15 * 60 });
   app.get(ShutdownRegistry).register(() => store.close());
@@ -90,8 +94,6 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   );
   app.use(doubleCsrfProtection);
 
-  app.useStaticAssets(join(projectRoot, 'public'), { maxAge: config.env === 'production' ? '1d' : 0 });
-  app.useStaticAssets(dirname(require.resolve('htmx.org/dist/htmx.min.js')), { prefix: '/vendor/htmx/' });
   const hbs = createViewEngine();
   app.engine('hbs', hbs.engine);
   app.setViewEngine('hbs');
