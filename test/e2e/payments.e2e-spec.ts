@@ -8,6 +8,7 @@ import { ExactClient } from '../../src/exact/exact.client.js';
 import { notificationBody } from '../../src/modules/webhooks/webhook.signature.js';
 import { PaymentsService, TERM_SELECT, type TermRow } from '../../src/modules/payments/payments.service.js';
 import { SyncService } from '../../src/modules/sync/sync.service.js';
+import { InvoicesService } from '../../src/modules/invoices/invoices.service.js';
 
 // Real HTTP both ways: Koppel listens on a real port with PUBLIC_BASE_URL, the sandbox subscribes it and calls back.
 let x: ExactTestEnv;
@@ -48,7 +49,8 @@ async function paymentsIdle() {
   await waitFor(async () => {
     const [s] = await db<{ status: string }>(`select status from sync_state where division = $1 and resource = 'payments'`, [D1]);
     const [q] = await db<{ n: string }>(`select count(*) as n from webhook_inbox where topic = 'FinancialTransactions' and status in ('pending', 'processing')`);
-    return (!s || !['queued', 'running'].includes(s.status)) && Number(q.n) === 0;
+    const stats = await x.control<{ webhooksPending: number }>('stats');
+    return (!s || !['queued', 'running'].includes(s.status)) && Number(q.n) === 0 && !stats.webhooksPending;
   }, 'payments idle', 60_000);
 }
 
@@ -123,12 +125,33 @@ describe('payments via the FinancialTransactions webhook', () => {
     expect(list.text).toContain('Openstaand');
     expect(list.text).toMatch(/<td class="num" data-col="paid">[^<]*<\/td>/);
   });
+
+  it('a refunded credit note: negative payment, paid, open 0', async () => {
+    const inv = await finalInvoice(t, fx);
+    const creditId = await t.inContext(async () => {
+      const svc = t.app.get(InvoicesService);
+      const credit = await svc.createCreditNote(inv.id);
+      return (await svc.finalize(credit.id)).id;
+    });
+    const [credit] = await db<{ number: string; gross: string }>('select number::text, gross::text from invoice where id = $1', [creditId]);
+    expect(Number(credit.gross)).toBeLessThan(0);
+    await exportInvoices([inv.id, creditId]);
+    await pay(credit.number); // the whole outstanding (negative) amount paid back to the customer
+    const row = await waitFor(async () => {
+      const r = await invoiceRow(creditId);
+      return r.status === 'paid' ? r : undefined;
+    }, 'credit note refunded');
+    expect(row).toMatchObject({ paid: credit.gross, open: '0.00' });
+    expect((await paymentsOf(creditId)).map((p) => p.amount)).toEqual([credit.gross]);
+    expect(await invoiceRow(inv.id)).toMatchObject({ status: 'exported', paid: '0.00' }); // the invoice itself is untouched
+  });
 });
 
 describe('payments via the 15-minute job when webhooks are lost', () => {
   it('picks up a partial and then a full payment on the next run of the schedule', async () => {
     const inv = await finalInvoice(t, fx);
     await exportInvoices([inv.id]);
+    await paymentsIdle(); // the export's own notifications are through
     await x.control('webhooks', { enabled: false });
     try {
       const { scheduler } = syncOf(t.app);
@@ -209,6 +232,31 @@ describe('processing the same change twice changes nothing', () => {
     }
     await waitFor(async () => (await paymentRuns()) > runs, 'webhook-triggered run', 60_000);
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('matching rules', () => {
+  it('falls back to the invoice number (with our YourRef) when the entry ID was never recorded; a term matched without bank lines is settled once', async () => {
+    const inv = await finalInvoice(t, fx);
+    await exportInvoices([inv.id]);
+    // as if the export crashed before it stored the entry ID
+    await db('update invoice_export set exact_entry_id = null where invoice_id = $1', [inv.id]);
+    const term = {
+      ID: '0b6f3c1e-1111-4222-8333-944455556666', Timestamp: 1n, LineType: 20, Status: 50, IsFullyPaid: true, LastPaymentDate: new Date('2026-11-25T00:00:00Z'),
+      InvoiceNumber: Number(inv.number), EntryNumber: Number(inv.number), YourRef: inv.number, AmountDC: Number(inv.gross),
+      TransactionEntryID: '0b6f3c1e-9999-4222-8333-944455556666', Account: null,
+    } as TermRow;
+    const payments = t.app.get(PaymentsService);
+    // someone else's entry with the same number (other YourRef) is never taken for ours
+    expect((await payments.applyTerms(t.orm.em.fork(), D1, [{ ...term, YourRef: 'X-1' }], 'sync')).matched).toBe(0);
+    const first = await payments.applyTerms(t.orm.em.fork(), D1, [term], 'sync');
+    expect(first).toMatchObject({ matched: 1, recorded: 1, invoicesChanged: 1 });
+    expect(await invoiceRow(inv.id)).toMatchObject({ status: 'paid', paid: inv.gross, open: '0.00' });
+    expect(await paymentsOf(inv.id)).toEqual([expect.objectContaining({ kind: 'settlement', amount: inv.gross, date: '2026-11-25' })]);
+    const again = await payments.applyTerms(t.orm.em.fork(), D1, [term], 'sync');
+    expect(again).toMatchObject({ matched: 1, recorded: 0, invoicesChanged: 0 });
+    // a payable (LineType 22) is never a receivable of ours
+    expect((await payments.applyTerms(t.orm.em.fork(), D1, [{ ...term, LineType: 22 }], 'sync')).matched).toBe(0);
   });
 });
 

@@ -65,7 +65,9 @@ export class PaymentsSync implements OnModuleInit {
     let cursor = ctx.cursor && /^\d+$/.test(ctx.cursor) ? ctx.cursor : '1';
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const start = await this.requests(ctx.division);
-      const source: PaymentSource = start.requested > start.handled ? 'webhook' : 'sync';
+      // a scheduled run is the safety net ('sync'), even when a notification came in meanwhile; later rounds and
+      // runs enqueued by the webhook handler with a request pending are 'webhook'
+      const source: PaymentSource = (round > 0 || ctx.trigger !== 'schedule') && start.requested > start.handled ? 'webhook' : 'sync';
       cursor = await this.reconcile(ctx, cursor, source);
       if (ctx.signal.aborted) return;
       await this.orm.em.fork().getConnection().execute(
