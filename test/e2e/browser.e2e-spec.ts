@@ -36,7 +36,8 @@ describe('in a real browser', () => {
     await page.type('#f-email', 'browser@example.com');
     await page.type('#f-password', 'browser-password-1');
     await page.type('#f-passwordRepeat', 'browser-password-1');
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
+    await page.waitForNetworkIdle({ idleTime: 200 });
+    await Promise.all([page.waitForNavigation(), page.$eval('button[type=submit].primary', (b) => (b as HTMLButtonElement).click())]);
     expect(await page.content()).toContain('Browser Admin');
 
     await page.goto(`${base}/settings/locations/new`);
@@ -48,7 +49,8 @@ describe('in a real browser', () => {
       await page.type(sel, val);
     }
     await page.select('#f-country', 'BE');
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
+    await page.waitForNetworkIdle({ idleTime: 200 });
+    await Promise.all([page.waitForNavigation(), page.$eval('button[type=submit].primary', (b) => (b as HTMLButtonElement).click())]);
     expect(page.url()).toBe(`${base}/settings/locations`);
     const html = await page.content();
     expect(html).toContain('Vestiging Gent');

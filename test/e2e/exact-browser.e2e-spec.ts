@@ -37,9 +37,11 @@ describe('connecting Exact Online in a real browser', () => {
     await page.goto(`${base}/login`);
     await page.type('#f-email', 'exact-admin@example.com');
     await page.type('#f-password', 'exact-admin-password');
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
+    await page.waitForNetworkIdle({ idleTime: 200 });
+    await Promise.all([page.waitForNavigation(), page.$eval('button[type=submit].primary', (b) => (b as HTMLButtonElement).click())]);
     await page.goto(`${base}/settings/integrations/exact`);
-    await Promise.all([page.waitForNavigation(), page.click('#exact-status form[action$="/connect"] button')]);
+    await page.waitForNetworkIdle({ idleTime: 200 });
+    await Promise.all([page.waitForNavigation(), page.$eval('#exact-status form[action$="/connect"] button', (b) => (b as HTMLButtonElement).click())]);
     expect(page.url()).toContain(`${x.sandbox.url}/api/oauth2/auth`);
     await page.click('#allow');
     // back through Koppel's callback (which reads the user and divisions from Exact) to the integration page
