@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type pg from 'pg';
 import { PG_POOL } from '../database/pg-pool.js';
+import { inTransaction } from '../database/pg-transaction.js';
 import { Clock } from '../common/clock.js';
 import { SecretBox } from './crypto.js';
 import { ExactClient } from './exact.client.js';
@@ -67,9 +68,7 @@ export class ExactConnectionService {
     const me = await this.client.me({ token: tokens.accessToken });
     const divisions = await this.listDivisions(me.CurrentDivision, tokens.accessToken);
     const now = this.clock.now();
-    const db = await this.pool.connect();
-    try {
-      await db.query('begin');
+    await inTransaction(this.pool, async (db) => {
       await db.query(
         `insert into exact_connection (id, status, exact_user_id, user_name, full_name, access_token_sealed, access_token_issued_at,
             access_token_expires_at, refresh_token_sealed, refresh_token_issued_at, connected_at, last_error, last_error_at, updated_at)
@@ -80,13 +79,7 @@ export class ExactConnectionService {
         [me.UserID, me.UserName, me.FullName, this.box.seal(tokens.accessToken), now, new Date(now.getTime() + tokens.expiresInSeconds * 1000), this.box.seal(tokens.refreshToken)],
       );
       await this.storeDivisions(db, divisions);
-      await db.query('commit');
-    } catch (e) {
-      await db.query('rollback').catch(() => undefined);
-      throw e;
-    } finally {
-      db.release();
-    }
+    });
     return { me, divisions };
   }
 
@@ -111,17 +104,7 @@ export class ExactConnectionService {
   async refreshDivisions(): Promise<number> {
     const me = await this.client.me({ kind: 'background' });
     const divisions = await this.listDivisions(me.CurrentDivision);
-    const db = await this.pool.connect();
-    try {
-      await db.query('begin');
-      await this.storeDivisions(db, divisions);
-      await db.query('commit');
-    } catch (e) {
-      await db.query('rollback').catch(() => undefined);
-      throw e;
-    } finally {
-      db.release();
-    }
+    await inTransaction(this.pool, (db) => this.storeDivisions(db, divisions));
     return divisions.length;
   }
 

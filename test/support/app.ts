@@ -26,16 +26,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Boots the real app (same configureApp as main.ts) on a throwaway PostgreSQL. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const db = await startTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: db.dataDir, LOG_LEVEL: 'error', ...env });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, db.url)] }).compile();
+/** The real app on a database: migrations, the same configureApp as main.ts, init. */
+export async function bootApp(config: AppConfig, url: string): Promise<{ app: NestExpressApplication; orm: MikroORM }> {
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, url)] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
   const orm = app.get<MikroORM>(MikroORM);
   await orm.migrator.up();
   await configureApp(app);
   await app.init();
+  return { app, orm };
+}
+
+/** Boots the real app (same configureApp as main.ts) on a throwaway PostgreSQL. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await startTestDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: db.dataDir, LOG_LEVEL: 'error', ...env });
+  const { app, orm } = await bootApp(config, db.url);
   const http = app.getHttpServer();
 
   const t: TestApp = {

@@ -1,10 +1,7 @@
 import 'reflect-metadata';
-import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { AppModule } from '../../src/app.module.js';
-import { configureApp } from '../../src/bootstrap.js';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
 import { Clock } from '../../src/common/clock.js';
 import { SyncRegistry } from '../../src/modules/sync/sync.registry.js';
@@ -12,6 +9,7 @@ import { SyncScheduler } from '../../src/modules/sync/sync.scheduler.js';
 import { SyncService } from '../../src/modules/sync/sync.service.js';
 import { SyncSweeper } from '../../src/modules/sync/sync.sweeper.js';
 import type { TestDatabase } from './database.js';
+import { bootApp } from './app.js';
 import { SYNC_DIVISION_SOURCE, type SyncDivisionSource } from '../../src/modules/sync/sync.types.js';
 
 /** Settings for sync tests: no real cron timers (tests call tick()), fast polling. */
@@ -30,12 +28,7 @@ export interface SecondApp {
  */
 export async function startAppOnDatabase(db: TestDatabase, env: Record<string, string> = {}): Promise<SecondApp> {
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: db.dataDir, LOG_LEVEL: 'error', ...env });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, db.url)] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
-  const orm = app.get<MikroORM>(MikroORM);
-  await orm.migrator.up();
-  await configureApp(app);
-  await app.init();
+  const { app, orm } = await bootApp(config, db.url);
   return { app, orm, config, close: () => app.close() };
 }
 
