@@ -1,7 +1,22 @@
+import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type pg from 'pg';
 import type { NotificationContent } from './webhook.signature.js';
 import type { InboxStatus, RejectionReason } from './webhooks.types.js';
+
+const HOST = hostname().slice(0, 20);
+
+/** True for a worker id of a process on this machine that is gone. */
+function deadLocalWorker(worker: string): boolean {
+  const [host, pid] = worker.split(':');
+  if (host !== HOST || !/^\d+$/.test(pid ?? '') || Number(pid) === process.pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
 
 /** A pg pool of the webhooks module only (receiver + worker), so a burst never starves sessions or sync. */
 export const WEBHOOK_POOL = Symbol('WEBHOOK_POOL');
@@ -95,11 +110,17 @@ export class WebhookInbox {
     );
   }
 
-  /** Rows whose worker died (lease over) become claimable again. */
+  /**
+   * Rows whose worker died become claimable again: when the lease is over, or at once when the worker
+   * was a process on this machine that no longer runs (worker ids are "<host>:<pid>:<random>").
+   */
   async releaseExpired(): Promise<number> {
+    const { rows } = await this.pool.query<{ claimed_by: string }>(`select distinct claimed_by from webhook_inbox where status = 'processing' and claimed_by is not null`);
+    const dead = rows.map((r) => r.claimed_by).filter(deadLocalWorker);
     const r = await this.pool.query(
       `update webhook_inbox set status = 'pending', claimed_by = null, locked_until = null, last_error = coalesce(last_error, 'worker stopped while processing')
-        where status = 'processing' and locked_until < now()`,
+        where status = 'processing' and (locked_until < now() or claimed_by = any($1::text[]))`,
+      [dead],
     );
     if (r.rowCount) this.logger.warn(`${r.rowCount} notification(s) taken back from a worker that stopped`);
     return r.rowCount ?? 0;

@@ -1,0 +1,23 @@
+// A Koppel process that receives webhooks on WEBHOOK_TEST_PORT and works the inbox; a test handler for
+// topic KoppelBurst records each notification's effect once (unique key) and every attempt.
+import 'reflect-metadata';
+
+const dist = (p) => new URL(`../../dist/src/${p}`, import.meta.url).href;
+const { loadConfig } = await import(dist('config/config.js'));
+const { AppModule } = await import(dist('app.module.js'));
+const { configureApp } = await import(dist('bootstrap.js'));
+const { WebhookHandlers } = await import(dist('modules/webhooks/webhook.handlers.js'));
+const { PG_POOL } = await import(dist('database/pg-pool.js'));
+const { NestFactory } = await import('@nestjs/core');
+
+const config = loadConfig({ ...process.env, SYNC_ENABLED: 'false', LOG_LEVEL: 'error' });
+const app = await NestFactory.create(AppModule.forRoot(config, process.env.DATABASE_URL), { logger: ['error'] });
+await configureApp(app);
+const pool = app.get(PG_POOL);
+app.get(WebhookHandlers).register('KoppelBurst', async (e) => {
+  await pool.query('insert into burst_attempt (key, pid) values ($1, $2)', [e.key, process.pid]);
+  await new Promise((r) => setTimeout(r, 3));
+  await pool.query('insert into burst_effect (key, pid) values ($1, $2) on conflict (key) do nothing', [e.key, process.pid]);
+}, { name: 'burst', subscribe: false });
+await app.listen(Number(process.env.WEBHOOK_TEST_PORT), '127.0.0.1');
+console.log('ready');
