@@ -12,6 +12,7 @@ import type { Request } from 'express';
 import { projectRoot } from './common/paths.js';
 import { createViewEngine, VIEWS_DIR } from './common/views.js';
 import { AppExceptionFilter } from './common/exception.filter.js';
+import { sanitizeInput } from './common/sanitize.middleware.js';
 import { ormContext, viewContext } from './common/request-context.middleware.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { PG_POOL } from './database/pg-pool.js';
@@ -40,6 +41,7 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   app.use('/webhooks/exact', webhookRawBody());
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '1mb' });
+  app.use(sanitizeInput);
   app.use(cookieParser());
   app.use(
     helmet({
