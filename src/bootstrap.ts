@@ -62,6 +62,7 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
 
   // Static files before the session: they need no session, user, flash or CSRF token (and must not eat a flash message).
   app.useStaticAssets(join(projectRoot, 'public'), { maxAge: config.env === 'production' ? '1d' : 0 });
+  app.use('/favicon.ico', (_req: Request, res: import('express').Response) => res.redirect(301, '/img/favicon.svg'));
   app.useStaticAssets(dirname(require.resolve('htmx.org/dist/htmx.min.js')), { prefix: '/vendor/htmx/' });
 
   const PgStore = connectPgSimple(session);

@@ -33,7 +33,8 @@ export function viewContext(users: UsersService, csrfToken: (req: Request, res: 
         user: req.user,
         isAdmin: req.user?.role === 'admin',
         path: req.path,
-        flash: req.method === 'GET' && req.get('HX-Request') !== 'true' ? takeFlash(req) : [],
+        // shown once, on the next page the browser navigates to (not on an htmx swap, an image or a favicon)
+        flash: req.method === 'GET' && req.get('HX-Request') !== 'true' && (req.get('Sec-Fetch-Dest') ?? 'document') === 'document' ? takeFlash(req) : [],
         csrfToken: csrfToken(req, res),
         appVersion: process.env.npm_package_version ?? '',
         sandbox: config.exact.sandbox,

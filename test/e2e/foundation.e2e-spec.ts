@@ -286,6 +286,17 @@ describe('language, errors, health and CLI', () => {
     expect(res.status).toBe(400);
   });
 
+  it('keeps a flash message for the next page, not for an image or favicon fetched in between', async () => {
+    const admin = await t.login(ADMIN.email, ADMIN.password);
+    const token = await csrf(admin, '/settings/locations/new');
+    await admin.post('/settings/locations').type('form').send({ _csrf: token, name: 'Flash', code: 'FLASH', street: 's', houseNumber: '1', postcode: '1234 AB', city: 'c', country: 'NL' });
+    const icon = await admin.get('/favicon.ico');
+    expect([icon.status, icon.headers.location]).toEqual([301, '/img/favicon.svg']);
+    await admin.get('/no-such-image.png').set('Sec-Fetch-Dest', 'image');
+    const page = await admin.get('/settings/locations');
+    expect(page.text).toContain('Locatie Flash is aangemaakt.');
+  });
+
   it('answers /healthz with {"status":"ok"}', async () => {
     const res = await t.agent().get('/healthz');
     expect(res.status).toBe(200);
