@@ -138,6 +138,12 @@ describe('failures and recovery', () => {
   });
 
   it('the sweeper recovers a stuck run (stale heartbeat) and one whose process is gone', async () => {
+    // the previous test's enqueueAll also queued the other test resources: let those runs finish first,
+    // so the sweeps below only see what this test sets up
+    await waitFor(async () => {
+      const busy = await sql(a.db.url, `select 1 from sync_state where status in ('running', 'queued')`);
+      return busy.length === 0 ? true : undefined;
+    }, 'earlier runs settled', 30_000);
     const hang = gate();
     let attempt = 0;
     for (const app of [a.app, b.app]) {
