@@ -183,6 +183,14 @@ describe('new invoice', () => {
     expect(filled.text).toContain('8010 Omzet product');
   });
 
+  it('saves an invoice whose due date field was left empty, as a browser sends it, and proposes the term', async () => {
+    const res = await post(admin, '/invoices', invoiceForm({ ...head(), dueDate: '', number: '' }, [{ description: 'Zonder vervaldatum', quantity: '1', unitPrice: '10', discountPercent: '', vatRateId: ids.vat21 }]), '/invoices/new');
+    expect(res.status).toBe(303);
+    const bad = await post(admin, '/invoices', invoiceForm({ ...head(), dueDate: '2026-02-31x' }, [{ description: 'x', quantity: '1', unitPrice: '1', vatRateId: ids.vat21 }]), '/invoices/new');
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('Vul een geldige datum in.');
+  });
+
   it('computes exact totals live and on save; a discount becomes its own line', async () => {
     const lines = [
       { description: 'Cursus', quantity: '3', unitPrice: '19.99', discountPercent: '10', vatRateId: ids.vat21 },

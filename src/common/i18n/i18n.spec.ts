@@ -14,3 +14,28 @@ describe('translations', () => {
     expect(en.filter((k) => !nl.includes(k))).toEqual([]);
   });
 });
+
+describe('keys used in code', () => {
+  it('exist in the translations (validation messages, problems and errors named in src/)', async () => {
+    const { readdirSync, readFileSync, statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { projectRoot } = await import('../paths.js');
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const f of readdirSync(dir)) {
+        const p = join(dir, f);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (p.endsWith('.ts') && !p.endsWith('.spec.ts') && !p.includes('exact-sandbox')) files.push(p);
+      }
+    };
+    walk(join(projectRoot, 'src'));
+    const used = new Set<string>();
+    for (const f of files) {
+      for (const m of readFileSync(f, 'utf8').matchAll(/'((?:validation|[a-z]+\.(?:validation|problems|errors))\.[A-Za-z]+)'/g)) used.add(m[1]);
+    }
+    const t = i18nInstance().getFixedT('nl');
+    const missing = [...used].filter((k) => t(k) === k);
+    expect(used.size).toBeGreaterThan(20);
+    expect(missing).toEqual([]);
+  });
+});

@@ -23,7 +23,8 @@ export const InvoiceForm = z.object({
   customerId: z.coerce.number({ message: 'validation.required' }).int().positive('validation.required'),
   number: z.preprocess((v) => (v === '' || v === undefined ? undefined : String(v).trim()), z.string().regex(/^\d{1,15}$/, 'invoices.validation.number').optional()),
   invoiceDate: isoDate,
-  dueDate: isoDate.optional(),
+  // an empty date field means "not given" (the location's payment term decides)
+  dueDate: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), isoDate.optional()),
   reference: optionalText(100),
   language: z.enum(['nl', 'en']).default('nl'),
   lines: z.array(InvoiceLineForm).min(1, 'invoices.validation.noLines'),
