@@ -43,6 +43,8 @@ async function runExport(action: string, body: Record<string, unknown> = {}) {
   const url = res.headers.location as string;
   await waitFor(async () => {
     const page = await admin.get(url).set('HX-Request', 'true');
+    // the fragment replaces itself (outerHTML), so it must carry the id it is polled into
+    expect(page.text).toMatch(/^<section id="run-status"/);
     return page.text.includes('hx-trigger="every 1s"') ? undefined : page.text;
   }, 'export run finished', 60_000);
   return (await admin.get(url)).text;
