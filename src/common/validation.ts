@@ -66,3 +66,14 @@ export function toFieldErrors(error: z.ZodError): FieldErrors {
   }
   return out;
 }
+
+/** Inline validation of one field: the first error key `validate` reports for it, if any. */
+export async function firstFieldError(validate: () => Promise<unknown>, field: string): Promise<string | undefined> {
+  try {
+    await validate();
+    return undefined;
+  } catch (e) {
+    if (e instanceof ValidationError) return e.fieldErrors[field]?.[0];
+    throw e;
+  }
+}

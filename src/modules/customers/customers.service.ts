@@ -5,7 +5,7 @@ import { ExactError } from '../../exact/errors.js';
 import { f } from '../../exact/odata.js';
 import type { ExactAccount } from '../../exact/exact.types.js';
 import { NotFoundError, ValidationError, type FieldErrors } from '../../common/errors.js';
-import { normaliseVat, toFieldErrors } from '../../common/validation.js';
+import { normaliseVat, toFieldErrors, firstFieldError } from '../../common/validation.js';
 import { toPage, type ListQuery, type Page } from '../../common/pagination.js';
 import { Location } from '../locations/location.entity.js';
 import { Customer, CustomerExactLink, CustomerSettings, type CustomerType, type ExactChangesPolicy } from './customer.entity.js';
@@ -96,13 +96,7 @@ export class CustomersService {
   }
 
   async validateField(body: Record<string, unknown>, field: string, exceptId?: number): Promise<string | undefined> {
-    try {
-      await this.validate(body, exceptId);
-      return undefined;
-    } catch (e) {
-      if (e instanceof ValidationError) return e.fieldErrors[field]?.[0];
-      throw e;
-    }
+    return firstFieldError(() => this.validate(body, exceptId), field);
   }
 
   /** The next free numeric customer number (highest numeric number + 1). */

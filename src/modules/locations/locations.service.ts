@@ -4,7 +4,7 @@ import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm
 import { Location } from './location.entity.js';
 import { LocationForm, type LocationInput } from './location.form.js';
 import { NotFoundError, ValidationError, type FieldErrors } from '../../common/errors.js';
-import { toFieldErrors } from '../../common/validation.js';
+import { toFieldErrors, firstFieldError } from '../../common/validation.js';
 import { toPage, type ListQuery, type Page } from '../../common/pagination.js';
 
 export const LOCATION_SORTS = ['name', 'code', 'city', 'createdAt'] as const;
@@ -52,13 +52,7 @@ export class LocationsService {
 
   /** Field errors for one field (inline validation while typing). */
   async validateField(body: Record<string, unknown>, field: string, exceptId?: number): Promise<string | undefined> {
-    try {
-      await this.validate(body, exceptId);
-      return undefined;
-    } catch (e) {
-      if (e instanceof ValidationError) return e.fieldErrors[field]?.[0];
-      throw e;
-    }
+    return firstFieldError(() => this.validate(body, exceptId), field);
   }
 
   private async codeTaken(code: string, exceptId?: number): Promise<boolean> {
