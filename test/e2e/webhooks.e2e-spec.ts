@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { startTestApp, type Agent, type TestApp } from '../support/app.js';
 import { connectExact, startExactSandbox, type ExactTestEnv } from '../support/exact.js';
 import { startAppOnDatabase, waitFor, type SecondApp } from '../support/sync.js';
+import { sendUntilAccepted } from '../support/webhooks.js';
 import { freePort } from '../../src/common/net.js';
 import { ExactClient } from '../../src/exact/exact.client.js';
 import { notificationBody } from '../../src/modules/webhooks/webhook.signature.js';
@@ -275,34 +276,10 @@ describe('1000 notifications in a burst', () => {
     await a.app.listen(burstPort, '127.0.0.1');
 
     const bodies = Array.from({ length: N }, (_, i) => signed({ Topic: 'KoppelBurst', Key: `burst-${i}` }));
-    const answered = new Array<number>(N).fill(0);
-    let accepted = 0;
-    let failures = 0;
-    let next = 0;
-    // Like Exact: every notification is retried until it gets a 2xx
-    const sender = async () => {
-      while (next < N) {
-        const i = next++;
-        for (;;) {
-          try {
-            const res = await fetch(burstUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: bodies[i] });
-            await res.arrayBuffer();
-            if (res.ok) {
-              answered[i]++;
-              accepted++;
-              break;
-            }
-          } catch {
-            /* connection refused while Koppel is down */
-          }
-          failures++;
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
-    };
-    const sending = Promise.all(Array.from({ length: 20 }, sender));
+    // like Exact: every notification is retried until it gets a 2xx
+    const { stats: sent, done: sending } = sendUntilAccepted(burstUrl, bodies, 20, 100);
 
-    await waitFor(async () => accepted >= N / 3, 'a third accepted', 30_000);
+    await waitFor(async () => sent.accepted >= N / 3, 'a third accepted', 30_000);
     const stopping = a.close(); // graceful stop in the middle of the burst
     await stopping;
     a = undefined;
@@ -319,13 +296,13 @@ describe('1000 notifications in a burst', () => {
       const [stats] = await q<{ total: string; distinct: string }>('select count(*) as total, count(distinct key) as distinct from burst_log');
       expect({ total: Number(stats.total), distinct: Number(stats.distinct) }).toEqual({ total: N, distinct: N });
       expect(await count("topic = 'KoppelBurst'")).toBe(N);
-      expect(answered.every((n) => n === 1)).toBe(true);
+      expect(sent.answered.every((n) => n === 1)).toBe(true);
       // both instances did part of the work
       const workers = await q<{ worker: string; n: string }>('select worker, count(*) as n from burst_log group by worker');
       expect(workers.length).toBeGreaterThanOrEqual(2);
       expect(atStop).toBeGreaterThan(0);
       expect(atStop + pendingAtStop).toBeGreaterThan(0);
-      expect(failures).toBeGreaterThanOrEqual(0);
+      expect(sent.failures).toBeGreaterThanOrEqual(0);
     } finally {
       await b.close();
       t.app.get(WebhookWorker).start();

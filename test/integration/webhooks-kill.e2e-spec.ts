@@ -9,6 +9,7 @@ import { sql, waitFor } from '../support/sync.js';
 import { freePort } from '../../src/common/net.js';
 import { projectRoot } from '../../src/common/paths.js';
 import { notificationBody } from '../../src/modules/webhooks/webhook.signature.js';
+import { sendUntilAccepted } from '../support/webhooks.js';
 import { WebhookWorker } from '../../src/modules/webhooks/webhook.worker.js';
 
 // 1000 notifications in a burst while the receiving Koppel process is killed (SIGKILL) and started again:
@@ -55,29 +56,9 @@ describe('webhooks while Koppel is killed', () => {
       ),
     );
     let first: ChildProcess | undefined = await receiver(port);
-    let accepted = 0;
-    let next = 0;
     // like Exact: each notification is sent again until it gets a 2xx
-    const sender = async () => {
-      while (next < N) {
-        const i = next++;
-        for (;;) {
-          try {
-            const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: bodies[i] });
-            await res.arrayBuffer();
-            if (res.ok) {
-              accepted++;
-              break;
-            }
-          } catch {
-            /* refused or reset while Koppel is down */
-          }
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
-    };
-    const sending = Promise.all(Array.from({ length: 16 }, sender));
-    await waitFor(async () => (accepted >= N / 3 ? true : undefined), 'a third accepted', 60_000);
+    const { stats: sent, done: sending } = sendUntilAccepted(url, bodies, 16, 50);
+    await waitFor(async () => (sent.accepted >= N / 3 ? true : undefined), 'a third accepted', 60_000);
     first.kill('SIGKILL');
     await new Promise((r) => first!.once('exit', r));
     first = undefined;
