@@ -1,7 +1,7 @@
 import type { SandboxClock } from './clock.util.js';
 import { EntityContext, type Registry } from './entity.context.js';
 import { createEntity } from './entity.engine.js';
-import { applyPayment, createCashEntry, findGlByCode } from './finance.logic.js';
+import { createCashEntry, findGlByCode } from './finance.logic.js';
 import { money } from './money.util.js';
 import { Prng, padCode } from './prng.util.js';
 import {

@@ -45,8 +45,6 @@ export function parseTokenResponse(body: Record<string, unknown>): TokenSet {
 export class ExactTokenService {
   private readonly logger = new Logger('ExactTokens');
   private inflight?: Promise<string>;
-  /** Number of token-endpoint refreshes this process performed (for tests and the status card). */
-  refreshes = 0;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: pg.Pool,
@@ -131,7 +129,6 @@ export class ExactTokenService {
         [this.box.seal(t.accessToken), this.box.seal(t.refreshToken), issued, new Date(now + t.expiresInSeconds * 1000)],
       );
       await client.query('commit'); // the new refresh token is stored before the access token is used
-      this.refreshes++;
       return t.accessToken;
     } catch (e) {
       await client.query('rollback').catch(() => undefined);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { createHash } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import { Invoice, InvoiceLine, InvoicePdf, LocationInvoicing, Product, type InvoiceStatus } from './invoice.entity.js';
@@ -12,7 +13,7 @@ import { Customer } from '../customers/customer.entity.js';
 import { GlAccount } from '../ledgers/gl-account.entity.js';
 import { VatRate } from '../ledgers/vat.entity.js';
 import { CostCenter, CostUnit } from '../ledgers/cost-center.entity.js';
-import { ConflictError, DomainError, NotFoundError, ValidationError, type FieldErrors } from '../../common/errors.js';
+import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../../common/errors.js';
 import { toFieldErrors } from '../../common/validation.js';
 import { Clock } from '../../common/clock.js';
 import { paymentReference } from './invoice-calc.js';
@@ -287,11 +288,11 @@ export class InvoicesService {
     try {
       await this.em.flush();
     } catch (e) {
-      if ((e as { code?: string }).code === '23505' || (e as Error).name === 'UniqueConstraintViolationException') {
+      // a number taken at the same moment by another user ends as a field error, not a 500
+      if (e instanceof UniqueConstraintViolationException) {
         this.em.clear();
         throw new ValidationError({ number: ['validation.taken'] });
       }
-      if (e instanceof DomainError) throw e;
       throw e;
     }
   }

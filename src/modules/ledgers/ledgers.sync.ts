@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { Decimal } from 'decimal.js';
 import { Clock } from '../../common/clock.js';
@@ -60,7 +60,6 @@ const trimCode = (c: unknown) => String(c ?? '').trim();
  */
 @Injectable()
 export class LedgersSync implements OnModuleInit {
-  private readonly logger = new Logger('LedgersSync');
 
   constructor(
     private readonly orm: MikroORM,

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ExactClient } from '../../exact/exact.client.js';
 import { SyncRegistry } from '../sync/sync.registry.js';
@@ -21,7 +21,6 @@ const MAX_ROUNDS = 5;
  */
 @Injectable()
 export class PaymentsSync implements OnModuleInit {
-  private readonly logger = new Logger('PaymentsSync');
 
   constructor(
     private readonly orm: MikroORM,

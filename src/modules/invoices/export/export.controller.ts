@@ -52,7 +52,7 @@ export class ExportController {
       const division = inv.location.exactDivision ?? undefined;
       if (division && !lookups.has(division)) lookups.set(division, await this.ledgers.exportLookup(division));
       await em.populate(inv, ['lines', 'lines.vatRate', 'lines.product', 'lines.glAccount', 'lines.costCenter', 'lines.costUnit']);
-      const prepared = await this.exporter.prepare(em, inv, division ? lookups.get(division) : undefined);
+      const prepared = await this.exporter.prepare(inv, division ? lookups.get(division) : undefined);
       items.push({ invoice: this.invoiceView(inv), problems: prepared.problems, preview: prepared.preview, row: rowOf.get(inv.id) });
     }
     const journalCodes = [...new Set(journals.map((j) => j.code))];

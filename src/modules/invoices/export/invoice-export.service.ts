@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
-import { Decimal } from 'decimal.js';
 import { Invoice, InvoiceExport, InvoiceExportLog, InvoicePdf, type ExportStep } from '../invoice.entity.js';
 import { InvoicesService } from '../invoices.service.js';
 import { calculate, paymentReference } from '../invoice-calc.js';
@@ -102,7 +101,7 @@ export class InvoiceExportService {
    * The preflight of one invoice: every reason it cannot be sent, and — when it can — the entry that
    * will be posted. `lookup` is the division's ledger lookup (resolved once per run).
    */
-  async prepare(em: EntityManager, inv: Invoice, lookup: ExportLookup | undefined, opts: { checkCustomerInExact?: boolean; kind?: CallKind } = {}): Promise<Prepared> {
+  async prepare(inv: Invoice, lookup: ExportLookup | undefined, opts: { checkCustomerInExact?: boolean; kind?: CallKind } = {}): Promise<Prepared> {
     const problems: ExportProblem[] = [];
     const division = inv.location.exactDivision;
     if (!inv.number) problems.push({ key: 'export.problems.noNumber' });
@@ -276,7 +275,7 @@ export class InvoiceExportService {
     }
 
     const lookup = opts.lookup ?? (await this.ledgers.exportLookup(division));
-    const prepared = await this.prepare(em, inv, lookup, { checkCustomerInExact: true, kind });
+    const prepared = await this.prepare(inv, lookup, { checkCustomerInExact: true, kind });
     if (prepared.problems.length) {
       row.state = 'blocked';
       row.problems = prepared.problems;
@@ -420,10 +419,5 @@ export class InvoiceExportService {
     row.state = 'queued';
     await em.flush();
     return undefined;
-  }
-
-  /** Totals of what Exact will book vs. what the invoice says (both exact decimals). */
-  static gross(lines: ExactSalesEntryLine[]): string {
-    return lines.reduce((s, l) => s.plus(l.AmountFC).plus(l.VATAmountFC ?? 0), new Decimal(0)).toFixed(2);
   }
 }
