@@ -75,7 +75,6 @@ export class ExactRateLimiter {
     const reserve = kind === 'background' ? this.config.exact.dailyReserve : 0;
     for (;;) {
       const now = this.exactNow();
-      await this.pool.query('insert into exact_rate_limit (division) values ($1) on conflict do nothing', [division]);
       const taken = await this.pool.query<LimitRow>(
         `update exact_rate_limit set
            minutely_remaining = case when minutely_reset <= $2 then minutely_limit - 1 else minutely_remaining - 1 end,
@@ -92,6 +91,11 @@ export class ExactRateLimiter {
       if (taken.rowCount) return;
       const { rows } = await this.pool.query<LimitRow>('select * from exact_rate_limit where division = $1', [division]);
       const row = rows[0];
+      if (!row) {
+        // first call for this division: start from Exact's documented defaults, then take one
+        await this.pool.query('insert into exact_rate_limit (division) values ($1) on conflict do nothing', [division]);
+        continue;
+      }
       if (Number(row.daily_reset) > now && row.daily_remaining <= reserve) {
         throw new ExactRateLimitError(Number(row.daily_reset), kind === 'background' ? 'Daily budget reserved for interactive use' : undefined, division, undefined, true);
       }
