@@ -45,7 +45,8 @@ describe('connecting Exact Online in a real browser', () => {
     expect(page.url()).toContain(`${x.sandbox.url}/api/oauth2/auth`);
     await page.click('#allow');
     // back through Koppel's callback (which reads the user and divisions from Exact) to the integration page
-    await page.waitForFunction((url) => location.href === url && !!document.querySelector('.flash-success'), { timeout: 30_000 }, `${base}/settings/integrations/exact`);
+    await page.waitForFunction((url) => location.href === url && !!document.querySelector('#flash .flash'), { timeout: 60_000 }, `${base}/settings/integrations/exact`);
+    expect(await page.$eval('#flash', (e) => e.textContent?.trim())).toContain('Exact Online is gekoppeld');
     const html = await page.content();
     expect(html).toContain('Exact Online is gekoppeld');
     expect(html).toContain('Van Dijk Installatietechniek');

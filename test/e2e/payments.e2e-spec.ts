@@ -46,12 +46,15 @@ async function pay(number: string, amount?: number) {
 
 /** Nothing queued or running for payments and no FinancialTransactions notification waiting. */
 async function paymentsIdle() {
-  await waitFor(async () => {
+  const idle = async () => {
     const [s] = await db<{ status: string }>(`select status from sync_state where division = $1 and resource = 'payments'`, [D1]);
     const [q] = await db<{ n: string }>(`select count(*) as n from webhook_inbox where topic = 'FinancialTransactions' and status in ('pending', 'processing')`);
+    const [r] = await db<{ open: boolean }>(`select requested > handled as open from payment_sync_request where division = $1`, [D1]);
     const stats = await x.control<{ webhooksPending: number }>('stats');
-    return (!s || !['queued', 'running'].includes(s.status)) && Number(q.n) === 0 && !stats.webhooksPending;
-  }, 'payments idle', 60_000);
+    return (!s || !['queued', 'running'].includes(s.status)) && Number(q.n) === 0 && !r?.open && !stats.webhooksPending;
+  };
+  // idle twice in a row, half a second apart: no notification or payments run is still on its way
+  await waitFor(async () => (await idle()) && (await new Promise((res) => setTimeout(res, 500))) === undefined && (await idle()), 'payments idle', 60_000);
 }
 
 async function paymentRuns(): Promise<number> {
