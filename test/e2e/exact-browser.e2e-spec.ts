@@ -45,12 +45,19 @@ describe('connecting Exact Online in a real browser', () => {
     expect(page.url()).toContain(`${x.sandbox.url}/api/oauth2/auth`);
     await page.click('#allow');
     // back through Koppel's callback (which reads the user and divisions from Exact) to the integration page
-    await page.waitForFunction((url) => location.href === url && !!document.querySelector('#flash .flash'), { timeout: 60_000 }, `${base}/settings/integrations/exact`);
-    expect(await page.$eval('#flash', (e) => e.textContent?.trim())).toContain('Exact Online is gekoppeld');
+    try {
+      await page.waitForFunction((url) => location.href === url && !!document.querySelector('#exact-status .badge-ok'), { timeout: 45_000 }, `${base}/settings/integrations/exact`);
+    } catch (e) {
+      const text = await page.evaluate(() => document.body?.innerText ?? '').catch(() => '?');
+      throw new Error(`did not come back connected: at ${page.url()}: ${text.replace(/\s+/g, ' ').slice(0, 600)} (${(e as Error).message})`);
+    }
+    // the confirmation shown once (when it is there, it must be the success, never an error)
+    const messages = await page.$$eval('#flash .flash', (els) => els.map((e) => e.className + ' ' + e.textContent));
+    for (const m of messages) expect(m).toMatch(/flash-success .*Exact Online is gekoppeld/);
     const html = await page.content();
-    expect(html).toContain('Exact Online is gekoppeld');
+    expect(html).toContain('Gekoppeld');
     expect(html).toContain('Van Dijk Installatietechniek');
     mkdirSync(join(projectRoot, 'test', 'artifacts'), { recursive: true });
     await page.screenshot({ path: join(projectRoot, 'test', 'artifacts', 'exact-connected.png'), fullPage: true });
-  });
+  }, 90_000);
 });
