@@ -184,45 +184,134 @@ describe('Koppel → Exact', () => {
     expect((await byId(D2, acc.ID))!.Email).toBe('nieuw@example.com');
   });
 
-  it('shows a name/address conflict side by side; nothing is overwritten until the user chooses', async () => {
-    const acc = (await byCode(D2, '1021'))!;
-    await post('/customers', { type: 'business', number: '1021', name: 'Andere Naam BV', ...address, locationId: loc.invoice });
+  it('a customer added by hand whose number is another company in Exact gets a free number there; the other company is untouched', async () => {
+    const other = (await byCode(D2, '1021'))!;
+    const res = await post('/customers', { type: 'business', number: '1021', name: 'Andere Naam BV', ...address, locationId: loc.invoice });
+    expect(res.status).toBe(303);
     const c = await customerByNumber('1021');
+    expect(await exporter().preflight(c.id as number, D2)).toEqual([]);
+    const id = await exporter().ensureInExact(c.id as number, D2);
+    expect(id).not.toBe(other.ID);
+    // the other company keeps its name, address and number; ours got the next free number of the division
+    expect(await byId(D2, other.ID)).toEqual(other);
+    const mine = (await byId(D2, id))!;
+    expect(mine).toMatchObject({ Name: 'Andere Naam BV', AddressLine1: 'Kerkstraat 12', City: 'Amersfoort' });
+    expect(mine.Code.trim()).not.toBe('1021');
+    expect(await client().division(D2).accounts.all({ filter: f.raw(`trim(Code) eq '1021'`), select: ['ID'] })).toEqual([{ ID: other.ID }]);
+    // the code is kept per division: Koppel's number stays 1021, the link has Exact's number
+    expect(await linkOf(c.id, D2)).toMatchObject({ exact_id: id, exact_code: mine.Code.trim(), state: 'linked' });
+    expect((await admin.get(`/customers/${c.id}`)).text).toContain(`<code>${mine.Code.trim()}</code>`);
+    // sent once: the next send costs nothing and finds it by the stored ID
+    const before = await apiCalls();
+    expect(await exporter().ensureInExact(c.id as number, D2)).toBe(id);
+    expect(await apiCalls()).toBe(before);
+  });
+
+  it('keeps a customer\'s code per division: imported from one administration, it gets a free number in the other', async () => {
+    const d1 = (await byCode(D1, '1030'))!;
+    const d2 = (await byCode(D2, '1030'))!;
+    expect(d2.Name).not.toBe(d1.Name);
+    const imp = await post('/customers/import', { locationId: loc.search, exactId: d1.ID, type: 'business' });
+    expect(imp.status).toBe(303);
+    const c = await customerByNumber('1030');
+    expect(c.name).toBe(d1.Name);
+    const inD2 = await exporter().ensureInExact(c.id as number, D2);
+    expect(inD2).not.toBe(d2.ID);
+    expect(await byId(D2, d2.ID)).toEqual(d2);
+    const mine = (await byId(D2, inD2))!;
+    expect(mine.Name).toBe(d1.Name);
+    expect((await linkOf(c.id, D1)).exact_code).toBe('1030');
+    expect((await linkOf(c.id, D2)).exact_code).toBe(mine.Code.trim());
+
+    // importing D2's 1030 (another company) makes a new customer with a number of its own; the first one stays as it was
+    const search = await admin.get(`/customers/exact-search?locationId=${loc.invoice}&q=1030`);
+    expect(search.text).not.toContain('Al in Koppel');
+    const imp2 = await post('/customers/import', { locationId: loc.invoice, exactId: d2.ID, type: 'business' });
+    expect(imp2.status).toBe(303);
+    expect(imp2.headers.location).not.toBe(imp.headers.location);
+    const c2 = (await db<Record<string, unknown>>('select * from customers where name = $1', [d2.Name]))[0];
+    expect(c2.number).not.toBe('1030');
+    expect(await linkOf(c2.id, D2)).toMatchObject({ exact_id: d2.ID, exact_code: '1030' });
+    expect(await customerByNumber('1030')).toMatchObject({ id: c.id, name: d1.Name });
+    expect((await linkOf(c.id, D2)).exact_id).toBe(inD2);
+
+    // the Accounts webhook of an account whose number Koppel has for another company creates no link to it
+    const d2b = (await byCode(D2, '1031'))!;
+    await post('/customers', { type: 'business', number: '1031', name: 'Niet Dezelfde BV', ...address, locationId: loc.none });
+    const own = await customerByNumber('1031');
+    expect(await customers().onExactAccountChanged(D2, d2b.ID, 'Update')).toBe('created');
+    expect(await linkOf(own.id, D2)).toBeUndefined();
+    const created = (await db<Record<string, unknown>>('select c.* from customers c join customer_exact_links l on l.customer_id = c.id where l.exact_id = $1', [d2b.ID]))[0];
+    expect(created).toMatchObject({ name: d2b.Name });
+    expect(created.number).not.toBe('1031');
+  });
+
+  it('shows a name/address conflict of the same company side by side: no default, nothing is overwritten until the user chooses', async () => {
+    // same name as Exact's 1022, another address: the same company (a conflict the user decides)
+    const acc = (await byCode(D2, '1022'))!;
+    await post('/customers', { type: 'business', number: '1022', name: acc.Name, ...address, locationId: loc.invoice });
+    const c = await customerByNumber('1022');
     const problems = await exporter().preflight(c.id as number, D2);
     expect(problems.map((p) => p.key)).toEqual(['customers.problems.conflict']);
     await expect(exporter().ensureInExact(c.id as number, D2)).rejects.toBeInstanceOf(CustomerConflictError);
-    expect((await byId(D2, acc.ID))!.Name).toBe(acc.Name);
+    expect(await byId(D2, acc.ID)).toEqual(acc);
 
     const page = await admin.get(`/customers/${c.id}`);
     expect(page.text).toContain('Naam of adres verschilt');
-    expect(page.text).toContain('Andere Naam BV');
-    expect(page.text).toContain(acc.Name.replace(/&/g, '&amp;'));
-    expect(page.text).toContain('Gebruik die van Koppel');
-    expect(page.text).toContain('Gebruik die van Exact');
+    expect(page.text).toContain('Kerkstraat 12');
+    const form = /<form method="post" action="\/customers\/\d+\/conflict"[\s\S]*?<\/form>/.exec(page.text)![0];
+    expect(form).toContain('Als nieuwe relatie met een nieuw nummer aanmaken');
+    expect(form).toContain('Gebruik die van Exact');
+    expect(form).toMatch(/value="koppel"[^>]*data-confirm="[^"]*overschreven/);
+    expect(form).not.toContain('primary'); // no choice is the default
+    // a form without a choice changes nothing
+    const none = await admin.post(`/customers/${c.id}/conflict`).type('form').send({ _csrf: await csrf(admin, `/customers/${c.id}`), division: D2 });
+    expect(none.status).toBe(422);
+    expect(await byId(D2, acc.ID)).toEqual(acc);
+    expect((await linkOf(c.id, D2)).state).toBe('conflict');
 
-    const use = await admin.post(`/customers/${c.id}/conflict`).type('form').send({ _csrf: await csrf(admin, `/customers/${c.id}`), division: D2, choice: 'koppel' });
+    // "create as a new relation with a new number": the account found stays as it is
+    const fresh = await admin.post(`/customers/${c.id}/conflict`).type('form').send({ _csrf: await csrf(admin, `/customers/${c.id}`), division: D2, choice: 'new' });
+    expect(fresh.status).toBe(303);
+    expect(await byId(D2, acc.ID)).toEqual(acc);
+    const link = await linkOf(c.id, D2);
+    expect(link.state).toBe('linked');
+    expect(link.exact_id).not.toBe(acc.ID);
+    const mine = (await byId(D2, link.exact_id as string))!;
+    expect(mine).toMatchObject({ Name: acc.Name, AddressLine1: 'Kerkstraat 12' });
+    expect(mine.Code.trim()).toBe(link.exact_code);
+    expect(mine.Code.trim()).not.toBe('1022');
+    expect((await admin.get(`/customers/${c.id}`)).text).toContain('als nieuwe relatie met een eigen nummer');
+
+    // "use Koppel's" (asked again in the browser) writes Koppel's address into the same company's account
+    const acc3 = (await byCode(D2, '1023'))!;
+    await post('/customers', { type: 'business', number: '1023', name: acc3.Name, ...address, locationId: loc.invoice });
+    const c3 = await customerByNumber('1023');
+    await expect(exporter().ensureInExact(c3.id as number, D2)).rejects.toBeInstanceOf(CustomerConflictError);
+    const use = await admin.post(`/customers/${c3.id}/conflict`).type('form').send({ _csrf: await csrf(admin, `/customers/${c3.id}`), division: D2, choice: 'koppel' });
     expect(use.status).toBe(303);
-    expect(await byId(D2, acc.ID)).toMatchObject({ Name: 'Andere Naam BV', AddressLine1: 'Kerkstraat 12', City: 'Amersfoort' });
-    expect((await linkOf(c.id, D2)).state).toBe('linked');
+    expect(await byId(D2, acc3.ID)).toMatchObject({ Name: acc3.Name, AddressLine1: 'Kerkstraat 12', City: 'Amersfoort' });
+    expect((await linkOf(c3.id, D2)).state).toBe('linked');
 
-    const acc2 = (await byCode(D2, '1022'))!;
-    await post('/customers', { type: 'business', number: '1022', name: 'Koppel Naam', ...address, locationId: loc.invoice });
-    const c2 = await customerByNumber('1022');
+    // "use Exact's": Koppel takes over Exact's address
+    const acc2 = (await byCode(D2, '1024'))!;
+    await post('/customers', { type: 'business', number: '1024', name: acc2.Name, ...address, locationId: loc.invoice });
+    const c2 = await customerByNumber('1024');
     await expect(exporter().ensureInExact(c2.id as number, D2)).rejects.toBeInstanceOf(CustomerConflictError);
     await admin.post(`/customers/${c2.id}/conflict`).type('form').send({ _csrf: await csrf(admin, `/customers/${c2.id}`), division: D2, choice: 'exact' });
-    expect((await customerByNumber('1022')).name).toBe(acc2.Name);
-    expect((await byId(D2, acc2.ID))!.Name).toBe(acc2.Name);
+    expect((await customerByNumber('1024')).city).toBe(acc2.City);
+    expect(await byId(D2, acc2.ID)).toMatchObject({ Name: acc2.Name, City: acc2.City });
     expect((await linkOf(c2.id, D2)).state).toBe('linked');
   });
 
   it('refuses a customer without an address or with an invalid VAT number, with a clear message', async () => {
-    const res = await post('/customers', { type: 'private', number: '90003', name: 'Zonder Adres', country: 'NL', locationId: loc.save });
+    const res = await post('/customers', { type: 'private', number: '90103', name: 'Zonder Adres', country: 'NL', locationId: loc.save });
     expect(res.status).toBe(303);
     const page = await admin.get(res.headers.location);
     expect(page.text).toContain('niet naar Exact Online gestuurd');
     expect(page.text).toContain('heeft geen adres');
-    expect(await byCode(D1, '90003')).toBeUndefined();
-    const c = await customerByNumber('90003');
+    expect(await byCode(D1, '90103')).toBeUndefined();
+    const c = await customerByNumber('90103');
     expect((await exporter().preflight(c.id as number, D1)).map((p) => p.key)).toEqual(['customers.problems.noAddress']);
     await expect(exporter().ensureInExact(c.id as number, D1)).rejects.toBeInstanceOf(CustomerNotSendableError);
 

@@ -14,6 +14,7 @@ import {
   changedFields,
   customerDataFromAccount,
   hasAddress,
+  sameCompany,
   sameSnapshot,
   snapshotDiff,
   snapshotOfAccount,
@@ -34,6 +35,8 @@ export interface ExportFilter {
   division?: number;
 }
 
+export type ConflictChoice = 'new' | 'exact' | 'koppel';
+
 export interface SendOptions {
   kind?: CallKind;
 }
@@ -46,6 +49,15 @@ export const LOOKUP_BATCH = 40;
 class CallCounter {
   n = 0;
 }
+
+/** What a lookup found: the customer's account, or that its Code belongs to another company in this division. */
+interface Found {
+  account?: ExactAccount;
+  codeTaken: boolean;
+}
+
+/** The Code of the customer in this division: the one Exact gave it there (kept per division), else Koppel's number. */
+export const codeIn = (c: Customer, link: CustomerExactLink | null | undefined): string => link?.exactCode || c.number;
 
 /**
  * Koppel → Exact for customers. Public API for other modules (invoices):
@@ -91,7 +103,7 @@ export class CustomerExportService {
     if (link?.state === 'conflict') return [...problems, conflictProblem(c, link)];
     if (problems.length) return problems;
     if (link?.exactId && link.state === 'linked' && link.sentVersion === c.version) return problems;
-    const account = await this.lookupOne(division, c, link, opts, new CallCounter());
+    const { account } = await this.lookupOne(em, division, c, link, opts, new CallCounter());
     if (account) {
       const verdict = await this.decide(em, c, link, account);
       if (verdict === 'conflict') {
@@ -124,16 +136,32 @@ export class CustomerExportService {
     if (link?.exactId && link.state === 'linked' && link.sentVersion === c.version) return { exactId: link.exactId, action: 'unchanged' };
     const problems = this.localProblems(c);
     if (problems.length) throw new CustomerNotSendableError(c.id, problems);
-    const account = await this.lookupOne(division, c, link, opts, counter);
-    return this.push(em, c, link, division, account, opts, counter);
+    const found = await this.lookupOne(em, division, c, link, opts, counter);
+    return this.push(em, c, link, division, found.account, opts, counter, false, found.codeTaken);
   }
 
-  /** One lookup: by stored ID or by padded Code in a single filter; the ID match wins. */
-  private async lookupOne(division: number, c: Customer, link: CustomerExactLink | null, opts: SendOptions, counter: CallCounter): Promise<ExactAccount | undefined> {
-    const filter = link?.exactId ? f.or(f.guid('ID', link.exactId), f.code('Code', c.number)) : f.code('Code', c.number);
+  /** One lookup: by stored ID or by the padded Code (of this division) in a single filter; see match(). */
+  private async lookupOne(em: EntityManager, division: number, c: Customer, link: CustomerExactLink | null, opts: SendOptions, counter: CallCounter): Promise<Found> {
+    const code = codeIn(c, link);
+    const filter = link?.exactId ? f.or(f.guid('ID', link.exactId), f.code('Code', code)) : f.code('Code', code);
     counter.n++;
     const rows = await this.client.division(division).accounts.all({ filter, select: ACCOUNT_SELECT }, { kind: opts.kind });
-    return rows.find((r) => link?.exactId && r.ID.toLowerCase() === link.exactId.toLowerCase()) ?? rows.find((r) => trimCode(r.Code) === c.number);
+    return this.match(em, c, link, division, rows, code);
+  }
+
+  /**
+   * The customer's account among looked-up rows: the stored ID first; by Code only when it is the same company (name,
+   * VAT or CoC number) and no other Koppel customer has that account. Another company under the same Code is never
+   * linked, compared or written: `codeTaken`, and the customer gets a new account with a number Exact assigns.
+   */
+  private async match(em: EntityManager, c: Customer, link: CustomerExactLink | null, division: number, rows: ExactAccount[], code = codeIn(c, link)): Promise<Found> {
+    const byId = link?.exactId ? rows.find((r) => r.ID.toLowerCase() === link.exactId!.toLowerCase()) : undefined;
+    if (byId) return { account: byId, codeTaken: false };
+    const byCode = rows.find((r) => trimCode(r.Code) === code);
+    if (!byCode) return { codeTaken: false };
+    const other = await em.findOne(CustomerExactLink, { division, exactId: { $in: [byCode.ID, byCode.ID.toLowerCase()] }, customer: { $ne: c.id } });
+    if (!other && sameCompany(c, byCode)) return { account: byCode, codeTaken: false };
+    return { codeTaken: true };
   }
 
   /**
@@ -180,6 +208,7 @@ export class CustomerExportService {
     opts: SendOptions,
     counter: CallCounter,
     afterUnclear = false,
+    codeTaken = false,
   ): Promise<SendResult> {
     const api = this.client.division(division).accounts;
     try {
@@ -202,29 +231,48 @@ export class CustomerExportService {
         const action = afterUnclear ? 'created' : !link?.exactId || link.exactId.toLowerCase() !== account.ID.toLowerCase() ? (Object.keys(diff).length ? 'updated' : 'linked') : Object.keys(diff).length ? 'updated' : 'unchanged';
         return { exactId: account.ID, action };
       }
-      let created: ExactAccount;
-      try {
-        counter.n++;
-        created = await api.create({ Code: c.number, ...toExactAccount(c), Status: 'C' } as Partial<ExactAccount>, { kind: opts.kind });
-      } catch (e) {
-        // Unclear outcome (network, timeout, 5xx) or "code already exists" (someone else was first): never POST again
-        // blindly — look the account up by our own number first.
-        const unclear = e instanceof ExactNetworkError || e instanceof ExactServerError;
-        const codeTaken = e instanceof ExactValidationError && e.httpStatus === 400 && /code/i.test(e.exactMessage ?? '');
-        if (afterUnclear || !(unclear || codeTaken)) throw e;
-        counter.n++;
-        const rows = await api.all({ filter: f.code('Code', c.number), select: ACCOUNT_SELECT }, { kind: opts.kind });
-        const found = rows.find((r) => trimCode(r.Code) === c.number);
-        if (!found) throw e;
-        return this.push(em, c, link, division, found, opts, counter, unclear);
-      }
-      if (!created.ID) throw new ExactServerError(201, 'Exact returned no account ID', division, 'crm/Accounts');
-      await this.saveLinked(em, c, link, division, created.ID, created.Code ?? c.number);
-      return { exactId: created.ID, action: 'created' };
+      // a new account: with the customer's Code when it is free in this division, else numbered by Exact
+      return await this.createAccount(em, c, link, division, codeTaken ? undefined : codeIn(c, link), opts, counter);
     } catch (e) {
       if (!(e instanceof CustomerConflictError)) await this.saveError(em, c, link, division, e);
       throw e;
     }
+  }
+
+  /**
+   * POST of a new account. `code` undefined: Exact assigns the next free number of the division. Never POSTs again
+   * blindly: after an unclear outcome it looks the account up by our own reference (the Code sent; without one, the
+   * name with the same address that no Koppel customer has yet); when the Code was taken meanwhile by another company,
+   * Exact numbers the account instead (the first POST was refused, so nothing exists twice).
+   */
+  private async createAccount(em: EntityManager, c: Customer, link: CustomerExactLink | null, division: number, code: string | undefined, opts: SendOptions, counter: CallCounter, renumbered = false): Promise<SendResult> {
+    const api = this.client.division(division).accounts;
+    let created: ExactAccount;
+    try {
+      counter.n++;
+      created = await api.create({ ...(code ? { Code: code } : {}), ...toExactAccount(c), Status: 'C' } as Partial<ExactAccount>, { kind: opts.kind });
+    } catch (e) {
+      const unclear = e instanceof ExactNetworkError || e instanceof ExactServerError;
+      const codeExists = !!code && e instanceof ExactValidationError && e.httpStatus === 400 && /code/i.test(e.exactMessage ?? '');
+      if (!(unclear || codeExists)) throw e;
+      counter.n++;
+      if (code) {
+        const rows = await api.all({ filter: f.code('Code', code), select: ACCOUNT_SELECT }, { kind: opts.kind });
+        const found = await this.match(em, c, null, division, rows, code);
+        if (found.account) return this.push(em, c, link, division, found.account, opts, counter, unclear);
+        if (codeExists && found.codeTaken && !renumbered) return this.createAccount(em, c, link, division, undefined, opts, counter, true);
+        throw e;
+      }
+      const rows = await api.all({ filter: f.eq('Name', toExactAccount(c).Name as string), select: ACCOUNT_SELECT }, { kind: opts.kind });
+      const mine = snapshotOfCustomer(c);
+      for (const r of rows.filter((x) => sameSnapshot(snapshotOfAccount(x), mine))) {
+        if (!(await em.findOne(CustomerExactLink, { division, exactId: { $in: [r.ID, r.ID.toLowerCase()] } }))) return this.push(em, c, link, division, r, opts, counter, true);
+      }
+      throw e;
+    }
+    if (!created.ID) throw new ExactServerError(201, 'Exact returned no account ID', division, 'crm/Accounts');
+    await this.saveLinked(em, c, link, division, created.ID, created.Code ?? code ?? '');
+    return { exactId: created.ID, action: 'created' };
   }
 
   private async saveLinked(em: EntityManager, c: Customer, link: CustomerExactLink | null, division: number, exactId: string, code: string): Promise<void> {
@@ -251,14 +299,25 @@ export class CustomerExportService {
     }
   }
 
-  /** The user's choice on a name/address conflict: "use Koppel's" (update Exact) or "use Exact's" (update Koppel). */
-  async resolveConflict(customerId: number, division: number, choice: 'koppel' | 'exact', opts: SendOptions = {}): Promise<SendResult> {
+  /**
+   * The user's choice on a name/address conflict: "create as a new relation with a new number" (the account found stays
+   * as it is; Exact numbers a new one), "use Exact's" (update Koppel) or "use Koppel's" (update Exact).
+   */
+  async resolveConflict(customerId: number, division: number, choice: ConflictChoice, opts: SendOptions = {}): Promise<SendResult> {
     const em = this.orm.em.fork();
     const c = await em.findOne(Customer, { id: customerId });
     if (!c) throw new NotFoundError('Customer');
     const link = await em.findOne(CustomerExactLink, { customer: c, division });
-    if (!link || link.state !== 'conflict' || !link.exactId) throw new NotFoundError('Conflict');
+    if (!link || link.state !== 'conflict') throw new NotFoundError('Conflict');
     const counter = new CallCounter();
+    if (choice === 'new') {
+      const problems = this.localProblems(c);
+      if (problems.length) throw new CustomerNotSendableError(c.id, problems);
+      em.assign(link, { state: 'error', exactId: null, exactCode: null, conflict: null, snapshot: null, sentVersion: null, lastError: null });
+      await em.flush();
+      return this.push(em, c, link, division, undefined, opts, counter, false, true);
+    }
+    if (!link.exactId) throw new NotFoundError('Conflict');
     const api = this.client.division(division).accounts;
     const rows = await api.all({ filter: f.guid('ID', link.exactId), select: ACCOUNT_SELECT }, { kind: opts.kind });
     const account = rows[0];
@@ -337,16 +396,14 @@ export class CustomerExportService {
         const bLinks = new Map((await bem.find(CustomerExactLink, { customer: { $in: ids }, division })).map((l) => [l.customer.id, l]));
         const batch = bCustomers.map((c) => ({ c, link: bLinks.get(c.id) ?? null }));
         // one filtered lookup for the whole batch: stored IDs and padded codes
-        const terms = batch.map(({ c, link }) => (link?.exactId ? f.guid('ID', link.exactId) : f.code('Code', c.number)));
+        const terms = batch.map(({ c, link }) => (link?.exactId ? f.guid('ID', link.exactId) : f.code('Code', codeIn(c, link))));
         counter.n++;
         const rows = await api.all({ filter: f.or(...terms), select: ACCOUNT_SELECT }, { kind });
-        const byId = new Map(rows.map((r) => [r.ID.toLowerCase(), r]));
-        const byCode = new Map(rows.map((r) => [trimCode(r.Code), r]));
         for (const { c, link } of batch) {
           try {
-            let account = link?.exactId ? byId.get(link.exactId.toLowerCase()) : byCode.get(c.number);
-            if (!account && link?.exactId) account = await this.lookupOne(division, c, null, { kind }, counter); // stored ID gone: by code
-            const r = await this.push(bem, c, link, division, account, { kind }, counter);
+            let found = await this.match(bem, c, link, division, rows);
+            if (!found.account && link?.exactId) found = await this.lookupOne(bem, division, c, link, { kind }, counter); // stored ID gone: by code
+            const r = await this.push(bem, c, link, division, found.account, { kind }, counter, false, found.codeTaken);
             if (r.action === 'created') summary.created++;
             else if (r.action === 'unchanged') summary.unchanged++;
             else summary.updated++;

@@ -106,3 +106,26 @@ export const trimCode = (code: string | null | undefined) => (code ?? '').trim()
 export function vatProblem(c: Pick<Customer, 'vatNumber' | 'country'>): boolean {
   return !!c.vatNumber && !isValidVat(normaliseVat(c.vatNumber), c.country);
 }
+
+/** A name as a person compares it: case, accents, punctuation and spacing do not count. */
+export function companyName(name: string | null | undefined): string {
+  return (name ?? '')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+/**
+ * Whether an Exact account found by Code is the same company as the Koppel customer: the same name, or the same VAT
+ * number, or the same CoC number. A Code alone proves nothing (Exact numbers relations per division, and the same
+ * number is another company in another division); an account that is not the same company is never linked or written.
+ */
+export function sameCompany(c: Pick<Customer, 'name' | 'vatNumber' | 'cocNumber'>, a: ExactAccount): boolean {
+  if (companyName(c.name) && companyName(c.name) === companyName(a.Name)) return true;
+  const vat = c.vatNumber ? normaliseVat(c.vatNumber) : '';
+  if (vat && a.VATNumber && normaliseVat(a.VATNumber) === vat) return true;
+  const coc = (c.cocNumber ?? '').replace(/\s/g, '');
+  return !!coc && (a.ChamberOfCommerce ?? '').replace(/\s/g, '') === coc;
+}

@@ -8,7 +8,9 @@ import { flash } from '../../common/flash.js';
 import { ValidationError } from '../../common/errors.js';
 import { ExactError } from '../../exact/errors.js';
 import { CustomersService, CUSTOMER_SORTS, type SaveSend } from './customers.service.js';
-import { CustomerExportService } from './customer-export.service.js';
+import { CustomerExportService, type ConflictChoice } from './customer-export.service.js';
+
+const CONFLICT_CHOICES: readonly ConflictChoice[] = ['new', 'exact', 'koppel'];
 import { COUNTRIES, CUSTOMER_FIELDS } from './customer.form.js';
 import { EXACT_CHANGES_POLICIES, type Customer, type CustomerExactLink, type ExactChangesPolicy } from './customer.entity.js';
 import { snapshotDiff } from './customer.mapping.js';
@@ -219,17 +221,19 @@ export class CustomersController {
     res.redirect(303, `/customers/${id}`);
   }
 
-  /** The side-by-side choice: "use Koppel's" or "use Exact's". */
+  /** The side-by-side choice: "create as a new relation with a new number", "use Exact's" or "use Koppel's". */
   @Post(':id/conflict')
   @Roles('admin', 'accountant')
   async resolve(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
     const c = await this.customers.get(id);
     const division = num(body.division);
-    const choice = body.choice === 'exact' ? 'exact' : 'koppel';
-    if (!division) throw new ValidationError({ division: ['validation.required'] });
+    // no default: a missing or unknown choice changes nothing (overwriting Exact is never what an empty form means)
+    const choice = CONFLICT_CHOICES.find((x) => x === body.choice);
+    if (!division || !choice) throw new ValidationError({ ...(division ? {} : { division: ['validation.required'] }), ...(choice ? {} : { choice: ['validation.required'] }) });
     try {
       await this.exporter.resolveConflict(id, division, choice);
-      flash(req, 'success', choice === 'exact' ? 'customers.conflict.usedExact' : 'customers.conflict.usedKoppel', { division });
+      const done = { new: 'customers.conflict.createdNew', exact: 'customers.conflict.usedExact', koppel: 'customers.conflict.usedKoppel' } as const;
+      flash(req, 'success', done[choice], { division });
     } catch (e) {
       this.flashSendError(req, e, c);
     }

@@ -10,7 +10,7 @@ import { toPage, type ListQuery, type Page } from '../../common/pagination.js';
 import { Location } from '../locations/location.entity.js';
 import { Customer, CustomerExactLink, CustomerSettings, type CustomerType, type ExactChangesPolicy } from './customer.entity.js';
 import { CustomerForm, EXACT_FIELDS, type CustomerInput } from './customer.form.js';
-import { ACCOUNT_SELECT, customerDataFromAccount, guessType, sameSnapshot, snapshotOfAccount, snapshotOfCustomer, trimCode, type CustomerData } from './customer.mapping.js';
+import { ACCOUNT_SELECT, customerDataFromAccount, guessType, sameCompany, sameSnapshot, snapshotOfAccount, snapshotOfCustomer, trimCode, type CustomerData } from './customer.mapping.js';
 import { CustomerExportService, type SendResult } from './customer-export.service.js';
 import { CustomerConflictError, CustomerNotSendableError, type CustomerProblem } from './customers.errors.js';
 
@@ -100,8 +100,8 @@ export class CustomersService {
   }
 
   /** The next free numeric customer number (highest numeric number + 1). */
-  private async nextNumber(): Promise<string> {
-    const rows = await this.em.getConnection().execute<{ n: string | null }[]>(`select max(number::numeric) as n from customers where number ~ '^[0-9]{1,17}$'`);
+  private async nextNumber(em: EntityManager = this.em): Promise<string> {
+    const rows = await em.getConnection().execute<{ n: string | null }[]>(`select max(number::numeric) as n from customers where number ~ '^[0-9]{1,17}$'`);
     const n = rows[0]?.n ? BigInt(rows[0].n) + 1n : 1n;
     return String(n);
   }
@@ -236,7 +236,8 @@ export class CustomersService {
         name: r.Name,
         city: r.City?.trim() ?? '',
         vatNumber: r.VATNumber ?? '',
-        knownCustomerId: links.find((l) => l.exactId?.toLowerCase() === r.ID.toLowerCase())?.customer.id ?? byNumber.find((c) => c.number === trimCode(r.Code))?.id,
+        // known: linked to this account, or the same number AND the same company (a number alone is another company elsewhere)
+        knownCustomerId: links.find((l) => l.exactId?.toLowerCase() === r.ID.toLowerCase())?.customer.id ?? byNumber.find((c) => c.number === trimCode(r.Code) && sameCompany(c, r))?.id,
       })),
     };
   }
@@ -254,7 +255,9 @@ export class CustomersService {
     if (!account) throw new NotFoundError('Exact account');
     const code = trimCode(account.Code);
     const sameNumber = await this.em.findOne(Customer, { number: code });
-    if (sameNumber) {
+    // the same number is the same customer only when it is the same company (name, VAT or CoC number); otherwise the
+    // account becomes a new customer with a number of its own in Koppel, and keeps its Code in this division
+    if (sameNumber && sameCompany(sameNumber, account)) {
       if (!(await this.em.count(CustomerExactLink, { customer: sameNumber, division }))) {
         this.em.create(CustomerExactLink, { customer: sameNumber, division, exactId: account.ID, exactCode: code, state: 'linked' });
         await this.em.flush();
@@ -271,15 +274,17 @@ export class CustomersService {
         this.logger.warn(`main contact of ${account.ID} not read: ${(e as Error).message}`);
       }
     }
-    const customer = this.em.create(Customer, { ...customerDataFromAccount(account), number: code, type, contactPerson, location: this.em.getReference(Location, locationId) });
+    const number = sameNumber ? await this.nextNumber() : code;
+    const customer = this.em.create(Customer, { ...customerDataFromAccount(account), number, type, contactPerson, location: this.em.getReference(Location, locationId) });
     this.em.create(CustomerExactLink, { customer, division, exactId: account.ID, exactCode: code, state: 'linked', sentVersion: 1, snapshot: snapshotOfAccount(account), syncedAt: new Date() });
     try {
       await this.em.flush();
     } catch (e) {
       if (!(e instanceof UniqueConstraintViolationException)) throw e;
       this.em.clear();
-      const again = await this.em.findOne(Customer, { number: code });
-      if (again) return { customer: again, existed: true };
+      // a concurrent import of the same account was first
+      const again = await this.em.findOne(CustomerExactLink, { division, exactId: { $in: [exactId, exactId.toLowerCase()] } }, { populate: ['customer'] });
+      if (again) return { customer: again.customer, existed: true };
       throw e;
     }
     return { customer, existed: false };
@@ -310,7 +315,9 @@ export class CustomersService {
     if (link) return this.applyToLinked(em, link, account, settings.exactChanges);
 
     const code = trimCode(account.Code);
-    const existing = code ? await em.findOne(Customer, { number: code }) : null;
+    const sameNumber = code ? await em.findOne(Customer, { number: code }) : null;
+    // a number alone proves nothing: only the same company (name, VAT or CoC number) is linked
+    const existing = sameNumber && sameCompany(sameNumber, account) ? sameNumber : null;
     if (existing) {
       const other = await em.findOne(CustomerExactLink, { customer: existing, division });
       if (!other) {
@@ -327,7 +334,8 @@ export class CustomersService {
     if (!opts.create || !settings.importNew || account.IsSales === false || !code || code.length > 18) return 'skipped';
     const location = await em.findOne(Location, { exactDivision: division }, { orderBy: { id: 'asc' } });
     if (!location) return 'skipped';
-    const customer = em.create(Customer, { ...customerDataFromAccount(account), number: code, type: guessType(account), location });
+    // Koppel's number is the Code when it is free in Koppel, else the next free one; the Code stays on the link
+    const customer = em.create(Customer, { ...customerDataFromAccount(account), number: sameNumber ? await this.nextNumber(em) : code, type: guessType(account), location });
     em.create(CustomerExactLink, { customer, division, exactId: account.ID, exactCode: code, state: 'linked', sentVersion: 1, snapshot: snapshotOfAccount(account), syncedAt: new Date() });
     try {
       await em.flush();
@@ -379,7 +387,8 @@ export class CustomersService {
     const link = await em.findOne(CustomerExactLink, { division, exactId: { $in: [accountId, accountId.toLowerCase()] } }, { populate: ['customer'] });
     if (!link) return 'unknown';
     const c = link.customer;
-    const terms = [f.code('Code', c.number)];
+    const code = link.exactCode || c.number;
+    const terms = [f.code('Code', code)];
     if (c.vatNumber) terms.push(f.eq('VATNumber', c.vatNumber));
     if (c.cocNumber) terms.push(f.eq('ChamberOfCommerce', c.cocNumber));
     const rows = (await this.client.division(division).accounts.all({ filter: f.or(...terms), select: ACCOUNT_SELECT }, { kind: 'background' })).filter(
@@ -387,7 +396,7 @@ export class CustomersService {
     );
     const unique = (xs: ExactAccount[]) => (xs.length === 1 ? xs[0] : undefined);
     const survivor =
-      rows.find((r) => trimCode(r.Code) === c.number) ??
+      rows.find((r) => trimCode(r.Code) === code && sameCompany(c, r)) ??
       (c.vatNumber ? unique(rows.filter((r) => r.VATNumber && normaliseVat(r.VATNumber) === c.vatNumber)) : undefined) ??
       (c.cocNumber ? unique(rows.filter((r) => (r.ChamberOfCommerce ?? '').trim() === c.cocNumber)) : undefined);
     if (!survivor) {
