@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Public } from './guards.js';
 import { AuthService } from './auth.service.js';
@@ -10,32 +10,34 @@ import { flash } from '../../common/flash.js';
 import { DomainError, ValidationError } from '../../common/errors.js';
 import { destroySession, establishSession } from './session.js';
 import { isLang, type Lang } from '../../common/i18n/i18n.js';
-
-/** Only same-site relative paths are followed after login. */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : '/';
-}
+import { sameOriginPath } from '../../common/return-path.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 
 @Controller()
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly users: UsersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  private safeNext(next: unknown): string {
+    return sameOriginPath(next, this.config.publicBaseUrl);
+  }
 
   @Public()
   @Get('login')
   async loginPage(@Req() req: Request, @Res() res: Response, @Query('next') next?: string) {
-    if (req.user) return res.redirect(303, safeNext(next));
+    if (req.user) return res.redirect(303, this.safeNext(next));
     if ((await this.users.count()) === 0) return res.redirect(303, '/setup');
-    render(req, res, 'auth/login', { title: 'auth.loginTitle', next: safeNext(next), values: {} });
+    render(req, res, 'auth/login', { title: 'auth.loginTitle', next: this.safeNext(next), values: {} });
   }
 
   @Public()
   @Post('login')
   async login(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
     const input = parseForm(LoginForm, body);
-    const next = safeNext(body.next);
+    const next = this.safeNext(body.next);
     try {
       const user = await this.auth.authenticate(input.email, input.password, req.ip ?? 'unknown');
       await establishSession(req, user);
@@ -94,7 +96,7 @@ export class AuthController {
     const { language } = parseForm(LanguageForm, body);
     req.session.lang = language;
     if (req.user) await this.users.setLanguage(req.user.id, language);
-    const back = safeNext(typeof body.back === 'string' ? body.back : '/');
+    const back = this.safeNext(body.back);
     res.redirect(303, back);
   }
 }
