@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/co
 import type { Request, Response } from 'express';
 import { Public } from './guards.js';
 import { AuthService } from './auth.service.js';
+import { SetupCodeService } from './setup-code.service.js';
 import { UsersService } from '../users/users.service.js';
 import { LanguageForm, LoginForm, SetupForm } from '../users/user.form.js';
 import { parseForm } from '../../common/validation.js';
@@ -19,6 +20,7 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly users: UsersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly setupCode: SetupCodeService,
   ) {}
 
   private safeNext(next: unknown): string {
@@ -64,22 +66,28 @@ export class AuthController {
   @Get('setup')
   async setupPage(@Req() req: Request, @Res() res: Response) {
     if ((await this.users.count()) > 0) return res.redirect(303, '/login');
-    render(req, res, 'auth/setup', { title: 'auth.setupTitle', values: {} });
+    const needsCode = this.setupCode.needsCode(req);
+    if (needsCode) this.setupCode.issue(req);
+    render(req, res, 'auth/setup', { title: 'auth.setupTitle', values: {}, needsCode });
   }
 
   @Public()
   @Post('setup')
   async setup(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
+    const needsCode = this.setupCode.needsCode(req);
     try {
       const input = parseForm(SetupForm, body);
+      if (needsCode && !this.setupCode.check(body.setupCode)) throw new ValidationError({ setupCode: ['auth.setupCodeWrong'] });
       const lang: Lang = isLang(req.session.lang) ? req.session.lang : 'nl';
       const user = await this.users.createFirstAdmin(input, lang);
+      this.setupCode.spend();
       await establishSession(req, user);
       flash(req, 'success', 'auth.setupDone');
       res.redirect(303, '/');
     } catch (e) {
       if (e instanceof ValidationError) {
-        return render(req, res, 'auth/setup', { title: 'auth.setupTitle', values: { email: body.email, name: body.name }, errors: e.fieldErrors }, { status: 422 });
+        if (needsCode) this.setupCode.issue(req); // after ten wrong codes a new one is printed
+        return render(req, res, 'auth/setup', { title: 'auth.setupTitle', values: { email: body.email, name: body.name }, errors: e.fieldErrors, needsCode }, { status: 422 });
       }
       if (e instanceof DomainError && e.status === 409) {
         flash(req, 'info', 'auth.setupClosed');
