@@ -20,6 +20,7 @@ import { BannerRegistry, ShutdownRegistry } from './common/core.module.js';
 import { UsersService } from './modules/users/users.service.js';
 import { deriveKey, loadMasterKey } from './common/secret-key.js';
 import { webhookRawBody } from './modules/webhooks/webhook.body.js';
+import { hostCheck } from './common/host-check.middleware.js';
 
 const require = createRequire(import.meta.url);
 
@@ -33,8 +34,10 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   const pool = app.get<pg.Pool>(PG_POOL);
   const master = loadMasterKey(config);
   const express = app.getHttpAdapter().getInstance();
-  express.set('trust proxy', config.secureCookies ? 1 : false);
+  // only the proxies TRUST_PROXY names may set the client address and protocol (never guessed)
+  express.set('trust proxy', config.trustProxy);
   express.disable('x-powered-by');
+  app.use(hostCheck(config.publicBaseUrl));
 
   // Nest 12: body parsers must be registered before app.use(), or middleware sees no body.
   // Exact's webhook callback keeps its raw bytes (the HMAC covers them), max 64 KB; other routes are unchanged.

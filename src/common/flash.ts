@@ -14,6 +14,8 @@ declare module 'express-session' {
     lang?: string;
     flash?: FlashMessage[];
     initialised?: boolean;
+    /** When the user logged in (ms since epoch): the session's absolute lifetime counts from here. */
+    createdAt?: number;
   }
 }
 

@@ -15,12 +15,21 @@ export interface Page<T> {
   pages: number;
 }
 
+/** Highest page number a list accepts: beyond it the offset would leave the database's integer range. */
+export const MAX_PAGE = 100_000;
+
+/** A page number from a query string: a whole number from 1 to MAX_PAGE (anything else is clamped). */
+export function parsePage(raw: unknown): number {
+  const n = Number.parseInt(String(raw ?? '1'), 10);
+  return Number.isFinite(n) ? Math.min(MAX_PAGE, Math.max(1, n)) : 1;
+}
+
 export function parseListQuery<S extends string>(
   raw: Record<string, unknown>,
   sortable: readonly S[],
   defaults: { sort: S; dir?: 'asc' | 'desc'; pageSize?: number },
 ): ListQuery<S> {
-  const page = Math.max(1, Number.parseInt(String(raw.page ?? '1'), 10) || 1);
+  const page = parsePage(raw.page);
   const sizeRaw = Number.parseInt(String(raw.size ?? defaults.pageSize ?? 25), 10);
   const pageSize = [10, 25, 50, 100].includes(sizeRaw) ? sizeRaw : (defaults.pageSize ?? 25);
   const sort = sortable.includes(raw.sort as S) ? (raw.sort as S) : defaults.sort;

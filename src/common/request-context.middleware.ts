@@ -3,6 +3,7 @@ import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
 import { UsersService, toCurrentUser } from '../modules/users/users.service.js';
 import { DEFAULT_LANGUAGE, isLang, langFromHeader, translator, type Lang } from './i18n/i18n.js';
 import { takeFlash } from './flash.js';
+import { resetSession } from '../modules/auth/session.js';
 import type { AppConfig } from '../config/config.js';
 import type { BannerRegistry } from './core.module.js';
 
@@ -18,6 +19,10 @@ export function ormContext(orm: MikroORM) {
 export function viewContext(users: UsersService, csrfToken: (req: Request, res: Response) => string, config: AppConfig, banners: BannerRegistry) {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
+      // a login lasts SESSION_MAX_HOURS at most, however active it is (sessions from before have no start: expired)
+      if (req.session?.userId && !(typeof req.session.createdAt === 'number' && Date.now() - req.session.createdAt < config.sessionMaxAgeMs)) {
+        await resetSession(req);
+      }
       const id = req.session?.userId;
       if (id) {
         const user = await users.findActive(id);
@@ -25,7 +30,11 @@ export function viewContext(users: UsersService, csrfToken: (req: Request, res: 
         else delete req.session.userId;
       }
       const lang: Lang = req.user?.language ?? (isLang(req.session?.lang) ? req.session.lang : langFromHeader(req.get('accept-language')));
-      if (req.session && !req.session.initialised) req.session.initialised = true; // a stable session id for the CSRF token
+      // a stable session id for the CSRF token, but a session row for an anonymous visitor only on the pages that need
+      // one for their form (login, first run); any other anonymous request leaves nothing behind
+      if (req.session && !req.session.initialised && (req.path === '/login' || req.path === '/setup')) req.session.initialised = true;
+      // pages of a logged-in user are never kept by a browser or proxy cache
+      if (req.user) res.setHeader('Cache-Control', 'no-store');
       const t = translator(lang ?? DEFAULT_LANGUAGE);
       Object.assign(res.locals, {
         t,

@@ -49,6 +49,12 @@ export function isValidPostcode(postcode: string, country: string): boolean {
   return rule ? rule.test(postcode.toUpperCase()) : postcode.length >= 2;
 }
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An Exact ID (GUID) as typed or posted; anything else never reaches a query. */
+export function isGuid(v: unknown): v is string {
+  return typeof v === 'string' && GUID.test(v);
+}
+
 /** Parses a form body with a zod schema; throws ValidationError with i18n keys per field. */
 export function parseForm<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const result = schema.safeParse(body ?? {});

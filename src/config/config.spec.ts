@@ -19,8 +19,10 @@ describe('loadConfig', () => {
       EXACT_BASE_URL: 'https://start.exactonline.nl/',
       EXACT_CLIENT_ID: 'id',
       EXACT_CLIENT_SECRET: 'secret',
+      EXACT_WEBHOOK_SECRET: 'webhook-secret',
       PUBLIC_BASE_URL: 'https://koppel.example.com',
     });
+    expect(c.exact.webhookSecret).toBe('webhook-secret');
     expect(c.exact.sandbox).toBe(false);
     expect(c.exact.baseUrl).toBe('https://start.exactonline.nl');
     expect(c.exact.redirectUri).toBe('https://koppel.example.com/settings/integrations/exact/callback');
@@ -39,5 +41,30 @@ describe('loadConfig', () => {
       expect(msg).toContain('KOPPEL_SECRET_KEY');
     }
     expect(() => loadConfig({ EXACT_BASE_URL: 'https://start.exactonline.nl' })).toThrow(/EXACT_CLIENT_ID/);
+  });
+
+  it('never falls back to a sandbox default outside sandbox mode: EXACT_WEBHOOK_SECRET is required', () => {
+    const real = { EXACT_BASE_URL: 'https://start.exactonline.nl', EXACT_CLIENT_ID: 'id', EXACT_CLIENT_SECRET: 'secret' };
+    expect(() => loadConfig(real)).toThrow(/EXACT_WEBHOOK_SECRET/);
+    expect(() => loadConfig({ ...real, EXACT_WEBHOOK_SECRET: '  ' })).toThrow(/EXACT_WEBHOOK_SECRET/);
+    const c = loadConfig({ ...real, EXACT_WEBHOOK_SECRET: 'mine' });
+    expect(Object.values(c.exact)).not.toContain(SANDBOX_DEFAULT_CLIENT.webhookSecret);
+    expect(Object.values(c.exact)).not.toContain(SANDBOX_DEFAULT_CLIENT.clientSecret);
+    // the sandbox keeps its demo client
+    expect(loadConfig({}).exact.webhookSecret).toBe(SANDBOX_DEFAULT_CLIENT.webhookSecret);
+  });
+
+  it('trusts a proxy only when TRUST_PROXY says so', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://koppel.example.com' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+    for (const bad of ['yes', '0', '11', '10.0.0.0/33', 'evil.example']) expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('gives sessions an absolute lifetime (SESSION_MAX_HOURS)', () => {
+    expect(loadConfig({}).sessionMaxAgeMs).toBe(24 * 3600 * 1000);
+    expect(loadConfig({ SESSION_MAX_HOURS: '8' }).sessionMaxAgeMs).toBe(8 * 3600 * 1000);
+    expect(() => loadConfig({ SESSION_MAX_HOURS: 'never' })).toThrow(/SESSION_MAX_HOURS/);
   });
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { resolve } from 'node:path';
 import { projectRoot } from '../common/paths.js';
 import { CronTime } from 'cron';
+import { isIP } from 'node:net';
 
 /** Default OAuth client of the built-in Exact sandbox (used when EXACT_BASE_URL is not set). */
 export const SANDBOX_DEFAULT_CLIENT = {
@@ -73,6 +74,15 @@ const schema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
   WEBHOOK_POLL_MS: z.coerce.number().int().min(20).max(60000).default(1000),
   WEBHOOK_CHECK_SECONDS: z.coerce.number().min(0).max(86400).default(60).describe('how often subscriptions are checked against the active divisions (0 = only nightly and on demand)'),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v) => v.trim())
+    .refine((v) => parseTrustProxy(v) !== undefined, {
+      message: 'must be false, a number of proxy hops (1-10) or a comma-separated list of proxy addresses/subnets (e.g. 10.0.0.1,loopback)',
+    })
+    .describe('which reverse proxies may set X-Forwarded-For / X-Forwarded-Proto'),
+  SESSION_MAX_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(24).describe('absolute lifetime of a login session'),
   SECURE_COOKIES: z
     .enum(['true', 'false', 'auto'])
     .default('auto')
@@ -80,6 +90,25 @@ const schema = z.object({
 });
 
 export type RawConfig = z.infer<typeof schema>;
+
+/** TRUST_PROXY → Express' "trust proxy" value: false, a hop count, or a list of addresses/subnets. */
+export function parseTrustProxy(v: string): false | number | string[] | undefined {
+  if (v === '' || v === 'false') return false;
+  if (/^\d+$/.test(v)) {
+    const n = Number(v);
+    return n >= 1 && n <= 10 ? n : undefined;
+  }
+  const parts = v.split(',').map((p) => p.trim()).filter(Boolean);
+  const named = ['loopback', 'linklocal', 'uniquelocal'];
+  const ok = parts.length > 0 && parts.every((p) => {
+    if (named.includes(p)) return true;
+    const [addr, bits, ...rest] = p.split('/');
+    const family = isIP(addr);
+    if (!family || rest.length) return false;
+    return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  });
+  return ok ? parts : undefined;
+}
 
 export interface AppConfig {
   env: RawConfig['NODE_ENV'];
@@ -108,6 +137,10 @@ export interface AppConfig {
   chromePath?: string;
   logLevel: RawConfig['LOG_LEVEL'];
   secureCookies: boolean;
+  /** Express' "trust proxy": false unless TRUST_PROXY names the proxies in front of Koppel. */
+  trustProxy: false | number | string[];
+  /** Absolute lifetime of a login session in milliseconds (SESSION_MAX_HOURS). */
+  sessionMaxAgeMs: number;
   webhooks: {
     topics: string[];
     worker: boolean;
@@ -147,6 +180,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!sandbox && (!c.EXACT_CLIENT_ID || !c.EXACT_CLIENT_SECRET)) {
     problems.push('EXACT_CLIENT_ID / EXACT_CLIENT_SECRET: required when EXACT_BASE_URL points at Exact Online');
   }
+  // outside sandbox mode no sandbox default is ever used: its demo secrets are published
+  if (!sandbox && !c.EXACT_WEBHOOK_SECRET) {
+    problems.push('EXACT_WEBHOOK_SECRET: required when EXACT_BASE_URL points at Exact Online (the webhook secret of your app in the Exact App Center)');
+  }
   if (problems.length) throw new ConfigError(problems);
   return {
     env: c.NODE_ENV,
@@ -161,9 +198,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       baseUrl: (c.EXACT_BASE_URL ?? `http://127.0.0.1:${c.EXACT_SANDBOX_PORT}`).replace(/\/+$/, ''),
       sandbox,
       sandboxPort: c.EXACT_SANDBOX_PORT,
-      clientId: c.EXACT_CLIENT_ID ?? SANDBOX_DEFAULT_CLIENT.clientId,
-      clientSecret: c.EXACT_CLIENT_SECRET ?? SANDBOX_DEFAULT_CLIENT.clientSecret,
-      webhookSecret: c.EXACT_WEBHOOK_SECRET ?? SANDBOX_DEFAULT_CLIENT.webhookSecret,
+      clientId: c.EXACT_CLIENT_ID ?? (sandbox ? SANDBOX_DEFAULT_CLIENT.clientId : ''),
+      clientSecret: c.EXACT_CLIENT_SECRET ?? (sandbox ? SANDBOX_DEFAULT_CLIENT.clientSecret : ''),
+      webhookSecret: c.EXACT_WEBHOOK_SECRET ?? (sandbox ? SANDBOX_DEFAULT_CLIENT.webhookSecret : ''),
       redirectUri: `${publicBaseUrl}/settings/integrations/exact/callback`,
       dailyReserve: c.EXACT_DAILY_RESERVE,
       errorBudget: c.EXACT_ERROR_BUDGET,
@@ -172,6 +209,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     chromePath: c.CHROME_PATH,
     logLevel: c.LOG_LEVEL,
     secureCookies: c.SECURE_COOKIES === 'auto' ? publicBaseUrl.startsWith('https://') : c.SECURE_COOKIES === 'true',
+    trustProxy: parseTrustProxy(c.TRUST_PROXY) ?? false,
+    sessionMaxAgeMs: Math.round(c.SESSION_MAX_HOURS * 3600 * 1000),
     webhooks: {
       topics: c.WEBHOOK_TOPICS,
       worker: c.WEBHOOK_WORKER,

@@ -62,6 +62,7 @@ beforeAll(async () => {
     EXACT_BASE_URL: 'http://127.0.0.1:9',
     EXACT_CLIENT_ID: 'x',
     EXACT_CLIENT_SECRET: 'y',
+    EXACT_WEBHOOK_SECRET: 'z',
     LOG_LEVEL: 'error',
   };
 });

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Public } from './guards.js';
 import { AuthService } from './auth.service.js';
+import { SetupCodeService } from './setup-code.service.js';
 import { UsersService } from '../users/users.service.js';
 import { LanguageForm, LoginForm, SetupForm } from '../users/user.form.js';
 import { parseForm } from '../../common/validation.js';
@@ -10,32 +11,35 @@ import { flash } from '../../common/flash.js';
 import { DomainError, ValidationError } from '../../common/errors.js';
 import { destroySession, establishSession } from './session.js';
 import { isLang, type Lang } from '../../common/i18n/i18n.js';
-
-/** Only same-site relative paths are followed after login. */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : '/';
-}
+import { sameOriginPath } from '../../common/return-path.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 
 @Controller()
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly users: UsersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly setupCode: SetupCodeService,
   ) {}
+
+  private safeNext(next: unknown): string {
+    return sameOriginPath(next, this.config.publicBaseUrl);
+  }
 
   @Public()
   @Get('login')
   async loginPage(@Req() req: Request, @Res() res: Response, @Query('next') next?: string) {
-    if (req.user) return res.redirect(303, safeNext(next));
+    if (req.user) return res.redirect(303, this.safeNext(next));
     if ((await this.users.count()) === 0) return res.redirect(303, '/setup');
-    render(req, res, 'auth/login', { title: 'auth.loginTitle', next: safeNext(next), values: {} });
+    render(req, res, 'auth/login', { title: 'auth.loginTitle', next: this.safeNext(next), values: {} });
   }
 
   @Public()
   @Post('login')
   async login(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
     const input = parseForm(LoginForm, body);
-    const next = safeNext(body.next);
+    const next = this.safeNext(body.next);
     try {
       const user = await this.auth.authenticate(input.email, input.password, req.ip ?? 'unknown');
       await establishSession(req, user);
@@ -62,22 +66,28 @@ export class AuthController {
   @Get('setup')
   async setupPage(@Req() req: Request, @Res() res: Response) {
     if ((await this.users.count()) > 0) return res.redirect(303, '/login');
-    render(req, res, 'auth/setup', { title: 'auth.setupTitle', values: {} });
+    const needsCode = this.setupCode.needsCode(req);
+    if (needsCode) this.setupCode.issue(req);
+    render(req, res, 'auth/setup', { title: 'auth.setupTitle', values: {}, needsCode });
   }
 
   @Public()
   @Post('setup')
   async setup(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
+    const needsCode = this.setupCode.needsCode(req);
     try {
       const input = parseForm(SetupForm, body);
+      if (needsCode && !this.setupCode.check(body.setupCode)) throw new ValidationError({ setupCode: ['auth.setupCodeWrong'] });
       const lang: Lang = isLang(req.session.lang) ? req.session.lang : 'nl';
       const user = await this.users.createFirstAdmin(input, lang);
+      this.setupCode.spend();
       await establishSession(req, user);
       flash(req, 'success', 'auth.setupDone');
       res.redirect(303, '/');
     } catch (e) {
       if (e instanceof ValidationError) {
-        return render(req, res, 'auth/setup', { title: 'auth.setupTitle', values: { email: body.email, name: body.name }, errors: e.fieldErrors }, { status: 422 });
+        if (needsCode) this.setupCode.issue(req); // after ten wrong codes a new one is printed
+        return render(req, res, 'auth/setup', { title: 'auth.setupTitle', values: { email: body.email, name: body.name }, errors: e.fieldErrors, needsCode }, { status: 422 });
       }
       if (e instanceof DomainError && e.status === 409) {
         flash(req, 'info', 'auth.setupClosed');
@@ -94,7 +104,7 @@ export class AuthController {
     const { language } = parseForm(LanguageForm, body);
     req.session.lang = language;
     if (req.user) await this.users.setLanguage(req.user.id, language);
-    const back = safeNext(typeof body.back === 'string' ? body.back : '/');
+    const back = this.safeNext(body.back);
     res.redirect(303, back);
   }
 }

@@ -5,10 +5,11 @@ import { AuthService } from './auth.service.js';
 import { AuthController } from './auth.controller.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { AccessGuard } from './guards.js';
+import { SetupCodeService } from './setup-code.service.js';
 
 @Module({
   imports: [UsersModule],
-  providers: [AuthService, LoginThrottleService, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [AuthService, LoginThrottleService, SetupCodeService, { provide: APP_GUARD, useClass: AccessGuard }],
   controllers: [AuthController],
 })
 export class AuthModule {}

@@ -21,13 +21,11 @@ export class AuthService {
 
   /** Checks the credentials; the same error for unknown, disabled or wrong-password accounts. */
   async authenticate(email: string, password: string, ip: string): Promise<User> {
-    await this.throttle.check(email, ip);
+    // the attempt is counted before the password is checked: parallel guesses cannot outrun the counter
+    await this.throttle.reserve(email, ip);
     const user = await this.users.findByEmail(email);
     const ok = await this.passwords.verify(user?.passwordHash, password);
-    if (!user || !ok || user.disabled) {
-      await this.throttle.failed(email, ip);
-      throw new InvalidLoginError();
-    }
+    if (!user || !ok || user.disabled) throw new InvalidLoginError();
     await this.throttle.succeeded(email, ip);
     await this.users.recordLogin(user);
     return user;

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { ForbiddenError, UnauthenticatedError } from '../../common/errors.js';
+import { DomainError, UnauthenticatedError } from '../../common/errors.js';
 import type { Role } from '../users/user.entity.js';
 
 const PUBLIC = 'koppel:public';
@@ -11,6 +11,13 @@ const ROLES = 'koppel:roles';
 export const Public = () => SetMetadata(PUBLIC, true);
 /** Only these roles may use the route (admins always may). */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
+
+/** The user's role may not use this route (code `role_forbidden`, so it is told apart from a refused action). */
+export class RoleForbiddenError extends DomainError {
+  constructor() {
+    super('role_forbidden', 'Not allowed for your role', 403, 'errors.forbidden');
+  }
+}
 
 /** Global guard: a logged-in user is required unless @Public(); @Roles() restricts further. */
 @Injectable()
@@ -23,7 +30,7 @@ export class AccessGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     if (!req.user) throw new UnauthenticatedError();
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
-    if (roles && req.user.role !== 'admin' && !roles.includes(req.user.role)) throw new ForbiddenError();
+    if (roles && req.user.role !== 'admin' && !roles.includes(req.user.role)) throw new RoleForbiddenError();
     return true;
   }
 }

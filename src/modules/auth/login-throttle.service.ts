@@ -4,45 +4,65 @@ import type pg from 'pg';
 import { PG_POOL } from '../../database/pg-pool.js';
 import { TooManyRequestsError } from '../../common/errors.js';
 
+/** Attempts allowed before the key is blocked (documented in README, asserted in the tests). */
+export const LOGIN_LIMITS = {
+  /** per e-mail address and client address, 15 minutes */
+  accountAndAddress: 5,
+  /** per e-mail address over all client addresses, 1 hour */
+  account: 20,
+  /** per client address over all accounts, 1 hour */
+  address: 30,
+} as const;
+
 /**
- * Login throttling shared by all Koppel processes (counters in PostgreSQL):
- * 5 failed attempts per e-mail address and IP per 15 minutes, 30 per IP per hour.
+ * Login throttling shared by all Koppel processes (counters in PostgreSQL). An attempt takes its point
+ * BEFORE the password is checked (one atomic statement per counter), so parallel requests cannot all slip
+ * through before the first failure is counted; a successful login gives its points back.
  */
 @Injectable()
 export class LoginThrottleService {
+  private readonly perAccountIp: RateLimiterPostgres;
   private readonly perAccount: RateLimiterPostgres;
   private readonly perIp: RateLimiterPostgres;
 
   constructor(@Inject(PG_POOL) pool: pg.Pool) {
     const common = { storeClient: pool, storeType: 'pool', tableName: 'login_throttle', tableCreated: true, clearExpiredByTimeout: false };
-    this.perAccount = new RateLimiterPostgres({ ...common, keyPrefix: 'acct', points: 5, duration: 15 * 60, blockDuration: 15 * 60 });
-    this.perIp = new RateLimiterPostgres({ ...common, keyPrefix: 'ip', points: 30, duration: 60 * 60, blockDuration: 15 * 60 });
+    this.perAccountIp = new RateLimiterPostgres({ ...common, keyPrefix: 'acct', points: LOGIN_LIMITS.accountAndAddress, duration: 15 * 60, blockDuration: 15 * 60 });
+    this.perAccount = new RateLimiterPostgres({ ...common, keyPrefix: 'acct-all', points: LOGIN_LIMITS.account, duration: 60 * 60, blockDuration: 15 * 60 });
+    this.perIp = new RateLimiterPostgres({ ...common, keyPrefix: 'ip', points: LOGIN_LIMITS.address, duration: 60 * 60, blockDuration: 15 * 60 });
   }
 
-  private key(email: string, ip: string) {
-    return `${email.toLowerCase()}|${ip}`;
+  private counters(email: string, ip: string): [RateLimiterPostgres, string][] {
+    const account = email.toLowerCase();
+    return [
+      [this.perAccountIp, `${account}|${ip}`],
+      [this.perAccount, account],
+      [this.perIp, ip],
+    ];
   }
 
-  /** Throws TooManyRequestsError when this e-mail/IP may not try again yet. */
-  async check(email: string, ip: string): Promise<void> {
-    const [acct, byIp] = await Promise.all([this.perAccount.get(this.key(email, ip)), this.perIp.get(ip)]);
-    const blocked = [acct && acct.consumedPoints > 5 - 1 ? acct : null, byIp && byIp.consumedPoints > 30 - 1 ? byIp : null].filter(
-      (r): r is RateLimiterRes => r !== null,
-    );
-    if (blocked.length) {
-      const ms = Math.max(...blocked.map((r) => r.msBeforeNext));
+  /** Takes one attempt from every counter; throws TooManyRequestsError when any of them is used up. */
+  async reserve(email: string, ip: string): Promise<void> {
+    const results = await Promise.allSettled(this.counters(email, ip).map(([limiter, key]) => limiter.consume(key, 1)));
+    const refused: RateLimiterRes[] = [];
+    for (const r of results) {
+      if (r.status === 'fulfilled') continue;
+      if (r.reason instanceof RateLimiterRes) refused.push(r.reason);
+      else throw r.reason; // the store failed: no attempt without a counter
+    }
+    if (refused.length) {
+      const ms = Math.max(...refused.map((r) => r.msBeforeNext));
       throw new TooManyRequestsError('login throttled', 'auth.throttled', { minutes: Math.max(1, Math.ceil(ms / 60000)) });
     }
   }
 
-  async failed(email: string, ip: string): Promise<void> {
-    await Promise.all([
-      this.perAccount.penalty(this.key(email, ip), 1).catch(() => undefined),
-      this.perIp.penalty(ip, 1).catch(() => undefined),
-    ]);
-  }
-
+  /** A successful login: its attempt does not count against the account or the address. */
   async succeeded(email: string, ip: string): Promise<void> {
-    await this.perAccount.delete(this.key(email, ip)).catch(() => undefined);
+    const [[accountIp, keyAccountIp], [account, keyAccount], [byIp, keyIp]] = this.counters(email, ip);
+    await Promise.all([
+      accountIp.delete(keyAccountIp).catch(() => undefined),
+      account.reward(keyAccount, 1).catch(() => undefined),
+      byIp.reward(keyIp, 1).catch(() => undefined),
+    ]);
   }
 }

@@ -10,10 +10,16 @@ export function establishSession(req: Request, user: User): Promise<void> {
       req.session.userId = user.id;
       req.session.lang = user.language;
       req.session.initialised = true;
+      req.session.createdAt = Date.now();
       req.session.flash = flash;
       req.session.save((e) => (e ? reject(e) : resolve()));
     }),
   );
+}
+
+/** Drops the session's data and gives the request a fresh, empty session (saved only when something is put in it). */
+export function resetSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
 }
 
 export function destroySession(req: Request): Promise<void> {

@@ -6,6 +6,7 @@ import { parseListQuery } from '../../common/pagination.js';
 import { render } from '../../common/views.js';
 import { flash } from '../../common/flash.js';
 import { ValidationError } from '../../common/errors.js';
+import { isGuid } from '../../common/validation.js';
 import { ExactError } from '../../exact/errors.js';
 import { CustomersService, CUSTOMER_SORTS, type SaveSend } from './customers.service.js';
 import { CustomerExportService, type ConflictChoice } from './customer-export.service.js';
@@ -53,6 +54,7 @@ export class CustomersController {
   }
 
   @Get('new')
+  @Roles('admin', 'accountant') // creates or changes what is sent to Exact
   async newForm(@Req() req: Request, @Res() res: Response, @Query('location') location?: string) {
     const locations = await this.customers.locations();
     const locationId = num(location) ?? locations.find((l) => l.exactDivision)?.id ?? locations[0]?.id;
@@ -60,6 +62,7 @@ export class CustomersController {
   }
 
   @Post()
+  @Roles('admin', 'accountant') // creates or changes what is sent to Exact
   async create(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
     try {
       const { customer, send } = await this.customers.create(body);
@@ -73,6 +76,7 @@ export class CustomersController {
   }
 
   @Post('validate/:field')
+  @Roles('admin', 'accountant') // creates or changes what is sent to Exact
   async validateField(@Res() res: Response, @Param('field') field: string, @Body() body: Record<string, unknown>) {
     const name = (CUSTOMER_FIELDS as readonly string[]).includes(field) ? field : 'name';
     const error = await this.customers.validateField(body, name, num(body.id));
@@ -81,6 +85,7 @@ export class CustomersController {
 
   /** "Search in Exact Online" while adding a customer (HTMX fragment). */
   @Get('exact-search')
+  @Roles('admin', 'accountant') // searches Exact to import from it
   async exactSearch(@Req() req: Request, @Res() res: Response, @Query('locationId') locationId: string, @Query('q') q = '') {
     const model: Record<string, unknown> = { q, locationId };
     try {
@@ -96,10 +101,12 @@ export class CustomersController {
   }
 
   @Post('import')
+  @Roles('admin', 'accountant') // creates or changes what is sent to Exact
   async importFromExact(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
     const locationId = num(body.locationId);
     const type = body.type === 'private' ? 'private' : 'business';
     if (!locationId || typeof body.exactId !== 'string') throw new ValidationError({ exactId: ['validation.required'] });
+    if (!isGuid(body.exactId)) throw new ValidationError({ exactId: ['validation.guid'] });
     const { customer, existed } = await this.customers.importFromExact(locationId, body.exactId, type);
     flash(req, existed ? 'info' : 'success', existed ? 'customers.alreadyKnown' : 'customers.imported', { name: customer.name, number: customer.number });
     res.redirect(303, `/customers/${customer.id}`);
@@ -182,6 +189,7 @@ export class CustomersController {
   }
 
   @Get(':id/edit')
+  @Roles('admin', 'accountant') // creates or changes what is sent to Exact
   async editForm(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
     const c = await this.customers.get(id);
     const values = { ...c, locationId: c.location?.id };
@@ -189,6 +197,7 @@ export class CustomersController {
   }
 
   @Post(':id')
+  @Roles('admin', 'accountant') // creates or changes what is sent to Exact
   async update(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
     try {
       const { customer, send } = await this.customers.update(id, body);

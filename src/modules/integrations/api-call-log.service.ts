@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { PG_POOL } from '../../database/pg-pool.js';
 import { Clock } from '../../common/clock.js';
-import { toPage, type Page } from '../../common/pagination.js';
+import { parsePage, toPage, type Page } from '../../common/pagination.js';
 
 export interface CallFilter {
   division?: number;
@@ -36,7 +36,7 @@ export class ApiCallLogService {
 
   parse(raw: Record<string, unknown>): CallFilter {
     const division = Number.parseInt(String(raw.division ?? ''), 10);
-    const page = Math.max(1, Number.parseInt(String(raw.page ?? '1'), 10) || 1);
+    const page = parsePage(raw.page);
     return {
       division: Number.isFinite(division) ? division : undefined,
       outcome: raw.outcome === 'ok' || raw.outcome === 'error' ? raw.outcome : undefined,

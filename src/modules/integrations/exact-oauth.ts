@@ -1,6 +1,7 @@
 import passport from 'passport';
 import { Strategy as OAuth2Strategy, type VerifyCallback } from 'passport-oauth2';
 import type { NextFunction, Request, Response } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AppConfig } from '../../config/config.js';
 import { parseTokenResponse, type TokenSet } from '../../exact/token.service.js';
 
@@ -12,8 +13,11 @@ export type OAuthOutcome = { ok: true; tokens: TokenSet } | { ok: false; reason:
  */
 export class ExactOAuth {
   private readonly authenticator = new passport.Passport();
+  /** Where passport-oauth2's session state store keeps the state of a started connection. */
+  private readonly stateKey: string;
 
   constructor(config: AppConfig) {
+    this.stateKey = `oauth2:${new URL(`${config.exact.baseUrl}/api/oauth2/auth`).hostname}`;
     const strategy = new OAuth2Strategy(
       {
         authorizationURL: `${config.exact.baseUrl}/api/oauth2/auth`,
@@ -42,6 +46,11 @@ export class ExactOAuth {
 
   /** Handles Exact's redirect back: code → tokens, or why not. */
   finish(req: Request, res: Response): Promise<OAuthOutcome> {
+    // The state is checked before anything else of the answer is looked at: a callback that did not come from the
+    // connection this session started (a crafted link) gets the fixed "state" message, never its own error text.
+    const stored = (req.session as unknown as Record<string, { state?: unknown } | undefined> | undefined)?.[this.stateKey]?.state;
+    const given = req.query.state;
+    if (typeof stored !== 'string' || typeof given !== 'string' || !sameText(stored, given)) return Promise.resolve({ ok: false, reason: 'state' });
     return new Promise((resolve) => {
       this.authenticator.authenticate('exact', { session: false }, (err: unknown, user: TokenSet | false, info: { message?: string } | undefined, status?: number) => {
         if (err) {
@@ -55,9 +64,14 @@ export class ExactOAuth {
           }
           return resolve({ ok: false, reason: 'error', message: detail });
         }
-        if (!user) return resolve({ ok: false, reason: status === 403 ? 'state' : 'denied', message: info?.message });
+        if (!user) return resolve(status === 403 ? { ok: false, reason: 'state' } : { ok: false, reason: 'denied', message: info?.message });
         resolve({ ok: true, tokens: user });
       })(req, res, () => undefined);
     });
   }
+}
+
+function sameText(a: string, b: string): boolean {
+  const h = (x: string) => createHash('sha256').update(x).digest();
+  return timingSafeEqual(h(a), h(b));
 }

@@ -1,3 +1,4 @@
+import { parsePage } from '../../common/pagination.js';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { INVOICE_STATUSES, type InvoiceKind, type InvoiceStatus } from './invoice.entity.js';
@@ -107,7 +108,7 @@ export function parseInvoiceListQuery(raw: Record<string, unknown>): InvoiceList
     sort,
     dir,
     pageSize: size && [10, 25, 50, 100].includes(size) ? size : 25,
-    page: int('page') ?? 1,
+    page: parsePage(raw.page),
     after: str('after') || undefined,
     before: str('before') || undefined,
   };

@@ -85,7 +85,7 @@ const sourceKey = (s?: string) => (s ? `invoices.source.${s}` : 'invoices.source
 
 /** Invoices and credit notes: list, new/edit with live totals, detail with dimensions, PDF and export state. */
 @Controller('invoices')
-@Roles('admin', 'accountant', 'planner')
+@Roles('admin', 'accountant')
 export class InvoicesController {
   constructor(
     private readonly invoices: InvoicesService,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, ParseIntPipe, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Roles } from '../auth/guards.js';
@@ -8,6 +8,8 @@ import { NotFoundError } from '../../common/errors.js';
 import { Invoice } from '../invoices/invoice.entity.js';
 import { PaymentsService } from './payments.service.js';
 import type { InvoicePayment } from './invoice-payment.entity.js';
+import { sameOriginPath } from '../../common/return-path.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 
 export const paymentView = (p: InvoicePayment) => ({
   id: p.id,
@@ -28,11 +30,12 @@ export class PaymentsController {
   constructor(
     private readonly orm: MikroORM,
     private readonly payments: PaymentsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** htmx: the popup fragment; without htmx: the same list as a page. */
   @Get('invoices/:id/payments')
-  @Roles('admin', 'accountant', 'planner')
+  @Roles('admin', 'accountant')
   async list(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
     const inv = await this.orm.em.fork().findOne(Invoice, { id }, { fields: ['id', 'number', 'kind', 'gross', 'paid', 'open', 'status'] });
     if (!inv) throw new NotFoundError('Invoice not found');
@@ -54,7 +57,7 @@ export class PaymentsController {
     const on = body.showTransactions === 'on' || body.showTransactions === 'true' || body.showTransactions === true;
     await this.payments.setShowTransactions(on);
     flash(req, 'success', 'payments.saved');
-    const back = typeof body.back === 'string' && body.back.startsWith('/') && !body.back.startsWith('//') ? body.back : '/invoices';
+    const back = sameOriginPath(body.back, this.config.publicBaseUrl, '/invoices');
     res.redirect(303, back);
   }
 }

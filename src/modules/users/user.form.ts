@@ -27,3 +27,9 @@ export const LoginForm = z.object({
 
 export const RoleForm = z.object({ role: z.enum(ROLES, { message: 'validation.role' }) });
 export const LanguageForm = z.object({ language: z.enum(LANGUAGES) });
+
+/** Settings → My password: the current one, and the new one twice. */
+export const PasswordChangeForm = z
+  .object({ current: z.string().min(1, 'validation.required').max(200, 'validation.tooLong'), password, passwordRepeat: z.string() })
+  .refine((v) => v.password === v.passwordRepeat, { path: ['passwordRepeat'], message: 'validation.passwordMismatch' });
+export type PasswordChangeInput = z.infer<typeof PasswordChangeForm>;

@@ -96,6 +96,18 @@ export class UsersService {
     return user;
   }
 
+  /**
+   * A user changes their own password: the current one must be right. All their other sessions end
+   * (the one in use is renewed by the caller).
+   */
+  async changeOwnPassword(actor: CurrentUser, input: { current: string; password: string }, keepSessionId: string): Promise<void> {
+    const user = await this.get(actor.id);
+    if (!(await this.passwords.verify(user.passwordHash, input.current))) throw new ValidationError({ current: ['users.password.wrongCurrent'] });
+    user.passwordHash = await this.passwords.hash(input.password);
+    await this.em.flush();
+    await this.em.getConnection().execute(`delete from "session" where (sess->>'userId')::int = ? and sid <> ?`, [user.id, keepSessionId]);
+  }
+
   async setLanguage(id: number, language: Language): Promise<void> {
     await this.em.nativeUpdate(User, { id }, { language });
   }

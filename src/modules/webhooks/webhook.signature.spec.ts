@@ -71,7 +71,7 @@ describe('verifyNotification (API.md §6.4)', () => {
 describe('webhook mode (callback address)', () => {
   const mode = (env: Record<string, string>) =>
     new WebhookSubscriptionService(loadConfig({ NODE_ENV: 'production', ...env }), null as never, null as never, null as never, new WebhookHandlers()).mode();
-  const exact = { EXACT_BASE_URL: 'https://start.exactonline.nl', EXACT_CLIENT_ID: 'x', EXACT_CLIENT_SECRET: 'y' };
+  const exact = { EXACT_BASE_URL: 'https://start.exactonline.nl', EXACT_CLIENT_ID: 'x', EXACT_CLIENT_SECRET: 'y', EXACT_WEBHOOK_SECRET: 'z' };
 
   it('is on for an https PUBLIC_BASE_URL', () => {
     expect(mode({ ...exact, PUBLIC_BASE_URL: 'https://koppel.example.nl/' })).toEqual({ enabled: true, callbackUrl: 'https://koppel.example.nl/webhooks/exact', loopback: false });
@@ -83,7 +83,7 @@ describe('webhook mode (callback address)', () => {
   });
   it('allows http:// on loopback only against the sandbox', () => {
     expect(mode({})).toMatchObject({ enabled: true, loopback: true, callbackUrl: 'http://localhost:3000/webhooks/exact' });
-    expect(mode({ EXACT_BASE_URL: 'http://127.0.0.1:3001', EXACT_CLIENT_ID: 'x', EXACT_CLIENT_SECRET: 'y', PUBLIC_BASE_URL: 'http://127.0.0.1:4000' })).toMatchObject({ enabled: true, loopback: true });
+    expect(mode({ EXACT_BASE_URL: 'http://127.0.0.1:3001', EXACT_CLIENT_ID: 'x', EXACT_CLIENT_SECRET: 'y', EXACT_WEBHOOK_SECRET: 'z', PUBLIC_BASE_URL: 'http://127.0.0.1:4000' })).toMatchObject({ enabled: true, loopback: true });
     expect(mode({ PUBLIC_BASE_URL: 'http://10.0.0.5:3000' })).toMatchObject({ enabled: false });
   });
 });

@@ -16,7 +16,7 @@ const ACTIONS = ['all', 'customers', 'invoices', 'accounts'] as const;
 
 /** Accounting → Export: filters, preflight per invoice with a preview, the export buttons and run progress. */
 @Controller('accounting/export')
-@Roles('accountant')
+@Roles('admin', 'accountant')
 export class ExportController {
   constructor(
     private readonly orm: MikroORM,
@@ -79,7 +79,7 @@ export class ExportController {
 
   /** The export buttons: Export customers & invoices / customers / invoices / accounts. */
   @Post('run')
-  @Roles('accountant')
+  @Roles('admin', 'accountant')
   async run(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
     const action = (ACTIONS as readonly string[]).includes(String(body.action)) ? (body.action as (typeof ACTIONS)[number]) : 'all';
     const filter = parseExportFilter(body);

@@ -75,6 +75,15 @@ export class PdfRenderer implements OnApplicationShutdown {
     if (page && !page.isClosed()) return page;
     const fresh = await browser.newPage();
     await fresh.setJavaScriptEnabled(false);
+    // the PDF is made from our own HTML only: every request the page makes (images, fonts, styles, frames,
+    // redirects) is blocked unless it is inline (data:) or about:blank
+    await fresh.setRequestInterception(true);
+    fresh.on('request', (request) => {
+      if (request.isInterceptResolutionHandled()) return;
+      const url = request.url();
+      if (url.startsWith('data:') || url.startsWith('about:')) void request.continue().catch(() => undefined);
+      else void request.abort('blockedbyclient').catch(() => undefined);
+    });
     return fresh;
   }
 
