@@ -87,6 +87,11 @@ function resolveTarget(routes: Map<string, Route>, rest: string): Target | null 
   return { route, key, nav, count, endpoint: path.toLowerCase() };
 }
 
+/** The endpoint a request is counted and budgeted under: its path after the division, without key, lower case. */
+function endpointOf(isMe: boolean, rest: string): string {
+  return isMe ? 'current/me' : rest.replace(/\(.*$/, '').toLowerCase();
+}
+
 export async function handleApi(core: SandboxCore, routes: Map<string, Route>, req: Request, res: Response): Promise<void> {
   const url = new URL(req.originalUrl, core.publicBase);
   const c: Call = { core, req, res, url, json: wantsJson(req.headers.accept), headers: {} };
@@ -94,17 +99,22 @@ export async function handleApi(core: SandboxCore, routes: Map<string, Route>, r
   if (segs[0]?.toLowerCase() === 'beta') segs.shift();
   const token = core.oauth.verify(req.headers.authorization);
   if (!token) {
+    // counted without a client (the token names none): division as in the path, 0 when there is none
+    const answered = core.limits.countRequest('', Number(segs[0]) || 0, req.method.toUpperCase(), endpointOf(false, segs.slice(1).join('/')));
+    res.once('finish', () => answered(res.statusCode));
     c.headers['WWW-Authenticate'] = 'Bearer';
     return sendError(c, new ExactError(401, 'Unauthorized: the access token is missing, invalid or expired.'));
   }
   const isMe = segs[0]?.toLowerCase() === 'current' && segs[1]?.toLowerCase() === 'me';
   const division = isMe ? currentDivision(core, token.grant) : Number(segs[0]);
   if (!Number.isInteger(division)) return sendError(c, new ExactError(404, `Resource not found for the segment '${segs[0] ?? ''}'.`));
+  const answered = core.limits.countRequest(token.clientId, division, req.method.toUpperCase(), endpointOf(isMe, segs.slice(1).join('/')));
+  res.once('finish', () => answered(res.statusCode));
   const rate = core.limits.take(token.clientId, division);
   Object.assign(c.headers, rate.headers);
   if (!rate.allowed) return sendError(c, new ExactError(429, rate.reason === 'daily' ? 'Too many requests: daily limit exceeded.' : 'Too many requests: minutely limit exceeded.'));
   const rest = segs.slice(1).join('/');
-  const budgetKey = `${token.clientId}|${division}|${isMe ? 'current/me' : rest.replace(/\(.*$/, '').toLowerCase()}`;
+  const budgetKey = `${token.clientId}|${division}|${endpointOf(isMe, rest)}`;
   const blockedMs = core.limits.blockedFor(budgetKey);
   if (blockedMs > 0) {
     c.headers['Retry-After'] = String(Math.ceil(blockedMs / 1000));

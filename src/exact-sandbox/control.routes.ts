@@ -135,7 +135,7 @@ export function controlRouter(core: SandboxCore): Router {
     return core.limits.config;
   }));
   r.post('/simulate/payment', wrap((req) => simulatePayment(core, body(req))));
-  r.get('/stats', wrap(() => ({ calls: core.limits.stats(), blocked: core.limits.blockedList(), webhooksPending: core.webhooks.pending() })));
+  r.get('/stats', wrap(() => ({ calls: core.limits.stats(), requests: core.limits.requestStats(), blocked: core.limits.blockedList(), webhooksPending: core.webhooks.pending() })));
   r.post('/accounts', wrap((req) => upsert(core, 'Accounts', body(req))));
   r.post('/glaccounts', wrap((req) => upsert(core, 'GLAccounts', body(req))));
   r.get('/data/:division/:entity', wrap((req) => {

@@ -20,6 +20,17 @@ interface Counter {
   total: number;
 }
 
+export interface RequestCount {
+  clientId: string;
+  division: number;
+  method: string;
+  endpoint: string;
+  /** requests received */
+  n: number;
+  /** answers sent, by HTTP status (a request still open or cut off has none) */
+  statuses: Record<string, number>;
+}
+
 export interface RateDecision {
   allowed: boolean;
   headers: Record<string, string>;
@@ -31,6 +42,7 @@ export class LimitsService {
   private counters = new Map<string, Counter>();
   private errors = new Map<string, number[]>();
   private blocked = new Map<string, number>();
+  private requests = new Map<string, RequestCount>();
 
   constructor(private readonly clock: SandboxClock) {}
 
@@ -38,6 +50,28 @@ export class LimitsService {
     this.counters.clear();
     this.errors.clear();
     this.blocked.clear();
+    this.requests.clear();
+  }
+
+  /**
+   * Counts one authenticated API request as it arrives (whatever its outcome, also when the rate limit refuses it),
+   * per client × division × method × endpoint (lower-case path without key, e.g. `financial/glaccounts`).
+   * Returns a callback that records the status the request was answered with.
+   */
+  countRequest(clientId: string, division: number, method: string, endpoint: string): (status: number) => void {
+    const key = `${clientId}|${division}|${method}|${endpoint}`;
+    let r = this.requests.get(key);
+    if (!r) {
+      r = { clientId, division, method, endpoint, n: 0, statuses: {} };
+      this.requests.set(key, r);
+    }
+    r.n++;
+    const counted = r;
+    return (status) => { counted.statuses[status] = (counted.statuses[status] ?? 0) + 1; };
+  }
+
+  requestStats(): RequestCount[] {
+    return [...this.requests.values()].map((r) => ({ ...r, statuses: { ...r.statuses } }));
   }
 
   private counter(key: string, now: number): Counter {

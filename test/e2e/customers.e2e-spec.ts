@@ -25,7 +25,8 @@ const exporter = () => t.app.get(CustomerExportService);
 const SELECT = ['ID', 'Code', 'Name', 'AddressLine1', 'Postcode', 'City', 'Country', 'Email', 'Phone', 'VATNumber', 'ChamberOfCommerce'];
 const byCode = async (division: number, code: string) => (await client().division(division).accounts.all({ filter: f.code('Code', code), select: SELECT }))[0];
 const byId = async (division: number, id: string) => (await client().division(division).accounts.all({ filter: f.guid('ID', id), select: SELECT }))[0];
-const apiCalls = async () => Number((await db<{ n: string }>('select count(*) as n from exact_api_call'))[0].n);
+/** Requests the sandbox received from Koppel's OAuth client (the sandbox's own counter). */
+const apiCalls = () => x.requests();
 const customerByNumber = async (number: string) => (await db<Record<string, unknown>>('select * from customers where number = $1', [number]))[0];
 const linkOf = async (customerId: unknown, division: number) =>
   (await db<Record<string, unknown>>('select * from customer_exact_links where customer_id = $1 and division = $2', [customerId, division]))[0];
@@ -329,12 +330,23 @@ describe('Koppel → Exact', () => {
         loc.invoice,
       ]);
     }
+    const accounts = async () => ({
+      get: await x.requests({ endpoint: 'crm/accounts', method: 'GET', division: D2 }),
+      post: await x.requests({ endpoint: 'crm/accounts', method: 'POST', division: D2 }),
+      all: await apiCalls(),
+    });
+    const before = await accounts();
     const summary = await exporter().exportChanged({ locationId: loc.invoice, q: 'Export' });
     expect(summary).toMatchObject({ total: 45, created: 45, failed: 0, conflicts: 0 });
-    expect(summary.apiCalls).toBe(45 + 2); // 2 lookups of ≤40 codes + 45 POSTs
+    // counted by the sandbox: 2 look-ups of ≤40 codes + 45 POSTs and nothing else; the summary reports just that
+    const after = await accounts();
+    expect({ get: after.get - before.get, post: after.post - before.post, all: after.all - before.all }).toEqual({ get: 2, post: 45, all: 47 });
+    expect(summary.apiCalls).toBe(45 + 2);
     expect((await byCode(D2, '95044'))!.Name).toBe('Export 44');
+    const beforeAgain = await apiCalls();
     const again = await exporter().exportChanged({ locationId: loc.invoice, q: 'Export' });
     expect(again).toMatchObject({ total: 0, apiCalls: 0 });
+    expect(await apiCalls()).toBe(beforeAgain);
 
     // through the page: a background run with a polling progress fragment
     const start = await admin.post('/customers/export').type('form').send({ _csrf: await csrf(admin, '/customers'), q: 'Export', location: loc.invoice });

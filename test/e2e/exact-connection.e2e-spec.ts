@@ -5,6 +5,7 @@ import { ExactClient } from '../../src/exact/exact.client.js';
 import { ExactTokenService } from '../../src/exact/token.service.js';
 import { ExactBlockedError, ExactForbiddenError, ExactValidationError } from '../../src/exact/errors.js';
 import { f } from '../../src/exact/odata.js';
+import { waitFor } from '../support/sync.js';
 
 let x: ExactTestEnv;
 let t: TestApp;
@@ -78,11 +79,10 @@ describe('connecting', () => {
     const first = await client().division(D2).accounts.first({ filter: f.ne('Name', ''), select: ['ID', 'Code', 'Name'] });
     expect(first?.Code).toHaveLength(18);
     await expect(client().division(D3).accounts.first({ filter: f.ne('Name', '') })).rejects.toThrow(ExactForbiddenError);
-    try {
-      await client().division(D3).journals.first({ filter: f.ne('Code', '') });
-    } catch (e) {
-      expect((e as ExactForbiddenError).exactMessage).toContain('not within division scope');
-    }
+    await expect(client().division(D3).journals.first({ filter: f.ne('Code', '') })).rejects.toMatchObject({
+      constructor: ExactForbiddenError,
+      exactMessage: expect.stringContaining('not within division scope'),
+    });
   });
 });
 
@@ -126,8 +126,19 @@ describe('the client', () => {
   });
 
   it('keeps Exact\'s validation text verbatim', async () => {
-    const d = client().division(D1);
-    await expect(d.salesEntries.create({ Journal: '999', Customer: '00000000-0000-0000-0000-000000000000', SalesEntryLines: [] } as never)).rejects.toThrow(ExactValidationError);
+    const entry = { Journal: '999', Customer: '00000000-0000-0000-0000-000000000000', SalesEntryLines: [] };
+    const error = await client().division(D1).salesEntries.create(entry as never).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ExactValidationError);
+    // the same request sent straight to the sandbox: the text Exact answers with, which the error must carry unchanged
+    const raw = await fetch(`${x.sandbox.url}/api/v1/${D1}/salesentry/SalesEntries`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${await t.app.get(ExactTokenService).accessToken()}`, Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify(entry),
+    });
+    expect(raw.status).toBe(400);
+    const exactText = ((await raw.json()) as { error: { message: { value: string } } }).error.message.value;
+    expect(exactText.length).toBeGreaterThan(10);
+    expect((error as ExactValidationError).exactMessage).toBe(exactText);
   });
 
   it('survives injected 500s and 429s without causing an extra 429 itself', async () => {
@@ -138,6 +149,11 @@ describe('the client', () => {
     const vat = await client().division(D1).vatCodes.all({ filter: f.ne('Code', ''), select: ['Code'] });
     expect(vat.length).toBeGreaterThan(2);
     await x.control('faults', undefined, 'DELETE');
+    // what the sandbox answered: the injected faults and not one 429 of its own (the 429 counts only the injected one)
+    expect(await x.requests({ endpoint: 'financial/journals', division: D1, status: 500 })).toBe(2);
+    expect(await x.requests({ endpoint: 'vat/vatcodes', division: D1, status: 429 })).toBe(1);
+    expect(await x.requests({ status: 429 })).toBe(1);
+    // and Koppel's call log shows them
     const log = await t.app.get(ExactClient).http['pool'].query(
       `select endpoint, status, count(*)::int as n from exact_api_call where endpoint in ('financial/Journals', 'vat/VATCodes') group by 1, 2 order by 1, 2`,
     );
@@ -154,13 +170,15 @@ describe('the client', () => {
       await d.journals.first({ filter: f.ne('Code', ''), select: ['Code'] }); // learns the (new) limit from the headers
       const started = [];
       for (let i = 0; i < 8; i++) started.push(d.journals.first({ filter: f.ne('Code', ''), select: ['Code'] }));
-      // the limiter holds the calls beyond the fifth; move both clocks past the minute
-      await new Promise((r) => setTimeout(r, 1500));
+      // the limiter lets four more through (five in this minute, counted by the sandbox) and holds the rest;
+      // then both clocks move past the minute
+      const journals = () => x.requests({ endpoint: 'financial/journals', division: D2, status: 200 });
+      await waitFor(async () => ((await journals()) >= 5 ? true : undefined), 'five calls answered', 30_000);
       await advanceClocks(x, [t], 61);
       const results = await Promise.all(started);
       expect(results.every((r) => r?.Code)).toBe(true);
-      const log = await t.app.get(ExactClient).http['pool'].query(`select count(*)::int as n from exact_api_call where status = 429 and division = $1`, [D2]);
-      expect(log.rows[0].n).toBe(0);
+      expect(await journals()).toBe(9);
+      expect(await x.requests({ division: D2, status: 429 })).toBe(0);
     } finally {
       await x.control('limits', { minutely: 60, resetCounters: true });
     }

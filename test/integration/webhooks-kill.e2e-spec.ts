@@ -25,7 +25,7 @@ beforeAll(async () => {
   const a = await t.createUser('admin');
   await connectExact(x, await t.login(a.email, a.password), [D1]);
   await t.app.get(WebhookWorker).stop(); // only the child processes work the inbox
-  await sql(t.db.url, 'create table burst_effect (key text primary key, pid int not null)');
+  await sql(t.db.url, 'create table burst_effect (key text not null, pid int not null)');
   await sql(t.db.url, 'create table burst_attempt (key text not null, pid int not null)');
 }, 120_000);
 
@@ -56,6 +56,7 @@ describe('webhooks while Koppel is killed', () => {
       ),
     );
     let first: ChildProcess | undefined = await receiver(port);
+    const killedPid = first.pid!;
     // like Exact: each notification is sent again until it gets a 2xx
     const { stats: sent, done: sending } = sendUntilAccepted(url, bodies, 16, 50);
     await waitFor(async () => (sent.accepted >= N / 3 ? true : undefined), 'a third accepted', 60_000);
@@ -70,10 +71,22 @@ describe('webhooks while Koppel is killed', () => {
         return Number(r.n) === N ? true : undefined;
       }, 'all processed', 90_000);
       const [inbox] = await sql<{ n: string }>(t.db.url, `select count(*) as n from webhook_inbox where topic = 'KoppelBurst'`);
-      const [effects] = await sql<{ n: string; pids: string }>(t.db.url, 'select count(*) as n, count(distinct pid) as pids from burst_effect');
       expect(Number(inbox.n)).toBe(N); // kept once each, replays were no-ops
-      expect(Number(effects.n)).toBe(N); // every effect happened, once
-      expect(Number(effects.pids)).toBe(2); // both processes did part of the work
+      const count = async (text: string) => Number((await sql<{ n: string }>(t.db.url, text))[0].n);
+      // every notification had its effect, and both processes did part of the work
+      expect(await count('select count(distinct key) as n from burst_effect')).toBe(N);
+      expect(await count('select count(distinct pid) as n from burst_effect')).toBe(2);
+      // no process handled a notification twice (attempts and effects per key × process)
+      expect(await count('select count(*) as n from (select key, pid from burst_attempt group by 1, 2 having count(*) > 1) d')).toBe(0);
+      expect(await count('select count(*) as n from (select key, pid from burst_effect group by 1, 2 having count(*) > 1) d')).toBe(0);
+      // a notification is handled again only when the kill interrupted it: the killed process had started it
+      // (WEBHOOK_CONCURRENCY = 4 at most in flight) and the survivor took it over; nothing else ran twice
+      const again = await sql<{ key: string; pids: number[] }>(t.db.url, 'select key, array_agg(pid order by pid) as pids from burst_attempt group by key having count(*) > 1');
+      expect(again.length).toBeLessThanOrEqual(4);
+      for (const a of again) expect(a.pids).toEqual(expect.arrayContaining([killedPid, second.pid]));
+      const twice = await count('select count(*) as n from (select key from burst_effect group by key having count(*) > 1) d');
+      expect(twice).toBeLessThanOrEqual(again.length);
+      expect(await count('select count(*) as n from burst_effect') - twice).toBe(N);
     } finally {
       second.kill('SIGTERM');
     }

@@ -84,3 +84,29 @@ describe('sandbox §4 rate limits', () => {
     expect(stats.calls.find((c) => c.division === DIV1)!.today).toBeGreaterThan(0);
   });
 });
+
+describe('sandbox request counter (/_sandbox/stats requests)', () => {
+  let t: TestSandbox;
+  beforeAll(async () => { t = await startTestSandbox({ realLimits: true }); });
+  afterAll(async () => { await t.close(); });
+
+  interface Counted { clientId: string; division: number; method: string; endpoint: string; n: number; statuses: Record<string, number> }
+  const counted = async (method: string, endpoint: string, division = DIV1) =>
+    (await t.control<{ requests: Counted[] }>('GET', 'stats')).requests.find((r) => r.method === method && r.endpoint === endpoint && r.division === division);
+
+  it('counts every request per method and endpoint with the statuses it was answered with, also refused ones', async () => {
+    await t.control('POST', 'limits', { minutely: 3, resetCounters: true });
+    const tok = (await t.connect()).access_token;
+    for (let i = 0; i < 4; i++) await t.api(`${DIV1}/crm/Accounts?$filter=Name eq 'x'`, tok);
+    await t.api(`${DIV1}/financial/GLAccounts(guid'00000000-0000-0000-0000-000000000000')`, tok, { method: 'PUT', json: { Description: 'x' } });
+    await t.api(`${DIV1}/financial/GLAccounts`, 'not-a-token');
+    expect(await counted('GET', 'crm/accounts')).toEqual({
+      clientId: expect.any(String), division: DIV1, method: 'GET', endpoint: 'crm/accounts', n: 4, statuses: { 200: 3, 429: 1 },
+    });
+    expect((await counted('PUT', 'financial/glaccounts'))?.n).toBe(1);
+    const anonymous = (await t.control<{ requests: Counted[] }>('GET', 'stats')).requests.find((r) => r.clientId === '');
+    expect(anonymous).toMatchObject({ division: DIV1, method: 'GET', n: 1, statuses: { 401: 1 } });
+    await t.control('POST', 'limits', { minutely: 60, resetCounters: true });
+    expect(await counted('GET', 'crm/accounts')).toBeUndefined();
+  });
+});

@@ -11,7 +11,37 @@ export interface ExactTestEnv {
   /** Settings that point a test app at this sandbox with its own OAuth client. */
   env: Record<string, string>;
   control<T = unknown>(path: string, body?: unknown, method?: string): Promise<T>;
+  /** API requests the sandbox itself received (its own counter, GET /_sandbox/stats) that match the filter. */
+  requests(filter?: RequestFilter): Promise<number>;
   close(): Promise<void>;
+}
+
+export interface RequestFilter {
+  division?: number;
+  /** HTTP method(s), upper case; `write` = anything but GET */
+  method?: string | string[] | 'write';
+  /** lower-case path after the division without key (`financial/glaccounts`), or a pattern */
+  endpoint?: string | RegExp;
+  /** count only the answers with this status */
+  status?: number;
+  /** default: this environment's OAuth client; null = any client (also requests without a valid token) */
+  clientId?: string | null;
+}
+
+interface CountedRequest { clientId: string; division: number; method: string; endpoint: string; n: number; statuses: Record<string, number> }
+
+/** Sums the sandbox's own request counter over the rows that match `filter`. */
+export function countRequests(rows: CountedRequest[], filter: RequestFilter, ownClientId: string): number {
+  const clientId = filter.clientId === undefined ? ownClientId : filter.clientId;
+  let n = 0;
+  for (const r of rows) {
+    if (clientId !== null && r.clientId !== clientId) continue;
+    if (filter.division !== undefined && r.division !== filter.division) continue;
+    if (filter.method === 'write' ? r.method === 'GET' : filter.method !== undefined && ![filter.method].flat().includes(r.method)) continue;
+    if (typeof filter.endpoint === 'string' ? r.endpoint !== filter.endpoint : filter.endpoint && !filter.endpoint.test(r.endpoint)) continue;
+    n += filter.status === undefined ? r.n : (r.statuses[filter.status] ?? 0);
+  }
+  return n;
 }
 
 /**
@@ -39,6 +69,7 @@ export async function startExactSandbox(opts: { volume?: number; seed?: number; 
     redirectUri,
     env: { EXACT_BASE_URL: sandbox.url, EXACT_CLIENT_ID: client.clientId, EXACT_CLIENT_SECRET: client.clientSecret, EXACT_WEBHOOK_SECRET: client.webhookSecret },
     control,
+    requests: async (filter = {}) => countRequests((await control<{ requests: CountedRequest[] }>('stats')).requests, filter, client.clientId),
     close: () => sandbox.close(),
   };
 }

@@ -1,5 +1,6 @@
 // A Koppel process that receives webhooks on WEBHOOK_TEST_PORT and works the inbox; a test handler for
-// topic KoppelBurst records each notification's effect once (unique key) and every attempt.
+// topic KoppelBurst records every attempt and every effect (no unique key, no "on conflict": a notification
+// processed twice leaves two effect rows, which the test reads).
 import 'reflect-metadata';
 
 const dist = (p) => new URL(`../../dist/src/${p}`, import.meta.url).href;
@@ -17,7 +18,7 @@ const pool = app.get(PG_POOL);
 app.get(WebhookHandlers).register('KoppelBurst', async (e) => {
   await pool.query('insert into burst_attempt (key, pid) values ($1, $2)', [e.key, process.pid]);
   await new Promise((r) => setTimeout(r, 3));
-  await pool.query('insert into burst_effect (key, pid) values ($1, $2) on conflict (key) do nothing', [e.key, process.pid]);
+  await pool.query('insert into burst_effect (key, pid) values ($1, $2)', [e.key, process.pid]);
 }, { name: 'burst', subscribe: false });
 await app.listen(Number(process.env.WEBHOOK_TEST_PORT), '127.0.0.1');
 console.log('ready');
