@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DIV1, errorText, json, startTestSandbox, type TestSandbox } from './sandbox.helper.js';
 import { rows } from './planning.helper.js';
 
+const d = (iso: string) => `/Date(${Date.parse(`${iso}T00:00:00Z`)})/`;
+
 // API.md §7.1 quotations, §7.8 sales and purchase orders, §7.11 warehouses, selection codes
 describe('sandbox planning: quotations, orders, warehouses', () => {
   let t: TestSandbox;
@@ -47,12 +49,12 @@ describe('sandbox planning: quotations, orders, warehouses', () => {
     expect(so.InvoiceTo).toBe(customer);
     expect(so.AmountFCExclVat).toBe(290);
     const lines = rows(await get(`${DIV1}/salesorder/SalesOrderLines?$filter=OrderID eq guid'${so.OrderID}'&$orderby=LineNumber`));
-    expect(lines.map((l) => [l.LineNumber, l.NetPrice, l.AmountFC, l.DeliveryDate])).toEqual([[1, 100, 200, '/Date(1898553600000)/'], [2, 90, 90, '/Date(1898553600000)/']]);
+    expect(lines.map((l) => [l.LineNumber, l.NetPrice, l.AmountFC, l.DeliveryDate])).toEqual([[1, 100, 200, d('2030-03-01')], [2, 90, 90, d('2030-03-01')]]);
     // DeliveryDate and SelectionCode are changeable; parties are not
     const sel = rows(await get(`${DIV1}/logistics/SelectionCodes?$filter=Code eq 'SPOED'&$select=ID`))[0].ID;
     expect((await put(`salesorder/SalesOrders(guid'${so.OrderID}')`, { DeliveryDate: '2030-04-01', SelectionCode: sel, OrderedBy: supplier })).status).toBe(204);
     const after = (await get(`${DIV1}/salesorder/SalesOrders(guid'${so.OrderID}')`)).d;
-    expect(after.DeliveryDate).toBe('/Date(1901232000000)/');
+    expect(after.DeliveryDate).toBe(d('2030-04-01'));
     expect(after.SelectionCodeCode).toBe('SPOED');
     expect(after.OrderedBy).toBe(customer);
     await expectError(await put(`salesorder/SalesOrders(guid'${so.OrderID}')`, { SelectionCode: '00000000-0000-0000-0000-000000000002' }), 400, 'Ongeldige referentie: Selectiecode');
@@ -86,7 +88,7 @@ describe('sandbox planning: quotations, orders, warehouses', () => {
     const po = (await json(r)).d;
     expect([po.OrderStatus, po.ReceiptStatus, po.Source, po.AmountFC]).toEqual([10, 10, 11, 50]);
     const l = rows(await get(`${DIV1}/purchaseorder/PurchaseOrderLines?$filter=PurchaseOrderID eq guid'${po.PurchaseOrderID}'`))[0];
-    expect([l.Quantity, l.QuantityInPurchaseUnits, l.ReceiptDate]).toEqual([5, 5, '/Date(1896134400000)/']);
+    expect([l.Quantity, l.QuantityInPurchaseUnits, l.ReceiptDate]).toEqual([5, 5, d('2030-02-01')]);
     await expectError(await post('purchaseorder/PurchaseOrders', { Supplier: supplier, OrderDate: '2030-02-10', ReceiptDate: '2030-02-01', PurchaseOrderLines: [{ Item: item, QuantityInPurchaseUnits: 1 }] }), 400, /Ontvangstdatum/);
     const done = rows(await get(`${DIV1}/purchaseorder/PurchaseOrders?$filter=OrderStatus eq 30&$select=PurchaseOrderID`))[0];
     await expectError(await put(`purchaseorder/PurchaseOrders(guid'${done.PurchaseOrderID}')`, { Description: 'x' }), 400, /afgehandeld/);

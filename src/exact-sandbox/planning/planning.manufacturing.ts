@@ -190,8 +190,8 @@ function afterBooking(ctx: EntityContext, row: Row, stepField: string): void {
 const mttFields = spec(MANUFACTURINGTIMETRANSACTION_FIELDS);
 const manufacturingTimeTransactions: EntityDef = {
   name: 'ManufacturingTimeTransactions', paths: ['manufacturing/TimeTransactions'], type: 'ManufacturingTimeTransaction', key: 'ID', keyType: 'guid',
-  verbs: [...GPUD], fields: mttFields, readOnly: readOnly(mttFields),
-  required: ['ShopOrder'], labels: { ShopOrder: 'Productieorder' }, module: 'Manufacturing',
+  // ShopOrder is required, but may be derived from RoutingStepPlan
+  verbs: [...GPUD], fields: mttFields, readOnly: readOnly(mttFields), module: 'Manufacturing',
   validate(ctx, row, mode, before) {
     if (before) shopOrderOpen(ctx, before.ShopOrder, 'geboekt');
     const step = row.RoutingStepPlan ? ctx.get('ShopOrderRoutingStepPlans', row.RoutingStepPlan as string) : undefined;
