@@ -4,13 +4,14 @@ import {
 } from './api.query.js';
 import type { EntityContext } from './entity.context.js';
 import { createEntity, deleteEntity, updateEntity } from './entity.engine.js';
-import type { EntityDef } from './entity.types.js';
+import type { EntityDef, LinesSpec } from './entity.types.js';
 import { DELETED_DEF } from './entities.registry.js';
 import { timestampLowerBound } from './odata-filter.parser.js';
 import { atomEntry, atomError, atomFeed, errorJson, parseKey, recordUri, rowToJson, type RenderOptions } from './odata-format.util.js';
 import type { SandboxCore } from './sandbox.core.js';
 import { ExactError, type DivisionGrant, type Key, type Row } from './sandbox.types.js';
 import type { TokenInfo } from './oauth.service.js';
+import { checkRights, isUserHasRights, userHasRights } from './planning/planning.rights.js';
 
 /** The /api/v1 REST surface (API.md §2–§5, §7). */
 
@@ -138,9 +139,11 @@ async function dispatch(c: Call, routes: Map<string, Route>, token: TokenInfo, d
   ctx.divisionBase = `${c.url.origin}/api/v1/${division}/`;
   ctx.grant = token.grant;
   if (isMe) return sendMe(c, ctx);
+  if (isUserHasRights(segs)) return sendJson(c, 200, userHasRights(ctx, routes, c.url, c.req.method));
   const target = resolveTarget(routes, segs.slice(1).join('/'));
   if (!target) throw new ExactError(404, `Resource not found for the segment '${segs[segs.length - 1] ?? ''}'.`);
   const method = c.req.method.toUpperCase();
+  checkRights(ctx, target.route.def, target.endpoint, method);
   checkVerb(target, method);
   const faulty = core.faults.matches(method, c.url.pathname) ? core.faults.config : null;
   if (faulty?.latencyMs) await new Promise((r) => setTimeout(r, faulty.latencyMs));
@@ -212,15 +215,19 @@ function withExpand(ctx: EntityContext, def: EntityDef, row: Row, q: QueryOption
   const expand = new Map<string, Row[]>();
   for (const nav of q.expand) {
     if (!q.select.includes(nav)) q.select.push(nav);
-    const lines = def.lines && def.lines.field === nav ? lineRows(ctx, def, row) : [];
-    const lineDef = def.lines && def.lines.field === nav ? ctx.registry.def(def.lines.entity) : null;
+    const spec = navSpec(def, nav);
+    const lines = spec ? lineRows(ctx, def, row, spec) : [];
+    const lineDef = spec ? ctx.registry.def(spec.entity) : null;
     expand.set(nav, lineDef ? lines.map((l) => rowToJson(lineDef, l, { divisionBase: o.divisionBase, fields: Object.keys(lineDef.fields), types: lineDef.fields })) : []);
   }
   return { ...o, fields: q.select, expand };
 }
 
-function lineRows(ctx: EntityContext, def: EntityDef, row: Row): Row[] {
-  const spec = def.lines!;
+function navSpec(def: EntityDef, nav: string): LinesSpec | undefined {
+  return [...(def.lines ? [def.lines] : []), ...(def.navs ?? [])].find((l) => l.field.toLowerCase() === nav.toLowerCase());
+}
+
+function lineRows(ctx: EntityContext, def: EntityDef, row: Row, spec: LinesSpec = def.lines!): Row[] {
   return ctx.filter(spec.entity, (l) => l[spec.fk] === row[def.key]).sort((a, b) => (a.LineNumber as number) - (b.LineNumber as number));
 }
 
@@ -255,13 +262,14 @@ function sendSingle(c: Call, ctx: EntityContext, def: EntityDef, row: Row, q: Qu
 }
 
 function sendNav(c: Call, ctx: EntityContext, def: EntityDef, row: Row, nav: string): void {
-  if (!def.lines || def.lines.field.toLowerCase() !== nav.toLowerCase()) {
+  const spec = navSpec(def, nav);
+  if (!spec) {
     if (def.fields[nav] === 'coll') return sendJson(c, 200, { d: { results: [] } });
     throw new ExactError(404, `Resource not found for the segment '${nav}'.`);
   }
-  const lineDef = ctx.registry.def(def.lines.entity);
+  const lineDef = ctx.registry.def(spec.entity);
   const o: RenderOptions = { divisionBase: ctx.divisionBase, fields: Object.keys(lineDef.fields), types: lineDef.fields };
-  const rows = lineRows(ctx, def, row);
+  const rows = lineRows(ctx, def, row, spec);
   if (c.json) return sendJson(c, 200, { d: { results: rows.map((r) => rowToJson(lineDef, r, o)) } });
   c.res.status(200).set(c.headers).type('application/atom+xml;type=feed;charset=utf-8').send(atomFeed(lineDef, rows, o, c.url.toString(), null, null, ctx.now()));
 }
@@ -324,9 +332,10 @@ function sendSync(c: Call, ctx: EntityContext, def: EntityDef, mode: RouteMode, 
   if (q.skiptoken) after = Math.max(after, Number(skiptokenKey({ ...def, keyType: 'int' }, q.skiptoken)));
   const table = mode === 'deleted' ? ctx.div.deleted : ctx.table(def.name);
   const size = Math.min(PAGE[mode], q.top ?? Infinity);
-  const page = table.syncPage(after, size);
+  const rowsAfter = (from: number, n: number) => (mode === 'sync' && def.syncRows ? def.syncRows(ctx, from, n) : table.syncPage(from, n));
+  const page = rowsAfter(after, size);
   const lastTs = page.length ? (page[page.length - 1].Timestamp as number) : after;
-  const hasNext = page.length === size && q.top === null && table.syncPage(lastTs, 1).length > 0;
+  const hasNext = page.length === size && q.top === null && rowsAfter(lastTs, 1).length > 0;
   const next = hasNext ? nextLink(c.url, { $skiptoken: `${lastTs}L` }) : null;
   renderList(c, ctx, def, mode, q, page, next, q.inlinecount ? null : null);
 }

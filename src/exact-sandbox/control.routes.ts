@@ -5,6 +5,7 @@ import { money } from './money.util.js';
 import { normaliseClientId } from './oauth.service.js';
 import { Prng, randomGuid, randomToken } from './prng.util.js';
 import { controlPage } from './control.page.js';
+import { planningControl } from './planning/planning.control.js';
 import type { SandboxCore } from './sandbox.core.js';
 import { seedDivision, payInvoice } from './seed.generator.js';
 import { ExactError, type DivisionGrant, type Row } from './sandbox.types.js';
@@ -164,5 +165,6 @@ export function controlRouter(core: SandboxCore): Router {
     for (const k of ['delayMs', 'jitterMs', 'validationDelayMs', 'retryBaseMs'] as const) if (typeof b[k] === 'number') core.webhooks[k] = b[k] as number;
     return { enabled: core.webhooks.enabled, pending: core.webhooks.pending() };
   }));
+  planningControl(r, core, wrap);
   return r;
 }

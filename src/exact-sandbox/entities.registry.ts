@@ -5,6 +5,7 @@ import {
   beforeDeleteCashEntry, beforeDeleteSalesEntry, createCashEntry, createGeneralJournalEntry, createSalesEntry,
   validateSalesEntryUpdate,
 } from './finance.logic.js';
+import { PLANNING_ENTITIES } from './planning/planning.entities.js';
 import { padCode } from './prng.util.js';
 import { DEMO_USER_ID, type Row } from './sandbox.types.js';
 
@@ -443,6 +444,7 @@ export const ENTITIES: EntityDef[] = [
   cashDef('BankEntries', 'financialtransaction/BankEntries', 'BankEntry'), cashLineDef('BankEntryLines', 'financialtransaction/BankEntryLines', 'BankEntryLine'),
   cashDef('CashEntries', 'financialtransaction/CashEntries', 'CashEntry'), cashLineDef('CashEntryLines', 'financialtransaction/CashEntryLines', 'CashEntryLine'),
   generalJournalEntries, generalJournalEntryLines, items, webhookSubscriptions, divisions, allDivisions,
+  ...PLANNING_ENTITIES,
 ];
 
 export const DELETED_DEF = deleted;

@@ -47,6 +47,12 @@ export interface EntityDef {
   /** Dutch label used in messages for required fields (field → label) */
   labels?: Record<string, string>;
   lines?: LinesSpec;
+  /** further read-only navigation collections ($expand and Entity(key)/Nav), e.g. ShopOrder → ShopOrderRoutingStepPlans */
+  navs?: LinesSpec[];
+  /** licence module the division's package must include (planning/planning.rights.ts); none = always available */
+  module?: string;
+  /** sync rows from more than one table (e.g. Project/ProjectWBS = deliverables + activities), Timestamp > after, ascending */
+  syncRows?: (ctx: EntityContext, after: number, limit: number) => Row[];
   /** sync endpoint name under sync/, e.g. "CRM/Accounts" */
   sync?: string;
   /** fields only visible on the sync endpoint (Timestamp is added automatically) */

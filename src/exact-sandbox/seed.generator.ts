@@ -8,6 +8,7 @@ import {
   BE_BUSINESS, BE_CITIES, BE_LEGAL, BE_SURNAMES, COST_CATEGORIES, DIVISION_SEEDS, FIRST_NAMES, GL_BALANCE, ITEM_SEEDS, JOURNAL_SEEDS,
   NL_BUSINESS, NL_CITIES, NL_LEGAL, NL_SURNAMES, REVENUE_NAMES, VAT_BE, VAT_NL, type DivisionSeed,
 } from './seed.data.js';
+import { seedPlanning } from './planning/planning.seed.js';
 import { DivisionData, type SandboxState } from './state.store.js';
 import type { Row } from './sandbox.types.js';
 
@@ -57,6 +58,7 @@ export function seedDivision(state: SandboxState, registry: Registry, clock: San
   const customers = seedCustomers(ctx, d, prng, d.customers);
   seedEntries(ctx, prng, customers);
   if (volume > 0) seedVolume(ctx, prng, customers, volume);
+  seedPlanning(state, registry, clock, d.code, state.seed);
 }
 
 function seedVat(ctx: EntityContext, list: typeof VAT_NL): void {
