@@ -261,7 +261,7 @@ export class LedgersController {
     const { division, allTypes } = parseForm(ImportForm, body);
     let notice: { kind: string; key: string; params: Record<string, unknown>; exactMessage?: string };
     try {
-      const { result } = await this.jobs.request(division, resource, mode, { allTypes });
+      const { result } = await this.jobs.request(division, resource, mode, { allTypes, trigger: 'import' });
       notice = { kind: result === 'queued' ? 'success' : 'info', key: result === 'queued' ? 'ledgers.import.queued' : 'ledgers.import.busy', params: { division } };
     } catch (e) {
       if (!(e instanceof ExactError)) throw e;

@@ -83,9 +83,9 @@ export class LocationExactController {
       if (divisionChanged && location.exactDivision) {
         const division = location.exactDivision;
         try {
-          await this.jobs.request(division, 'gl-accounts', 'synchronise');
-          await this.jobs.request(division, 'journals', 'import');
-          await this.jobs.request(division, 'vat-codes', 'import');
+          await this.jobs.request(division, 'gl-accounts', 'synchronise', { trigger: 'location' });
+          await this.jobs.request(division, 'journals', 'import', { trigger: 'location' });
+          await this.jobs.request(division, 'vat-codes', 'import', { trigger: 'location' });
           flash(req, 'info', 'ledgers.location.synchronising', { division });
         } catch (e) {
           if (!(e instanceof ExactError)) throw e;
