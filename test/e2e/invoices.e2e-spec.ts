@@ -183,6 +183,27 @@ describe('new invoice', () => {
     expect(filled.text).toContain('8010 Omzet product');
   });
 
+  it('fills the product into the row it was chosen on when htmx posts the whole form (line 3 of 3), not into line 1', async () => {
+    // htmx 4 sends every field of the enclosing form with a POST; the select names its own row with hx-vals
+    const form = await admin.get('/invoices/new');
+    expect(form.text).toMatch(/name="lines\[0\]\[productId\]"[^>]*hx-vals='\{"lineIndex": "0"\}'/);
+    const body = {
+      ...invoiceForm({ locationId: ids.ams, customerId: ids.zoet, invoiceDate: '2026-03-02' }, [
+        { productId: ids.productA, description: 'Cursus A', quantity: '3', unitPrice: '250', discountPercent: '0', vatRateId: ids.vat21 },
+        { productId: '', description: 'Los werk', quantity: '2', unitPrice: '10', discountPercent: '0', vatRateId: ids.vat21 },
+        { productId: ids.productB, description: '', quantity: '', unitPrice: '', discountPercent: '0', vatRateId: ids.vat21 },
+      ]),
+      lineIndex: '2',
+    };
+    const res = await admin.post('/invoices/form/line').set('HX-Request', 'true').set('X-CSRF-Token', await csrf(admin, '/invoices/new')).type('form').send(body);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('id="line-2"');
+    expect(res.text).toContain('name="lines[2][description]" value="Cursus B"');
+    expect(res.text).toContain('name="lines[2][unitPrice]" value="99.5"');
+    expect(res.text).not.toContain('lines[0]');
+    expect(res.text).not.toContain('value="Cursus A"');
+  });
+
   it('saves an invoice whose due date field was left empty, as a browser sends it, and proposes the term', async () => {
     const res = await post(admin, '/invoices', invoiceForm({ ...head(), dueDate: '', number: '' }, [{ description: 'Zonder vervaldatum', quantity: '1', unitPrice: '10', discountPercent: '', vatRateId: ids.vat21 }]), '/invoices/new');
     expect(res.status).toBe(303);

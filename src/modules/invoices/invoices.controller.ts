@@ -60,6 +60,18 @@ function lineErrors(lines: LineValues[]): void {
   }
 }
 
+/**
+ * The row a product was chosen on: `lineIndex` (hx-vals of the row's product select); without it (an older page), the only
+ * row in the body. Never "the first row of the body": htmx posts the whole form, so that would be line 1 for every row.
+ */
+export function lineIndexOf(body: Record<string, unknown>): number {
+  const given = str(body.lineIndex).trim();
+  if (/^\d{1,4}$/.test(given)) return Number(given);
+  const rows = new Set(Object.keys(body).map((k) => /^lines\[(\d+)\]\[/.exec(k)?.[1]).filter((x): x is string => !!x));
+  if (rows.size === 1) return Number([...rows][0]);
+  throw new ValidationError({ lineIndex: ['validation.invalid'] });
+}
+
 /** A column sorted for the first time: newest/highest first for dates, numbers and totals. */
 const DEFAULT_DIR: Record<InvoiceSort, 'asc' | 'desc'> = { date: 'desc', number: 'desc', total: 'desc', customer: 'asc', status: 'asc' };
 const listHref = (params: Record<string, unknown>) => {
@@ -265,13 +277,10 @@ export class InvoicesController {
   @Post('form/line')
   @Roles('admin', 'accountant')
   async productLine(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
-    const rows = Object.keys(body)
-      .map((k) => /^lines\[(\d+)\]\[/.exec(k)?.[1])
-      .filter((x): x is string => !!x);
-    const index = Number(rows[0] ?? 0);
-    const raw = linesFromBody(body)[0] ?? {};
+    // htmx sends the whole form with a POST (every row), so the changed row is named by its own index (hx-vals)
+    const index = lineIndexOf(body);
     const line: LineValues = { index };
-    for (const f of LINE_FIELDS) line[f] = str(raw[f]);
+    for (const f of LINE_FIELDS) line[f] = str(body[`lines[${index}][${f}]`]);
     const productId = num(line.productId);
     const product = productId ? await this.em.findOne(Product, { id: productId }, { populate: ['vatRate'] }) : null;
     if (product) {
