@@ -22,3 +22,72 @@ document.addEventListener('change', (e) => {
   const all = el.form.querySelector(`input[data-select-all="${el.name}"]`);
   if (all && !el.checked) all.checked = false;
 });
+
+// Background work finished (the server sent HX-Trigger koppel:refresh): reload every [data-refresh] region of
+// this page in place from a fresh copy of the page, so new lists and choices appear without a manual reload.
+let refreshing = null;
+let again = false;
+document.addEventListener('koppel:refresh', function refresh() {
+  if (refreshing) { again = true; return; }
+  refreshing = fetch(location.href, { headers: { Accept: 'text/html' }, credentials: 'same-origin' })
+    .then((res) => (res.ok && !res.redirected ? res.text() : null))
+    .then((html) => {
+      if (!html) return;
+      const fresh = new DOMParser().parseFromString(html, 'text/html');
+      for (const el of document.querySelectorAll('[data-refresh][id]')) {
+        const next = fresh.getElementById(el.id);
+        if (!next) continue;
+        const node = document.importNode(next, true);
+        el.replaceWith(node);
+        if (window.htmx) window.htmx.process(node);
+      }
+      document.dispatchEvent(new CustomEvent('koppel:refreshed'));
+    })
+    .catch(() => {})
+    .finally(() => {
+      refreshing = null;
+      if (again) { again = false; refresh(); }
+    });
+});
+
+// After a session expired mid-form and the user logged in again, the server hands back what was typed
+// (<script id="pending-form">): fill it into the form with the same action, adding rows (e.g. invoice lines)
+// through the form's own "add" button when the form has fewer rows than were typed.
+function restorePendingForm() {
+  const data = document.getElementById('pending-form');
+  if (!data) return;
+  let pending;
+  try { pending = JSON.parse(data.textContent || ''); } catch { return; }
+  const form = [...document.querySelectorAll('form[action]')].find((f) => new URL(f.action, location.href).pathname === pending.action);
+  if (!form) return;
+  const find = (name) => [...form.elements].filter((el) => el.name === name);
+  const missing = () => pending.fields.some(([name]) => find(name).length === 0 && /\[\d+\]/.test(name));
+  const addRow = form.querySelector('#add-line, [data-add-row]');
+  let tries = 0;
+  const fill = () => {
+    if (addRow && missing() && tries++ < 50) {
+      document.addEventListener('htmx:after:swap', () => setTimeout(fill, 0), { once: true });
+      addRow.click();
+      return;
+    }
+    const seen = new Map();
+    for (const [name, value] of pending.fields) {
+      const els = find(name).filter((el) => el.type !== 'hidden' && el.type !== 'password' && el.type !== 'file');
+      if (!els.length) continue;
+      const first = els[0];
+      if (first.type === 'checkbox' || first.type === 'radio') {
+        for (const el of els) if (el.value === value) el.checked = true;
+      } else if (first instanceof HTMLSelectElement && first.multiple) {
+        for (const o of first.options) if (o.value === value) o.selected = true;
+      } else {
+        const i = seen.get(name) ?? 0; // repeated names fill their fields in order
+        seen.set(name, i + 1);
+        if (els[i]) els[i].value = value;
+      }
+    }
+    form.setAttribute('data-restored', 'true');
+  };
+  fill();
+}
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', restorePendingForm);
+else restorePendingForm();

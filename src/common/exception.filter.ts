@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { DomainError, ValidationError } from './errors.js';
 import { isFragmentRequest } from './views.js';
+import { keepPendingForm, returnPage } from './pending-form.js';
 
 interface Mapped {
   status: number;
@@ -53,15 +54,28 @@ export class AppExceptionFilter implements ExceptionFilter {
       res.status(m.status).json({ error: { code: m.code, message: res.locals.t ? res.locals.t(m.messageKey, m.params) : m.messageKey, fields: m.fieldErrors } });
       return;
     }
-    if (m.status === 401) {
-      const next = encodeURIComponent(req.originalUrl);
+    // No (more) login — a page, an htmx action, or a form posted after the session expired (its CSRF token
+    // belonged to the old session): log in, then land on the full page the user was on, with what they typed.
+    if (m.status === 401 || (m.code === 'csrf' && !req.user)) {
+      const onAuthPage = /^\/(login|setup)(\/|\?|$)/.test(req.path);
+      const page = onAuthPage ? '/' : returnPage(req);
+      const kept = !onAuthPage && keepPendingForm(req, page);
+      const target = `/login?next=${encodeURIComponent(page)}${kept || m.code === 'csrf' ? '&expired=1' : ''}`;
       if (req.get('HX-Request') === 'true') {
-        res.setHeader('HX-Redirect', `/login?next=${next}`);
+        res.setHeader('HX-Redirect', target);
         res.status(401).end();
       } else {
-        res.redirect(303, `/login?next=${next}`);
+        res.redirect(303, target);
       }
       return;
+    }
+    // Logged in, but the form's token is stale (e.g. a new login in another tab): back to the form, input kept.
+    if (m.code === 'csrf' && req.method === 'POST' && req.get('HX-Request') !== 'true') {
+      const page = returnPage(req);
+      if (page !== '/' && keepPendingForm(req, page)) {
+        res.redirect(303, page);
+        return;
+      }
     }
     const titleKey = m.status === 404 ? 'errors.notFoundTitle' : m.status === 403 ? 'errors.forbiddenTitle' : 'errors.title';
     const model = { title: titleKey, status: m.status, messageKey: m.messageKey, params: m.params, fieldErrors: m.fieldErrors };

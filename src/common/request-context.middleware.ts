@@ -4,6 +4,8 @@ import { UsersService, toCurrentUser } from '../modules/users/users.service.js';
 import { DEFAULT_LANGUAGE, isLang, langFromHeader, translator, type Lang } from './i18n/i18n.js';
 import { takeFlash } from './flash.js';
 import { resetSession } from '../modules/auth/session.js';
+import { jsonForScript, takePendingForm } from './pending-form.js';
+import { MAIN_NAV, SETTINGS_NAV, navFor } from './navigation.js';
 import type { AppConfig } from '../config/config.js';
 import type { BannerRegistry } from './core.module.js';
 
@@ -36,14 +38,20 @@ export function viewContext(users: UsersService, csrfToken: (req: Request, res: 
       // pages of a logged-in user are never kept by a browser or proxy cache
       if (req.user) res.setHeader('Cache-Control', 'no-store');
       const t = translator(lang ?? DEFAULT_LANGUAGE);
+      const isDocument = req.method === 'GET' && req.get('HX-Request') !== 'true' && (req.get('Sec-Fetch-Dest') ?? 'document') === 'document';
+      // what was typed before the session expired, given back to the form on this page (public/js/app.js fills it in)
+      const pending = isDocument ? takePendingForm(req) : undefined;
       Object.assign(res.locals, {
         t,
         lang,
         user: req.user,
         isAdmin: req.user?.role === 'admin',
+        mainNav: navFor(MAIN_NAV, req.user?.role),
+        settingsNavItems: navFor(SETTINGS_NAV, req.user?.role),
         path: req.path,
         // shown once, on the next page the browser navigates to (not on an htmx swap, an image or a favicon)
-        flash: req.method === 'GET' && req.get('HX-Request') !== 'true' && (req.get('Sec-Fetch-Dest') ?? 'document') === 'document' ? takeFlash(req) : [],
+        flash: isDocument ? [...takeFlash(req), ...(pending ? [{ kind: 'info', key: 'auth.formRestored' }] : [])] : [],
+        pendingForm: pending ? jsonForScript({ action: pending.action, fields: pending.fields }) : undefined,
         csrfToken: csrfToken(req, res),
         appVersion: process.env.npm_package_version ?? '',
         sandbox: config.exact.sandbox,

@@ -107,3 +107,11 @@ export function render(
     res.render(`pages/${view}`, model);
   }
 }
+
+/**
+ * Tells the page that background work finished: htmx raises `koppel:refresh` on <body> and public/js/app.js
+ * reloads every `[data-refresh]` region of the page in place (lists, choices), without a manual reload.
+ */
+export function signalRefresh(res: Response): void {
+  res.setHeader('HX-Trigger', JSON.stringify({ 'koppel:refresh': { target: 'body' } }));
+}

@@ -29,10 +29,13 @@ export class AuthController {
 
   @Public()
   @Get('login')
-  async loginPage(@Req() req: Request, @Res() res: Response, @Query('next') next?: string) {
-    if (req.user) return res.redirect(303, this.safeNext(next));
+  async loginPage(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>) {
+    const next = this.safeNext(query.next);
+    if (req.user) return res.redirect(303, next);
     if ((await this.users.count()) === 0) return res.redirect(303, '/setup');
-    render(req, res, 'auth/login', { title: 'auth.loginTitle', next: this.safeNext(next), values: {} });
+    // say why the login page is shown: after "log out", or because the session had expired
+    const notice = query.loggedOut === '1' ? 'auth.loggedOut' : query.expired === '1' ? 'auth.expired' : undefined;
+    render(req, res, 'auth/login', { title: 'auth.loginTitle', next, values: {}, notice });
   }
 
   @Public()

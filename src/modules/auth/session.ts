@@ -1,9 +1,11 @@
 import type { Request } from 'express';
 import type { User } from '../users/user.entity.js';
+import '../../common/pending-form.js';
 
 /** Starts a fresh session for the user (a new id against session fixation). */
 export function establishSession(req: Request, user: User): Promise<void> {
   const flash = req.session.flash;
+  const pendingForm = req.session.pendingForm; // what was typed before the session expired, restored after login
   return new Promise((resolve, reject) =>
     req.session.regenerate((err) => {
       if (err) return reject(err);
@@ -12,6 +14,7 @@ export function establishSession(req: Request, user: User): Promise<void> {
       req.session.initialised = true;
       req.session.createdAt = Date.now();
       req.session.flash = flash;
+      req.session.pendingForm = pendingForm;
       req.session.save((e) => (e ? reject(e) : resolve()));
     }),
   );

@@ -4,8 +4,7 @@ import { UsersService } from '../users/users.service.js';
 import { LocationsService } from '../locations/locations.service.js';
 import { render } from '../../common/views.js';
 import { NotFoundError } from '../../common/errors.js';
-import { SyncService } from '../sync/sync.service.js';
-import { toDivisionView } from '../sync/sync.view.js';
+import { DashboardService } from './dashboard.service.js';
 
 /** Sections of the navigation that later issues fill; until then they say so honestly. */
 const UPCOMING = ['planning', 'time'] as const;
@@ -15,20 +14,20 @@ export class DashboardController {
   constructor(
     private readonly users: UsersService,
     private readonly locations: LocationsService,
-    private readonly sync: SyncService,
+    private readonly work: DashboardService,
   ) {}
 
   @Get()
   async dashboard(@Req() req: Request, @Res() res: Response) {
-    const isAdmin = req.user?.role === 'admin';
-    const [locations, users, unhealthy] = await Promise.all([
-      this.locations.count(),
-      this.users.count(),
-      isAdmin ? this.sync.unhealthyDivisions() : Promise.resolve([]),
-    ]);
-    // admins see at a glance which Exact administration needs attention (needs reconnect, rate limited, failing)
-    const healthCards = unhealthy.map(toDivisionView).map(({ rows: _rows, ...d }) => ({ ...d, failed: d.failedResources.join(', ') }));
-    render(req, res, 'dashboard/index', { title: 'dashboard.title', nav: 'dashboard', locations, users, healthCards });
+    const role = req.user!.role;
+    const [locations, users, board] = await Promise.all([this.locations.count(), this.users.count(), this.work.forRole(role)]);
+    // administrations that need attention by name; the healthy ones as a count
+    const attention = board.divisions.filter((d) => d.health !== 'ok');
+    const healthy = board.divisions.length - attention.length;
+    render(req, res, 'dashboard/index', {
+      title: 'dashboard.title', nav: 'dashboard', locations, users, ...board, attention, healthy,
+      finance: role === 'admin' || role === 'accountant',
+    });
   }
 
   @Get('settings')

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/guards.js';
-import { render, isFragmentRequest } from '../../common/views.js';
+import { render, isFragmentRequest, signalRefresh } from '../../common/views.js';
 import { flash } from '../../common/flash.js';
 import { ValidationError } from '../../common/errors.js';
 import { parseForm } from '../../common/validation.js';
@@ -251,6 +251,8 @@ export class LedgersController {
       res.redirect(303, `/accounting/${PAGE_OF[r]}?division=${division}`);
       return;
     }
+    // the poll that sees the job finish makes the page reload its lists (new accounts, journals, codes)
+    if (panel?.imp && !panel.imp.busy) signalRefresh(res);
     render(req, res, 'ledgers/gl-accounts', { panel }, { fragment: 'ledgers/import-status' });
   }
 
@@ -259,7 +261,7 @@ export class LedgersController {
     const { division, allTypes } = parseForm(ImportForm, body);
     let notice: { kind: string; key: string; params: Record<string, unknown>; exactMessage?: string };
     try {
-      const { result } = await this.jobs.request(division, resource, mode, { allTypes });
+      const { result } = await this.jobs.request(division, resource, mode, { allTypes, trigger: 'import' });
       notice = { kind: result === 'queued' ? 'success' : 'info', key: result === 'queued' ? 'ledgers.import.queued' : 'ledgers.import.busy', params: { division } };
     } catch (e) {
       if (!(e instanceof ExactError)) throw e;
@@ -268,6 +270,7 @@ export class LedgersController {
     }
     if (isFragmentRequest(req)) {
       const panel = await this.importPanel(division, resource);
+      if (panel?.imp && !panel.imp.busy) signalRefresh(res);
       render(req, res, 'ledgers/gl-accounts', { panel: { ...panel, notice } }, { fragment: 'ledgers/import-status' });
       return;
     }

@@ -31,9 +31,9 @@ export class LocationExactController {
     const divisions = await this.ledgers.divisionChoices();
     const chosen = Number(values.exactDivision ?? loc.exactDivision ?? 0) || undefined;
     const known = divisions.some((d) => d.code === loc.exactDivision);
-    const [sales, credit, latest] = chosen
-      ? await Promise.all([this.ledgers.salesJournals(chosen, 'invoice'), this.ledgers.salesJournals(chosen, 'credit'), this.jobs.latest(chosen, 'gl-accounts')])
-      : [[], [], null];
+    const [sales, credit, latest, journalsJob] = chosen
+      ? await Promise.all([this.ledgers.salesJournals(chosen, 'invoice'), this.ledgers.salesJournals(chosen, 'credit'), this.jobs.latest(chosen, 'gl-accounts'), this.jobs.latest(chosen, 'journals')])
+      : [[], [], null, null];
     const opt = (j: { code: string; description: string; type: number }, field: string) => ({ code: j.code, description: j.description, type: j.type, selected: j.code === String(values[field] ?? '') });
     return {
       title: 'ledgers.location.title',
@@ -47,6 +47,8 @@ export class LocationExactController {
       salesJournals: sales.map((j) => opt(j, 'salesJournalCode')),
       creditJournals: credit.map((j) => opt(j, 'creditJournalCode')),
       noJournals: !!chosen && sales.length === 0,
+      // the journal choices reload themselves while the journals of a newly chosen administration are being imported
+      journalsPending: !!chosen && sales.length === 0 && (journalsJob?.status === 'queued' || journalsJob?.status === 'running'),
       panel: chosen ? { resource: 'gl-accounts', division: chosen, imp: toImportView(latest) } : undefined,
       values,
       ...extra,
@@ -81,9 +83,9 @@ export class LocationExactController {
       if (divisionChanged && location.exactDivision) {
         const division = location.exactDivision;
         try {
-          await this.jobs.request(division, 'gl-accounts', 'synchronise');
-          await this.jobs.request(division, 'journals', 'import');
-          await this.jobs.request(division, 'vat-codes', 'import');
+          await this.jobs.request(division, 'gl-accounts', 'synchronise', { trigger: 'location' });
+          await this.jobs.request(division, 'journals', 'import', { trigger: 'location' });
+          await this.jobs.request(division, 'vat-codes', 'import', { trigger: 'location' });
           flash(req, 'info', 'ledgers.location.synchronising', { division });
         } catch (e) {
           if (!(e instanceof ExactError)) throw e;

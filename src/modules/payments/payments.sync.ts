@@ -41,7 +41,7 @@ export class PaymentsSync implements OnModuleInit {
   /** The webhook handler: idempotent and quick (one upsert and one enqueue, no Exact call). */
   async onFinancialTransaction(e: WebhookEvent): Promise<void> {
     await this.request(e.division);
-    await this.sync.enqueue(e.division, PAYMENTS_RESOURCE, 'manual');
+    await this.sync.enqueue(e.division, PAYMENTS_RESOURCE, 'webhook');
   }
 
   async request(division: number): Promise<void> {

@@ -5,8 +5,9 @@ export type SyncSchedule = '15min' | 'nightly';
 export const SYNC_SCHEDULES: readonly SyncSchedule[] = ['15min', 'nightly'];
 
 /** Why a run started. */
-export type SyncTrigger = 'schedule' | 'manual' | 'import' | 'recovery';
-export const SYNC_TRIGGERS: readonly SyncTrigger[] = ['schedule', 'manual', 'import', 'recovery'];
+/** What started a run (shown in the sync history): 'location' = saving a location's Exact administration. */
+export type SyncTrigger = 'schedule' | 'manual' | 'import' | 'recovery' | 'webhook' | 'location';
+export const SYNC_TRIGGERS: readonly SyncTrigger[] = ['schedule', 'manual', 'import', 'recovery', 'webhook', 'location'];
 
 /** Status of one division × resource (sync_state.status). */
 export type SyncStatus = 'idle' | 'queued' | 'running' | 'failed' | 'ok';

@@ -6,7 +6,7 @@ import type { DivisionHealth, SyncStatus } from './sync.types.js';
 /** View models of the Sync page and the dashboard card (templates never get entities). */
 
 const STATUS_CLASS: Record<string, string> = { ok: 'badge-ok', failed: 'badge-err', running: 'badge-warn', queued: 'badge-warn', idle: '' };
-const HEALTH_CLASS: Record<DivisionHealth, string> = { ok: 'badge-ok', needs_reconnect: 'badge-err', rate_limited: 'badge-warn', failing: 'badge-err' };
+const HEALTH_CLASS: Record<DivisionHealth | 'never_run', string> = { never_run: '', ok: 'badge-ok', needs_reconnect: 'badge-err', rate_limited: 'badge-warn', failing: 'badge-err' };
 
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '';
@@ -51,11 +51,14 @@ export function toStatusRowView(r: StatusRow) {
 }
 
 export function toDivisionView(d: DivisionStatus) {
+  // "healthy" only after something ran: a division where nothing has finished yet says so
+  const neverRun = d.effectiveHealth === 'ok' && d.rows.every((r) => !r.state?.lastFinishedAt);
+  const health = neverRun ? 'never_run' : d.effectiveHealth;
   return {
     division: d.division,
     name: d.name,
-    health: d.effectiveHealth,
-    healthClass: HEALTH_CLASS[d.effectiveHealth],
+    health,
+    healthClass: HEALTH_CLASS[health],
     healthDetail: d.healthDetail,
     failedResources: d.failedResources,
     rows: d.rows.map(toStatusRowView),
