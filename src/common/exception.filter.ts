@@ -56,8 +56,9 @@ export class AppExceptionFilter implements ExceptionFilter {
     }
     // No (more) login — a page, an htmx action, or a form posted after the session expired (its CSRF token
     // belonged to the old session): log in, then land on the full page the user was on, with what they typed.
-    if (m.status === 401 || (m.code === 'csrf' && !req.user)) {
-      const onAuthPage = /^\/(login|setup)(\/|\?|$)/.test(req.path);
+    const onAuthPage = /^\/(login|setup)(\/|\?|$)/.test(req.path);
+    // (a form on the first-run page without a valid token is refused outright: nothing of it is kept)
+    if (m.status === 401 || (m.code === 'csrf' && !req.user && req.path !== '/setup')) {
       const page = onAuthPage ? '/' : returnPage(req);
       const kept = !onAuthPage && keepPendingForm(req, page);
       const target = `/login?next=${encodeURIComponent(page)}${kept || m.code === 'csrf' ? '&expired=1' : ''}`;

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { sameOriginPath } from './return-path.js';
 
 /** What a user had typed into a form when their session had expired; given back on the page after logging in. */
 export interface PendingForm {
@@ -26,13 +27,15 @@ const MAX_FIELDS = 2000;
  */
 export function samePath(url: string | undefined): string | undefined {
   if (!url) return undefined;
+  let path: string;
   try {
     const u = new URL(url, 'http://x.invalid');
-    const path = u.pathname + u.search;
-    return path.startsWith('/') && !path.startsWith('//') ? path : undefined;
+    path = u.pathname + u.search;
   } catch {
     return undefined;
   }
+  // the same check as every other return address (only the path is kept, so any origin will do as the base)
+  return sameOriginPath(path, 'http://x.invalid', '') || undefined;
 }
 
 /**
