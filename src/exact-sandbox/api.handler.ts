@@ -238,7 +238,7 @@ function sendMe(c: Call, ctx: EntityContext): void {
     UserID: '5e0d3c1a-7a43-4c59-9d2e-1b2c3d4e5f60', CurrentDivision: ctx.division, AccountingDivision: ctx.division, DossierDivision: null,
     DivisionCustomer: div.Customer, DivisionCustomerCode: div.CustomerCode, DivisionCustomerName: div.Description, DivisionCustomerVatNumber: div.VATNumber,
     DivisionCustomerSiretNumber: null, UserName: 'demo@koppel.test', FullName: 'Demo Gebruiker', FirstName: 'Demo', LastName: 'Gebruiker',
-    Email: 'demo@koppel.test', LanguageCode: 'nl-NL', Language: 'NL', Legislation: '1', PackageCode: 'EOL-ACC', ServerTime: new Date(ctx.now()).toISOString(),
+    Email: 'demo@koppel.test', LanguageCode: 'nl-NL', Language: 'NL', Legislation: '1', PackageCode: String(div._package ?? 'EOL-ACC'), ServerTime: new Date(ctx.now()).toISOString(),
     ServerUtcOffset: 3600, EmployeeID: null, IsClientUser: false, IsStarterUser: false,
   };
   if (c.json) return sendJson(c, 200, { d: { results: [me] } });

@@ -31,6 +31,7 @@ describe('sandbox planning: packages, rights and users/UserHasRights', () => {
   });
 
   it('users/UserHasRights answers per endpoint and action', async () => {
+    expect(rows(await json(await get('current/Me')))[0].PackageCode).toBe('EOL-MFG');
     expect(await has(DIV1, 'manufacturing/ShopOrders')).toBe(true);
     expect(await has(DIV2, 'manufacturing/ShopOrders')).toBe(false);
     expect(await has(DIV2, 'project/Projects', 'POST')).toBe(true);
