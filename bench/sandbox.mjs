@@ -28,7 +28,7 @@ export default async function bench(args = []) {
     const token = await connect(sb.url);
     const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
     const first = await (await fetch(`${sb.url}/api/v1/${DIVISION}/sync/Financial/TransactionLines?$filter=Timestamp gt 1L&$select=Timestamp&$top=1`, { headers })).json();
-    const start = BigInt(first.d.results[0].Timestamp);
+    const start = BigInt((Array.isArray(first.d) ? first.d : first.d.results)[0].Timestamp); // $top=1: the bare {"d":[…]} form
     const times = [];
     for (let i = 0; i < 9; i++) {
       // different cursors through the 100k rows, full rows (all fields)
