@@ -23,6 +23,7 @@ export async function startSandboxProcess(config: AppConfig, log: (m: string) =>
       SANDBOX_CLIENT_SECRET: config.exact.clientSecret,
       SANDBOX_WEBHOOK_SECRET: config.exact.webhookSecret,
       SANDBOX_REDIRECT_URI: config.exact.redirectUri,
+      SANDBOX_CONTROL_TOKEN: config.exact.sandboxControlToken ?? '',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -67,4 +67,21 @@ describe('loadConfig', () => {
     expect(loadConfig({ SESSION_MAX_HOURS: '8' }).sessionMaxAgeMs).toBe(8 * 3600 * 1000);
     expect(() => loadConfig({ SESSION_MAX_HOURS: 'never' })).toThrow(/SESSION_MAX_HOURS/);
   });
+
+  it('requires https for an EXACT_BASE_URL that is not this machine (issue #13 item 7)', () => {
+    const env = { EXACT_CLIENT_ID: 'id', EXACT_CLIENT_SECRET: 'secret', EXACT_WEBHOOK_SECRET: 'mine' };
+    expect(() => loadConfig({ ...env, EXACT_BASE_URL: 'http://start.exactonline.nl' })).toThrow(/EXACT_BASE_URL: must use https/);
+    expect(() => loadConfig({ ...env, EXACT_BASE_URL: 'http://10.0.0.5:3001' })).toThrow(/EXACT_BASE_URL/);
+    expect(() => loadConfig({ ...env, EXACT_BASE_URL: 'ftp://start.exactonline.nl' })).toThrow(/EXACT_BASE_URL/);
+    for (const ok of ['https://start.exactonline.nl', 'http://127.0.0.1:3001', 'http://localhost:3001', 'http://[::1]:3001']) {
+      expect(loadConfig({ ...env, EXACT_BASE_URL: ok }).exact.baseUrl).toBe(ok);
+    }
+  });
+
+  it('takes SANDBOX_CONTROL_TOKEN for the sandbox control API and refuses a weak one', () => {
+    expect(loadConfig({}).exact.sandboxControlToken).toBeUndefined();
+    expect(loadConfig({ SANDBOX_CONTROL_TOKEN: '0123456789abcdef0123' }).exact.sandboxControlToken).toBe('0123456789abcdef0123');
+    expect(() => loadConfig({ SANDBOX_CONTROL_TOKEN: 'short' })).toThrow(/SANDBOX_CONTROL_TOKEN/);
+    expect(() => loadConfig({ SANDBOX_CONTROL_TOKEN: 'has spaces in the token value' })).toThrow(/SANDBOX_CONTROL_TOKEN/);
+  });
 });

@@ -47,6 +47,9 @@ const schema = z.object({
   EXACT_CLIENT_SECRET: optionalString,
   EXACT_WEBHOOK_SECRET: optionalString,
   EXACT_SANDBOX_PORT: port(3001),
+  SANDBOX_CONTROL_TOKEN: optionalString.refine((v) => v === undefined || /^[\x21-\x7e]{16,200}$/.test(v), {
+    message: 'must be at least 16 printable characters without spaces, e.g. from `openssl rand -hex 16`',
+  }),
   CHROME_PATH: optionalString,
   EXACT_DAILY_RESERVE: z.coerce.number().int().min(0).max(100000).default(500),
   EXACT_ERROR_BUDGET: z.coerce.number().int().min(1).max(10).default(8),
@@ -133,6 +136,8 @@ export interface AppConfig {
     /** Errors per hour on one endpoint after which Koppel pauses it (Exact blocks at 10). */
     errorBudget: number;
     timeoutMs: number;
+    /** bearer token the built-in sandbox's control API (/_sandbox/*) requires, when set */
+    sandboxControlToken?: string;
   };
   chromePath?: string;
   logLevel: RawConfig['LOG_LEVEL'];
@@ -161,6 +166,13 @@ export interface AppConfig {
   };
 }
 
+/** https, or http to this machine only (tokens and data never cross a network in clear text) */
+function secureOrLoopback(url: string): boolean {
+  const u = new URL(url);
+  if (u.protocol === 'https:') return true;
+  return u.protocol === 'http:' && (['localhost', '[::1]'].includes(u.hostname) || /^127(\.\d{1,3}){3}$/.test(u.hostname));
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -184,6 +196,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!sandbox && !c.EXACT_WEBHOOK_SECRET) {
     problems.push('EXACT_WEBHOOK_SECRET: required when EXACT_BASE_URL points at Exact Online (the webhook secret of your app in the Exact App Center)');
   }
+  if (c.EXACT_BASE_URL && !secureOrLoopback(c.EXACT_BASE_URL)) {
+    problems.push('EXACT_BASE_URL: must use https:// (plain http:// is only allowed for localhost, 127.0.0.1 or [::1])');
+  }
   if (problems.length) throw new ConfigError(problems);
   return {
     env: c.NODE_ENV,
@@ -205,6 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       dailyReserve: c.EXACT_DAILY_RESERVE,
       errorBudget: c.EXACT_ERROR_BUDGET,
       timeoutMs: c.EXACT_TIMEOUT_MS,
+      sandboxControlToken: c.SANDBOX_CONTROL_TOKEN,
     },
     chromePath: c.CHROME_PATH,
     logLevel: c.LOG_LEVEL,

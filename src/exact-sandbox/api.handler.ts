@@ -99,14 +99,23 @@ export async function handleApi(core: SandboxCore, routes: Map<string, Route>, r
   const segs = url.pathname.replace(/^\/api\/v1\/?/i, '').split('/').filter(Boolean).map((s) => decodeURIComponent(s));
   if (segs[0]?.toLowerCase() === 'beta') segs.shift();
   const token = core.oauth.verify(req.headers.authorization);
+  const isMe = segs[0]?.toLowerCase() === 'current' && segs[1]?.toLowerCase() === 'me';
   if (!token) {
     // counted without a client (the token names none): division as in the path, 0 when there is none
     const answered = core.limits.countRequest('', Number(segs[0]) || 0, req.method.toUpperCase(), endpointOf(false, segs.slice(1).join('/')));
     res.once('finish', () => answered(res.statusCode));
     c.headers['WWW-Authenticate'] = 'Bearer';
+    // a token the sandbox issued (now expired) names the app: its 401s count in the error budget like other 4xx (API.md §1.5, §4.1)
+    const known = core.oauth.identify(req.headers.authorization);
+    const div = known ? (isMe ? currentDivision(core, known.grant) : Number(segs[0])) : NaN;
+    if (known && Number.isInteger(div)) {
+      const key = `${known.clientId}|${div}|${isMe ? 'current/me' : segs.slice(1).join('/').replace(/\(.*$/, '').toLowerCase()}`;
+      const blockedMs = core.limits.blockedFor(key);
+      if (blockedMs > 0) return sendBlocked(c, blockedMs);
+      core.limits.recordError(key);
+    }
     return sendError(c, new ExactError(401, 'Unauthorized: the access token is missing, invalid or expired.'));
   }
-  const isMe = segs[0]?.toLowerCase() === 'current' && segs[1]?.toLowerCase() === 'me';
   const division = isMe ? currentDivision(core, token.grant) : Number(segs[0]);
   if (!Number.isInteger(division)) return sendError(c, new ExactError(404, `Resource not found for the segment '${segs[0] ?? ''}'.`));
   const answered = core.limits.countRequest(token.clientId, division, req.method.toUpperCase(), endpointOf(isMe, segs.slice(1).join('/')));
@@ -117,24 +126,28 @@ export async function handleApi(core: SandboxCore, routes: Map<string, Route>, r
   const rest = segs.slice(1).join('/');
   const budgetKey = `${token.clientId}|${division}|${endpointOf(isMe, rest)}`;
   const blockedMs = core.limits.blockedFor(budgetKey);
-  if (blockedMs > 0) {
-    c.headers['Retry-After'] = String(Math.ceil(blockedMs / 1000));
-    c.headers.Reason = 'TooManyErrors';
-    return sendError(c, new ExactError(429, `This endpoint is blocked for this app and division for ${Math.ceil(blockedMs / 60000)} more minutes: more than ${core.limits.config.errorBudget} errors in one hour.`));
-  }
+  if (blockedMs > 0) return sendBlocked(c, blockedMs);
   try {
     await dispatch(c, routes, token, division, isMe, segs);
   } catch (e) {
-    const err = e instanceof ExactError ? e : new ExactError(500, e instanceof Error ? e.message : 'Internal error');
+    let err = e instanceof ExactError ? e : new ExactError(500, e instanceof Error ? e.message : 'Internal error');
+    // control switch (POST /_sandbox/faults/validation): chosen business errors answer 500, as Exact does for some
+    if (err.status === 400 && core.faults.validationStatus(err.message) === 500) err = new ExactError(500, err.message, err.headers);
     if ([400, 401, 403, 404].includes(err.status)) core.limits.recordError(budgetKey);
     if (!c.res.headersSent) sendError(c, err);
   }
 }
 
+function sendBlocked(c: Call, blockedMs: number): void {
+  c.headers['Retry-After'] = String(Math.ceil(blockedMs / 1000));
+  c.headers.Reason = 'TooManyErrors';
+  sendError(c, new ExactError(429, `This endpoint is blocked for this app and division for ${Math.ceil(blockedMs / 60000)} more minutes: more than ${c.core.limits.config.errorBudget} errors in one hour.`));
+}
+
 async function dispatch(c: Call, routes: Map<string, Route>, token: TokenInfo, division: number, isMe: boolean, segs: string[]): Promise<void> {
   const { core } = c;
-  if (!core.state.divisions.has(division)) throw new ExactError(403, 'Forbidden - WrongDivision');
-  if (!grantAllows(token.grant, division)) throw new ExactError(403, 'Forbidden - User division is not within division scope');
+  if (!core.state.divisions.has(division)) throw new ExactError(403, 'Forbidden - WrongDivision', { Reason: 'NoDivisionAccess' });
+  if (!grantAllows(token.grant, division)) throw new ExactError(403, 'Forbidden - User division is not within division scope', { Reason: 'NoDivisionAccess' });
   const ctx = core.context(division, token.clientId);
   ctx.divisionBase = `${c.url.origin}/api/v1/${division}/`;
   ctx.grant = token.grant;
@@ -318,6 +331,9 @@ function renderList(c: Call, ctx: EntityContext, def: EntityDef, mode: RouteMode
   const base = renderOptions(ctx, def, q, mode);
   if (c.json) {
     const results = page.map((r) => rowToJson(def, r, withExpand(ctx, def, r, q, base)));
+    // API.md §3.2: a query whose $top is at or below the page size (no $inlinecount, so no __count and no __next)
+    // comes back as a bare array, {"d":[…]}, the form the picqer client's find()/findId() rely on
+    if (q.top !== null && q.top <= PAGE[mode] && !q.inlinecount && !next) return sendJson(c, 200, { d: results });
     const d: Record<string, unknown> = { results };
     if (count !== null) d.__count = String(count);
     if (next) d.__next = next;

@@ -25,11 +25,14 @@ endpoints <input id="fEp" placeholder="salesentry/SalesEntries"> count <input id
 <script>
 const val=(id)=>document.getElementById(id).value;
 const clean=(o)=>JSON.parse(JSON.stringify(o));
-async function call(method,path,body){const r=await fetch('/_sandbox/'+path,{method,headers:{'content-type':'application/json'},body:body?JSON.stringify(body):undefined});
+async function req(method,path,body){const headers={'content-type':'application/json'};const t=sessionStorage.getItem('sandboxControlToken');if(t)headers.authorization='Bearer '+t;
+const r=await fetch('/_sandbox/'+path,{method,headers,body:body?JSON.stringify(body):undefined});
+if(r.status===401){const n=prompt('Control token (SANDBOX_CONTROL_TOKEN)');if(n){sessionStorage.setItem('sandboxControlToken',n);return req(method,path,body);}}return r;}
+async function call(method,path,body){const r=await req(method,path,body);
 document.getElementById('out').textContent=r.status+' '+JSON.stringify(await r.json(),null,1);}
-async function loadDivs(){const d=await (await fetch('/_sandbox/divisions')).json();document.getElementById('div').innerHTML=d.map(x=>'<option value="'+x.code+'">'+x.code+' '+x.description+'</option>').join('');}
+async function loadDivs(){const d=await (await req('GET','divisions')).json();document.getElementById('div').innerHTML=d.map(x=>'<option value="'+x.code+'">'+x.code+' '+x.description+'</option>').join('');}
 function fmt(v){if(typeof v==='number'&&v>1e12)return new Date(v).toISOString().slice(0,10);return v===null||v===undefined?'':String(v);}
-async function browse(offset){const r=await (await fetch('/_sandbox/data/'+val('div')+'/'+val('entity')+'?limit=100&offset='+offset+'&q='+encodeURIComponent(val('q')))).json();
+async function browse(offset){const r=await (await req('GET','data/'+val('div')+'/'+val('entity')+'?limit=100&offset='+offset+'&q='+encodeURIComponent(val('q')))).json();
 document.getElementById('total').textContent=r.total+' rows';if(!r.rows.length){document.getElementById('grid').innerHTML='';return;}const cols=Object.keys(r.rows[0]);
 document.getElementById('grid').innerHTML='<table><tr>'+cols.map(c=>'<th>'+c+'</th>').join('')+'</tr>'+r.rows.map(row=>'<tr>'+cols.map(c=>'<td>'+fmt(row[c]).replace(/</g,'&lt;')+'</td>').join('')+'</tr>').join('')+'</table>';}
 loadDivs();

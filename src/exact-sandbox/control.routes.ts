@@ -8,6 +8,8 @@ import { controlPage } from './control.page.js';
 import { planningControl } from './planning/planning.control.js';
 import type { SandboxCore } from './sandbox.core.js';
 import { seedDivision, payInvoice } from './seed.generator.js';
+import { addFinancialYear, processSalesEntries } from './finance.logic.js';
+import { parseInputDate } from './odata-format.util.js';
 import { ExactError, type DivisionGrant, type Row } from './sandbox.types.js';
 
 /** The /_sandbox control API (see docs/sandbox.md). */
@@ -127,7 +129,15 @@ export function controlRouter(core: SandboxCore): Router {
   }));
   r.get('/faults', wrap(() => ({ faults: core.faults.config })));
   r.post('/faults', wrap((req) => { core.faults.config = parseFaults(body(req)); return { faults: core.faults.config }; }));
-  r.delete('/faults', wrap(() => { core.faults.config = null; return { faults: null }; }));
+  r.delete('/faults', wrap(() => { core.faults.config = null; core.faults.validationAs500 = []; return { faults: null }; }));
+  r.get('/faults/validation', wrap(() => ({ as500: core.faults.validationAs500 })));
+  r.post('/faults/validation', wrap((req) => {
+    const b = body(req);
+    if (!Array.isArray(b.as500) || !b.as500.every((m) => typeof m === 'string' && m.trim() !== '')) throw new ExactError(400, 'as500 must be a list of message texts, e.g. ["Ongeldig: Dagboek"]');
+    core.faults.validationAs500 = b.as500 as string[];
+    return { as500: core.faults.validationAs500 };
+  }));
+  r.delete('/faults/validation', wrap(() => { core.faults.validationAs500 = []; return { as500: [] }; }));
   r.get('/limits', wrap(() => ({ ...core.limits.config, blocked: core.limits.blockedList() })));
   r.post('/limits', wrap((req) => {
     const b = body(req);
@@ -136,6 +146,20 @@ export function controlRouter(core: SandboxCore): Router {
     return core.limits.config;
   }));
   r.post('/simulate/payment', wrap((req) => simulatePayment(core, body(req))));
+  r.post('/process', wrap((req) => {
+    const b = body(req);
+    const ctx = core.context(divisionOf(core, b.division), null);
+    if (typeof b.journal !== 'string' && typeof b.journal !== 'number') throw new ExactError(400, 'journal (a journal code such as "70") is required');
+    const upTo = b.upTo === undefined ? ctx.today() : parseInputDate(b.upTo);
+    if (upTo === null || Number.isNaN(upTo)) throw new ExactError(400, 'upTo must be a date such as 2026-11-30');
+    const entries = processSalesEntries(ctx, String(b.journal), upTo);
+    return { processed: entries.length, entries: entries.map((e) => ({ EntryID: e.EntryID, EntryNumber: e.EntryNumber, InvoiceNumber: e.InvoiceNumber })) };
+  }));
+  r.post('/financial-years', wrap((req) => {
+    const b = body(req);
+    const ctx = core.context(divisionOf(core, b.division), null);
+    return { periods: addFinancialYear(ctx, Number(b.year)).map(publicRow) };
+  }));
   r.get('/stats', wrap(() => ({ calls: core.limits.stats(), requests: core.limits.requestStats(), blocked: core.limits.blockedList(), webhooksPending: core.webhooks.pending() })));
   r.post('/accounts', wrap((req) => upsert(core, 'Accounts', body(req))));
   r.post('/glaccounts', wrap((req) => upsert(core, 'GLAccounts', body(req))));

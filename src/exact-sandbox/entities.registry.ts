@@ -2,11 +2,12 @@ import type { EntityContext, Registry } from './entity.context.js';
 import { badRequest } from './entity.engine.js';
 import { fields, type EntityDef } from './entity.types.js';
 import {
-  beforeDeleteCashEntry, beforeDeleteSalesEntry, createCashEntry, createGeneralJournalEntry, createSalesEntry,
-  validateSalesEntryUpdate,
+  afterSalesEntryLineWrite, beforeDeleteCashEntry, beforeDeleteSalesEntry, beforeDeleteSalesEntryLine, createCashEntry, createGeneralJournalEntry,
+  createSalesEntry, createSalesEntryLine, validateSalesEntryLine, validateSalesEntryUpdate,
 } from './finance.logic.js';
 import { PLANNING_ENTITIES } from './planning/planning.entities.js';
 import { padCode } from './prng.util.js';
+import { PUBLIC_CLIENT_FIELDS } from './public-fields.js';
 import { DEMO_USER_ID, type Row } from './sandbox.types.js';
 
 /**
@@ -190,6 +191,11 @@ function costDef(name: string, path: string, type: string): EntityDef {
   };
 }
 
+const financialPeriods: EntityDef = {
+  name: 'FinancialPeriods', paths: ['financial/FinancialPeriods'], type: 'FinancialPeriod', key: 'ID', keyType: 'guid', verbs: ['GET'],
+  fields: fields(`ID:guid FinYear:int FinPeriod:int StartDate:date EndDate:date ${AUDIT}`),
+};
+
 const SALES_ENTRY_FIELDS = `EntryID:guid Journal JournalDescription Customer:guid CustomerName EntryDate:date EntryNumber:int InvoiceNumber:int
   YourRef Description Currency Rate:num DueDate:date PaymentCondition PaymentReference ReportingYear:int ReportingPeriod:int Document:guid
   Type:int TypeDescription Status:int StatusDescription AmountFC:num AmountDC:num VATAmountFC:num VATAmountDC:num Reversal:bool OrderNumber:int
@@ -213,11 +219,17 @@ const salesEntries: EntityDef = {
 };
 
 const salesEntryLines: EntityDef = {
-  name: 'SalesEntryLines', paths: ['salesentry/SalesEntryLines'], type: 'SalesEntryLine', key: 'ID', keyType: 'guid', verbs: ['GET'],
+  name: 'SalesEntryLines', paths: ['salesentry/SalesEntryLines'], type: 'SalesEntryLine', key: 'ID', keyType: 'guid', verbs: [...GPUD],
   fields: fields(`ID:guid EntryID:guid LineNumber:int GLAccount:guid GLAccountCode GLAccountDescription AmountFC:num AmountDC:num VATCode
     VATPercentage:num VATAmountFC:num VATAmountDC:num VATBaseAmountFC:num VATBaseAmountDC:num Description Notes Quantity:num CostCenter CostUnit
     Project:guid From:date To:date Type:int Division:int`),
   readOnly: ['LineNumber', 'GLAccountCode', 'GLAccountDescription', 'AmountDC', 'VATAmountDC', 'VATBaseAmountDC', 'Type', 'Division'],
+  updatable: ['GLAccount', 'AmountFC', 'VATCode', 'VATAmountFC', 'Description', 'Notes', 'Quantity', 'CostCenter', 'CostUnit', 'Project', 'From', 'To'],
+  labels: { EntryID: 'Boeking', GLAccount: 'Grootboekrekening', AmountFC: 'Bedrag' },
+  create: createSalesEntryLine,
+  validate: validateSalesEntryLine,
+  beforeDelete: beforeDeleteSalesEntryLine,
+  afterWrite: afterSalesEntryLineWrite,
 };
 
 const documents: EntityDef = {
@@ -438,7 +450,7 @@ const deleted: EntityDef = {
 };
 
 export const ENTITIES: EntityDef[] = [
-  accounts, contacts, addresses, glAccounts, journals, vatCodes,
+  accounts, contacts, addresses, glAccounts, journals, vatCodes, financialPeriods,
   costDef('Costcenters', 'hrm/Costcenters', 'Costcenter'), costDef('Costunits', 'hrm/Costunits', 'Costunit'),
   salesEntries, salesEntryLines, documents, documentTypes, documentAttachments, receivables, receivablesList, transactionLines,
   cashDef('BankEntries', 'financialtransaction/BankEntries', 'BankEntry'), cashLineDef('BankEntryLines', 'financialtransaction/BankEntryLines', 'BankEntryLine'),
@@ -449,8 +461,23 @@ export const ENTITIES: EntityDef[] = [
 
 export const DELETED_DEF = deleted;
 
+/** The definition plus the properties public clients send that it lacks (public-fields.ts); the definition's own types win. */
+export function withPublicFields(def: EntityDef): EntityDef {
+  const extra = PUBLIC_CLIENT_FIELDS[def.name];
+  if (!extra) return def;
+  const have = new Set(Object.keys(def.fields).map((k) => k.toLowerCase()));
+  const added = Object.entries(fields(extra.fields)).filter(([k]) => !have.has(k.toLowerCase()));
+  if (added.length === 0) return def;
+  const ro = new Set(extra.readOnly.split(/\s+/).filter(Boolean));
+  return {
+    ...def,
+    fields: { ...def.fields, ...Object.fromEntries(added) },
+    readOnly: [...(def.readOnly ?? []), ...added.map(([k]) => k).filter((k) => ro.has(k))],
+  };
+}
+
 export function createRegistry(defs: EntityDef[] = ENTITIES): Registry {
-  const byName = new Map(defs.map((d) => [d.name, d]));
+  const byName = new Map(defs.map((d) => [d.name, withPublicFields(d)]));
   return {
     byName,
     def(name: string): EntityDef {

@@ -123,6 +123,27 @@ function prepareSalesLine(ctx: EntityContext, line: Row): PreparedSalesLine {
   return { input: { ...line, AmountFC: amount }, gl, vat, vatAmount };
 }
 
+/** A booking needs the periods of its financial year (API.md §7.2 financial/FinancialPeriods). Returns the period. */
+export function requirePeriod(ctx: EntityContext, date: number, year?: unknown, period?: unknown): { year: number; period: number } {
+  const periods = ctx.filter('FinancialPeriods', (p) => (year === undefined || year === null ? (p.StartDate as number) <= date && date <= (p.EndDate as number) + 86_399_999 : p.FinYear === year));
+  if (periods.length === 0) throw badRequest('Unknown: Financial year (Period-date table)');
+  if (year !== undefined && year !== null) {
+    const p = period === undefined || period === null ? periods.find((x) => (x.StartDate as number) <= date && date <= (x.EndDate as number) + 86_399_999) : periods.find((x) => x.FinPeriod === period);
+    if (!p) throw badRequest('Unknown: Financial period (Period-date table)');
+    return { year: p.FinYear as number, period: p.FinPeriod as number };
+  }
+  return { year: periods[0].FinYear as number, period: periods[0].FinPeriod as number };
+}
+
+/** Adds the twelve monthly periods of a calendar year (the seed does this for the current and previous year). */
+export function addFinancialYear(ctx: EntityContext, year: number, newId?: () => string): Row[] {
+  if (!Number.isInteger(year) || year < 1900 || year > 9999) throw badRequest('Ongeldig: Boekjaar');
+  if (ctx.find('FinancialPeriods', (p) => p.FinYear === year)) throw badRequest(`Boekjaar ${year} bestaat al`);
+  return Array.from({ length: 12 }, (_, m) => ctx.insert('FinancialPeriods', {
+    ...(newId ? { ID: newId() } : {}), FinYear: year, FinPeriod: m + 1, StartDate: Date.UTC(year, m, 1), EndDate: Date.UTC(year, m + 1, 0),
+  }, false));
+}
+
 function checkEntryNumber(ctx: EntityContext, journal: string, year: number, n: number): void {
   const dup = ctx.find('SalesEntries', (e) => trimEq(e.Journal, journal) && e._year === year && e.EntryNumber === n);
   if (dup) throw badRequest(`Boekstuknummer ${n} bestaat al in dagboek ${journal.trim()} (${year})`);
@@ -140,6 +161,7 @@ export function createSalesEntry(ctx: EntityContext, input: Row): Row {
   if (input.Document && !ctx.get('Documents', input.Document as string)) throw badRequest('Ongeldige referentie: Document');
   const lines = rawLines.map((l) => prepareSalesLine(ctx, l));
   const date = (input.EntryDate as number | undefined) ?? ctx.today();
+  const fin = requirePeriod(ctx, date, input.ReportingYear, input.ReportingPeriod);
   const year = yearOf(date);
   const code = String(journal.Code);
   if (input.EntryNumber !== undefined && input.EntryNumber !== null) checkEntryNumber(ctx, code, year, input.EntryNumber as number);
@@ -151,7 +173,7 @@ export function createSalesEntry(ctx: EntityContext, input: Row): Row {
   const header = ctx.insert('SalesEntries', {
     ...input, Journal: code, JournalDescription: journal.Description, Customer: customer.ID, CustomerName: customer.Name,
     EntryDate: date, EntryNumber: entryNumber, InvoiceNumber: entryNumber, DueDate: due, Currency: input.Currency ?? 'EUR', Rate: 1,
-    ReportingYear: year, ReportingPeriod: periodOf(date), Type: total < 0 ? 21 : 20, TypeDescription: total < 0 ? 'Verkoopcreditnota' : 'Verkoopfactuur',
+    ReportingYear: fin.year, ReportingPeriod: fin.period, Type: total < 0 ? 21 : 20, TypeDescription: total < 0 ? 'Verkoopcreditnota' : 'Verkoopfactuur',
     Status: 20, StatusDescription: 'Open', AmountFC: total, AmountDC: total, VATAmountFC: vatTotal, VATAmountDC: vatTotal,
     PaymentCondition: input.PaymentCondition ?? '30', Reversal: input.Reversal ?? false, _year: year,
   }, false);
@@ -183,6 +205,79 @@ function bookSalesTransactions(ctx: EntityContext, header: Row, customer: Row, j
   bookTransactionLines(ctx, { entryId: header.EntryID as string, entryNumber: header.EntryNumber as number, journal, type: header.Type as number, date: header.EntryDate as number, document: header.Document, paymentReference: header.PaymentReference }, tx);
 }
 
+// ---- sales entry lines on their own endpoint (API.md §7.3: POST/PUT/DELETE with EntryID) ----------------
+
+function editableEntry(ctx: EntityContext, entryId: unknown): Row {
+  const header = ctx.get('SalesEntries', entryId as string);
+  if (!header) throw badRequest('Ongeldige referentie: Boeking');
+  if (header.Status === 50) throw badRequest(PROCESSED_REFUSAL);
+  return header;
+}
+
+/** line fields computed from the prepared line (VAT, codes, DC amounts) */
+function computedLineFields(header: Row, l: PreparedSalesLine): Row {
+  return {
+    AmountFC: l.input.AmountFC, GLAccountCode: l.gl.Code, GLAccountDescription: l.gl.Description, VATCode: l.vat.Code, VATPercentage: l.vat.Percentage,
+    VATAmountFC: l.vatAmount, VATAmountDC: l.vatAmount, VATBaseAmountFC: l.input.AmountFC, VATBaseAmountDC: l.input.AmountFC, AmountDC: l.input.AmountFC,
+    Type: header.Type,
+  };
+}
+
+export function createSalesEntryLine(ctx: EntityContext, input: Row): Row {
+  const def = ctx.registry.def('SalesEntryLines');
+  requireFields(def, input, ['EntryID', 'GLAccount', 'AmountFC']);
+  const header = editableEntry(ctx, input.EntryID);
+  const prepared = prepareSalesLine(ctx, input);
+  const max = Math.max(0, ...ctx.filter('SalesEntryLines', (l) => l.EntryID === header.EntryID).map((l) => l.LineNumber as number));
+  const line = ctx.insert('SalesEntryLines', { ...input, ...computedLineFields(header, prepared), EntryID: header.EntryID, LineNumber: max + 1 }, false);
+  rebookSalesEntry(ctx, header);
+  return line;
+}
+
+/** validate hook of SalesEntryLines on PUT: the entry must still be open; VAT and codes are computed again */
+export function validateSalesEntryLine(ctx: EntityContext, row: Row, mode: string, before?: Row): void {
+  if (mode !== 'update') return;
+  const header = editableEntry(ctx, before?.EntryID ?? row.EntryID);
+  // a VAT amount that was not sent along with a new amount or VAT code is computed again
+  if (before && row.VATAmountFC === before.VATAmountFC && (row.AmountFC !== before.AmountFC || row.VATCode !== before.VATCode)) row.VATAmountFC = null;
+  Object.assign(row, computedLineFields(header, prepareSalesLine(ctx, row)));
+}
+
+export function beforeDeleteSalesEntryLine(ctx: EntityContext, row: Row): void {
+  const header = editableEntry(ctx, row.EntryID);
+  if (ctx.filter('SalesEntryLines', (l) => l.EntryID === header.EntryID).length <= 1) throw badRequest('Verplicht: Boekingsregels');
+}
+
+export function afterSalesEntryLineWrite(ctx: EntityContext, row: Row, action: 'create' | 'update' | 'delete'): void {
+  if (action === 'create') return;
+  const header = ctx.get('SalesEntries', row.EntryID as string);
+  if (header) rebookSalesEntry(ctx, header);
+}
+
+/** After a line changed: header totals, TransactionLines and the receivable follow the lines. */
+function rebookSalesEntry(ctx: EntityContext, header: Row): void {
+  const lines = ctx.filter('SalesEntryLines', (l) => l.EntryID === header.EntryID).sort((a, b) => (a.LineNumber as number) - (b.LineNumber as number));
+  const prepared: PreparedSalesLine[] = lines.map((l) => ({ input: l, gl: ctx.get('GLAccounts', l.GLAccount as string)!, vat: findVat(ctx, l.VATCode)!, vatAmount: l.VATAmountFC as number }));
+  const net = sum(prepared.map((l) => l.input.AmountFC as number));
+  const vatTotal = sum(prepared.map((l) => l.vatAmount));
+  const total = sum([net, vatTotal]);
+  Object.assign(header, {
+    AmountFC: total, AmountDC: total, VATAmountFC: vatTotal, VATAmountDC: vatTotal, Type: total < 0 ? 21 : 20, TypeDescription: total < 0 ? 'Verkoopcreditnota' : 'Verkoopfactuur',
+  });
+  for (const l of lines) l.Type = header.Type;
+  ctx.touch('SalesEntries', header, false);
+  for (const t of ctx.filter('TransactionLines', (x) => x.EntryID === header.EntryID)) ctx.remove('TransactionLines', t.ID as string, false);
+  const customer = ctx.get('Accounts', header.Customer as string)!;
+  const journal = findJournal(ctx, header.Journal)!;
+  bookSalesTransactions(ctx, header, customer, journal, prepared);
+  for (const r of ctx.filter('Receivables', (x) => x.TransactionEntryID === header.EntryID)) {
+    const paidUp = money(total - (r._paid as number)) === 0;
+    Object.assign(r, { AmountDC: total, AmountFC: total, TransactionAmountDC: total, TransactionAmountFC: total, TransactionType: header.Type, IsFullyPaid: paidUp, Status: paidUp ? 50 : 20 });
+    ctx.touch('Receivables', r, false);
+  }
+  ctx.fire(ctx.registry.def('SalesEntries'), header, 'Update');
+}
+
 function createReceivable(ctx: EntityContext, header: Row, customer: Row, firstLine: Row | undefined): void {
   const ar = findGlByCode(ctx, '1300')!;
   ctx.insert('Receivables', {
@@ -197,14 +292,36 @@ function createReceivable(ctx: EntityContext, header: Row, customer: Row, firstL
 }
 
 export function beforeDeleteSalesEntry(ctx: EntityContext, row: Row): void {
+  if (row.Status === 50) throw badRequest(PROCESSED_REFUSAL);
   const rec = ctx.filter('Receivables', (r) => r.TransactionEntryID === row.EntryID);
   if (rec.some((r) => (r._paid as number) !== 0)) throw badRequest('Boeking is (gedeeltelijk) afgeletterd en kan niet worden verwijderd');
   for (const r of rec) ctx.remove('Receivables', r.ID as string, false);
   for (const t of ctx.filter('TransactionLines', (t) => t.EntryID === row.EntryID)) ctx.remove('TransactionLines', t.ID as string, false);
 }
 
+export const PROCESSED_REFUSAL = 'Een verwerkte boeking kan niet worden gewijzigd';
+
 export function validateSalesEntryUpdate(_ctx: EntityContext, _row: Row, mode: string, before?: Row): void {
-  if (mode === 'update' && before?.Status === 50) throw badRequest('Een verwerkte boeking kan niet worden gewijzigd');
+  if (mode === 'update' && before?.Status === 50) throw badRequest(PROCESSED_REFUSAL);
+}
+
+/**
+ * What an accountant does in Exact ("Verwerken"): every open (Status 20) sales entry of a journal with an entry date up
+ * to `upTo` becomes Status 50 "Verwerkt", and so do its TransactionLines. Processed entries refuse changes; payment
+ * has nothing to do with it. Returns the processed entries.
+ */
+export function processSalesEntries(ctx: EntityContext, journalCode: string, upTo: number): Row[] {
+  const journal = findJournal(ctx, journalCode);
+  if (!journal) throw badRequest('Ongeldige referentie: Journals');
+  const def = ctx.registry.def('SalesEntries');
+  const entries = ctx.filter('SalesEntries', (e) => trimEq(e.Journal, journal.Code) && e.Status === 20 && (e.EntryDate as number) <= upTo);
+  for (const e of entries) {
+    Object.assign(e, { Status: 50, StatusDescription: 'Verwerkt' });
+    ctx.touch('SalesEntries', e, false);
+    for (const t of ctx.filter('TransactionLines', (x) => x.EntryID === e.EntryID)) ctx.touch('TransactionLines', Object.assign(t, { Status: 50 }), false);
+    ctx.fire(def, e, 'Update');
+  }
+  return entries;
 }
 
 // ---- payments -------------------------------------------------------------
@@ -221,9 +338,8 @@ export function applyPayment(ctx: EntityContext, invoiceNumber: number, amount: 
     left = money(left - applied);
     r.LastPaymentDate = date;
     if (money((r.AmountDC as number) - (r._paid as number)) === 0) {
+      // the term is matched (Status 50 of the receivable); the sales entry's own Status is about processing, not payment
       Object.assign(r, { Status: 50, IsFullyPaid: true, EndDate: date, EndYear: yearOf(date), EndPeriod: periodOf(date) });
-      const entry = ctx.get('SalesEntries', r.TransactionEntryID as string);
-      if (entry) ctx.touch('SalesEntries', Object.assign(entry, { Status: 50, StatusDescription: 'Verwerkt' }), false);
     }
     ctx.touch('Receivables', r, false);
   }

@@ -173,6 +173,13 @@ export function parseFaults(body: Record<string, unknown>): FaultConfig {
 
 export class FaultService {
   config: FaultConfig | null = null;
+  /** business validation errors (400) whose message contains one of these answer 500 instead, as Exact sometimes does */
+  validationAs500: string[] = [];
+
+  /** the status a business validation error is answered with */
+  validationStatus(message: string): number {
+    return this.validationAs500.some((m) => message.toLowerCase().includes(m.toLowerCase())) ? 500 : 400;
+  }
 
   matches(method: string, path: string): boolean {
     const f = this.config;

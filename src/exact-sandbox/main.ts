@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     stateFile: join(env.DATA_DIR ?? './data', 'exact-sandbox', 'state.json'),
     seed: flag('seed'),
     volume: flag('volume'),
+    controlToken: env.SANDBOX_CONTROL_TOKEN || undefined,
     defaultClient: {
       clientId: env.SANDBOX_CLIENT_ID || DEFAULT_CLIENT.clientId,
       clientSecret: env.SANDBOX_CLIENT_SECRET || DEFAULT_CLIENT.clientSecret,

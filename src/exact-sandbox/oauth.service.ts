@@ -95,23 +95,19 @@ export class OAuthService {
     if (!family) throw new OAuthError(400, 'invalid_grant', 'The refresh token is invalid.');
     if (family.clientId !== client.clientId) throw new OAuthError(400, 'unauthorized_client', 'The refresh token was issued to another client.');
     const now = this.clock.now();
+    // API.md §1.4: the 570 s rule comes first. A racing loser (an older refresh token, used within 570 s of the
+    // winner's refresh) gets the "not expired" 400; later it gets the 401. The winner's tokens are never revoked.
+    if (now - family.issuedAt < EARLY_REFRESH_S * 1000) {
+      throw new OAuthError(400, 'access_denied', 'Rate limit exceeded: access_token not expired', { Reason: 'TooEarlyToRefreshTokens: Rate limit exceeded: access_token not expired' });
+    }
     if (family.dead || family.currentRefresh !== token) {
-      this.killFamily(family);
       throw new OAuthError(401, 'unauthorized_client', 'Old refresh token used.');
     }
     const expiresAt = family.issuedAt + REFRESH_TTL_MS;
     if (now > expiresAt) {
       throw new OAuthError(400, 'invalid_request', `The refresh token expired at ${usDateTime(expiresAt)} and it is now ${usDateTime(now)}.`);
     }
-    if (now - family.issuedAt < EARLY_REFRESH_S * 1000) {
-      throw new OAuthError(400, 'access_denied', 'Rate limit exceeded: access_token not expired', { Reason: 'TooEarlyToRefreshTokens: Rate limit exceeded: access_token not expired' });
-    }
     return this.issue(family);
-  }
-
-  private killFamily(family: TokenFamily): void {
-    family.dead = true;
-    for (const [t, a] of this.state.auth.accessTokens) if (a.familyId === family.id) this.state.auth.accessTokens.delete(t);
   }
 
   private issue(family: TokenFamily): TokenResponse {
@@ -129,6 +125,14 @@ export class OAuthService {
   private pruneExpired(now: number): void {
     for (const [t, a] of this.state.auth.accessTokens) if (a.expiresAt < now - DAY_MS) this.state.auth.accessTokens.delete(t);
     for (const [c, r] of this.state.auth.codes) if (r.expiresAt < now - DAY_MS) this.state.auth.codes.delete(c);
+  }
+
+  /** The app behind an access token the sandbox issued, also when it has expired (for the error budget); null when unknown. */
+  identify(authorization: string | undefined): TokenInfo | null {
+    const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    const rec = m ? this.state.auth.accessTokens.get(m[1]) : undefined;
+    const family = rec ? this.state.auth.families.get(rec.familyId) : undefined;
+    return family ? { clientId: family.clientId, userId: family.userId, grant: family.grant } : null;
   }
 
   /** Bearer token → caller; null when missing/expired/revoked. */

@@ -200,7 +200,56 @@ export function parseFilter(text: string, fieldTypes: Record<string, FieldType>,
     }
   };
   const resolved = resolve(node);
+  checkOperands(resolved, fieldTypes);
   return { fields, node: resolved, test: (row) => evaluate(resolved, row) === true };
+}
+
+// ---- operand types (API.md §3.5: no field-vs-field comparison; a literal must match the property's type) ----
+
+type Kind = 'guid' | 'str' | 'num' | 'bool' | 'date' | 'null';
+
+/** WCF Data Services' names of the operand types, as they appear in Exact's messages */
+const CLR: Record<FieldType | 'null', string> = {
+  guid: 'System.Guid', str: 'System.String', int: 'System.Int32', int64: 'System.Int64', num: 'System.Double', bool: 'System.Boolean',
+  date: 'System.DateTime', byte: 'System.Byte', coll: 'System.Object', b64: 'System.Byte[]', null: '<null>',
+};
+
+const LIT_CLR: Record<string, string> = {
+  guid: 'System.Guid', str: 'System.String', num: 'System.Int32', int64: 'System.Int64', date: 'System.DateTime', bool: 'System.Boolean', null: '<null>',
+};
+
+function kindOf(n: FilterNode, types: Record<string, FieldType>): { kind: Kind; clr: string; field: boolean } {
+  switch (n.kind) {
+    case 'field': {
+      const t = types[n.name];
+      const kind: Kind = t === 'guid' ? 'guid' : t === 'date' ? 'date' : t === 'bool' ? 'bool' : ['int', 'int64', 'num', 'byte'].includes(t) ? 'num' : 'str';
+      return { kind, clr: CLR[t], field: true };
+    }
+    case 'lit': {
+      const kind: Kind = n.litType === 'int64' ? 'num' : n.litType;
+      const clr = n.litType === 'num' && typeof n.value === 'number' && !Number.isInteger(n.value) ? 'System.Double' : LIT_CLR[n.litType];
+      return { kind, clr, field: false };
+    }
+    case 'call': {
+      if (n.fn === 'length') return { kind: 'num', clr: 'System.Int32', field: false };
+      if (['substringof', 'startswith', 'endswith'].includes(n.fn)) return { kind: 'bool', clr: 'System.Boolean', field: false };
+      return { kind: 'str', clr: 'System.String', field: false };
+    }
+    default: return { kind: 'bool', clr: 'System.Boolean', field: false };
+  }
+}
+
+function checkOperands(n: FilterNode, types: Record<string, FieldType>): void {
+  if (n.kind === 'not') return checkOperands(n.arg, types);
+  if (n.kind === 'call') { for (const a of n.args) checkOperands(a, types); return; }
+  if (n.kind !== 'bin') return;
+  checkOperands(n.left, types);
+  checkOperands(n.right, types);
+  if (!COMPARE.has(n.op)) return;
+  const a = kindOf(n.left, types);
+  const b = kindOf(n.right, types);
+  const incompatible = (a.field && b.field) || (a.kind !== b.kind && a.kind !== 'null' && b.kind !== 'null');
+  if (incompatible) throw bad(`Operator '${n.op}' incompatible with operand types '${a.clr}' and '${b.clr}'.`);
 }
 
 type Value = string | number | boolean | null;

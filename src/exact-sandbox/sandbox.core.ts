@@ -19,6 +19,8 @@ export class SandboxCore {
   oauth = new OAuthService(this.state, this.clock);
   /** absolute base, e.g. http://127.0.0.1:3001 (set once listening) */
   publicBase = 'http://127.0.0.1';
+  /** the port it listens on (set once listening) */
+  port = 0;
   onChange: () => void = () => undefined;
 
   constructor(readonly defaultClient: ClientRecord = DEFAULT_CLIENT) {}

@@ -1,7 +1,7 @@
 import type { SandboxClock } from './clock.util.js';
 import { EntityContext, type Registry } from './entity.context.js';
 import { createEntity } from './entity.engine.js';
-import { createCashEntry, findGlByCode } from './finance.logic.js';
+import { addFinancialYear, createCashEntry, findGlByCode } from './finance.logic.js';
 import { money } from './money.util.js';
 import { Prng, padCode } from './prng.util.js';
 import {
@@ -49,6 +49,7 @@ export function seedDivision(state: SandboxState, registry: Registry, clock: San
   state.divisions.set(d.code, divisionInfoRow(d, prng, clock.now()));
   state.data.set(d.code, new DivisionData(d.code, 100_000 + prng.int(0, 50_000)));
   const ctx = seedContext(state, registry, clock, d.code, prng);
+  seedFinancialYears(ctx);
   seedVat(ctx, d.country === 'NL' ? VAT_NL : VAT_BE);
   seedGl(ctx);
   seedJournals(ctx);
@@ -59,6 +60,13 @@ export function seedDivision(state: SandboxState, registry: Registry, clock: San
   seedEntries(ctx, prng, customers);
   if (volume > 0) seedVolume(ctx, prng, customers, volume);
   seedPlanning(state, registry, clock, d.code, state.seed);
+}
+
+/** Periods of the current and previous year; their keys come from their own generator so the other seeded keys stay as they were. */
+export function seedFinancialYears(ctx: EntityContext): void {
+  const year = new Date(ctx.now()).getUTCFullYear();
+  const ids = new Prng(ctx.division * 31 + year);
+  for (const y of [year - 1, year]) if (!ctx.find('FinancialPeriods', (p) => p.FinYear === y)) addFinancialYear(ctx, y, () => ids.guid());
 }
 
 function seedVat(ctx: EntityContext, list: typeof VAT_NL): void {

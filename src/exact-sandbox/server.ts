@@ -3,9 +3,11 @@ import type { Server } from 'node:http';
 import { dirname } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { buildRoutes, handleApi } from './api.handler.js';
+import { controlGuard } from './control.guard.js';
 import { controlRouter } from './control.routes.js';
 import { oauthRouter } from './oauth.routes.js';
 import { SandboxCore } from './sandbox.core.js';
+import { seedFinancialYears } from './seed.generator.js';
 import { DEFAULT_CLIENT, type ClientRecord } from './sandbox.types.js';
 import { isSnapshot, restore, snapshot } from './state.store.js';
 
@@ -18,6 +20,8 @@ export interface SandboxOptions {
   seed?: number;
   volume?: number;
   defaultClient?: ClientRecord;
+  /** when set, every /_sandbox/* call needs `Authorization: Bearer <controlToken>` (SANDBOX_CONTROL_TOKEN) */
+  controlToken?: string;
 }
 
 export interface SandboxHandle {
@@ -34,6 +38,8 @@ function loadState(core: SandboxCore, file: string | undefined): boolean {
     const { state, clockOffsetMs } = restore(snap);
     core.replaceState(state);
     core.clock.offsetMs = clockOffsetMs;
+    // state files written before financial periods existed get the current and previous year
+    for (const code of state.divisions.keys()) seedFinancialYears(core.context(code, null));
     return true;
   } catch {
     return false;
@@ -47,13 +53,13 @@ function saveState(core: SandboxCore, file: string): void {
   renameSync(tmp, file);
 }
 
-function buildApp(core: SandboxCore) {
+function buildApp(core: SandboxCore, controlToken: string | undefined) {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   const routes = buildRoutes(core);
   app.use(oauthRouter(core));
-  app.use('/_sandbox', controlRouter(core));
+  app.use('/_sandbox', controlGuard({ port: () => core.port, token: controlToken }), controlRouter(core));
   const raw = express.raw({ type: () => true, limit: '50mb' });
   app.use('/api/v1', raw, (req: Request, res: Response, next: NextFunction) => { handleApi(core, routes, req, res).catch(next); });
   app.get('/docs/DocumentAttachment.aspx', (req: Request, res: Response) => {
@@ -89,7 +95,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     };
     saveState(core, file);
   }
-  const app = buildApp(core);
+  const app = buildApp(core, opts.controlToken || undefined);
   const host = opts.host ?? '127.0.0.1';
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(opts.port ?? 0, host, (err?: Error) => (err ? reject(err) : resolve(s)));
@@ -99,6 +105,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   core.publicBase = url;
+  core.port = port;
   return {
     url,
     port,

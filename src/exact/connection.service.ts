@@ -7,7 +7,8 @@ import { SecretBox } from './crypto.js';
 import { ExactClient } from './exact.client.js';
 import { ExactTokenService, type TokenSet } from './token.service.js';
 import { ExactRateLimiter } from './rate-limiter.js';
-import { ExactError, ExactForbiddenError, ExactNotConnectedError } from './errors.js';
+import { ExactError, ExactForbiddenError, ExactNotConnectedError, ExactServerError } from './errors.js';
+import { readCollection } from './envelope.js';
 import { fromExact } from './odata.js';
 import type { ExactDivisionRecord, ExactMe } from './exact.types.js';
 
@@ -84,8 +85,15 @@ export class ExactConnectionService {
   }
 
   private async listDivisions(current: number, token?: string): Promise<ExactDivisionRecord[]> {
-    const res = await this.client.http.request({ method: 'GET', path: `${current}/system/Divisions?$select=Code,Description,Hid,Country,Currency,Current,Status`, division: current, token });
-    const rows = (res.body as { d?: { results?: Record<string, unknown>[] } })?.d?.results ?? [];
+    const rows: Record<string, unknown>[] = [];
+    let path: string | undefined = `${current}/system/Divisions?$select=Code,Description,Hid,Country,Currency,Current,Status`;
+    while (path) {
+      const res = await this.client.http.request({ method: 'GET', path, division: current, token });
+      const list = readCollection(res.body);
+      if (!list) throw new ExactServerError(res.status, 'Unexpected response envelope', current, 'system/Divisions');
+      rows.push(...list.rows);
+      path = list.next;
+    }
     return rows.map((r) => fromExact<ExactDivisionRecord>(r, ['Hid']));
   }
 

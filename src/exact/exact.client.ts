@@ -3,6 +3,7 @@ import { ExactTransport } from './transport.js';
 import { BulkResource, Resource, SyncResource, type CallOptions } from './resource.js';
 import { fromExact } from './odata.js';
 import { ExactServerError } from './errors.js';
+import { readCollection, readSingle } from './envelope.js';
 import type {
   ExactAccount,
   ExactCostDimension,
@@ -85,10 +86,10 @@ export class ExactClient {
     return new DivisionApi(this.http, code);
   }
 
-  /** current/Me: the one endpoint without a division; its single user comes wrapped in d.results. */
+  /** current/Me: the one endpoint without a division; its single user comes as a one-row collection (either envelope). */
   async me(opts: CallOptions = {}): Promise<ExactMe> {
     const res = await this.http.request({ method: 'GET', path: 'current/Me', ...opts });
-    const row = (res.body as { d?: { results?: Record<string, unknown>[] } })?.d?.results?.[0];
+    const row = readCollection(res.body)?.rows[0] ?? readSingle(res.body);
     if (!row) throw new ExactServerError(res.status, 'current/Me returned no user', undefined, 'current/Me');
     return fromExact<ExactMe>(row, ['Legislation']);
   }

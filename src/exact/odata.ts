@@ -7,7 +7,16 @@
 export function padCode(code: string | number): string {
   const s = String(code).trim();
   if (s.length > 18) throw new RangeError(`Account code longer than 18 characters: ${s}`);
+  if (!isValidExactCode(s)) throw new RangeError('Account code contains control characters');
   return s.padStart(18, ' ');
+}
+
+/**
+ * A code as it comes from Exact (GL account, journal, VAT code, cost centre/unit, account): trimmed, at most `max`
+ * characters, no control characters. Codes that fail are not stored or put into a $filter.
+ */
+export function isValidExactCode(code: string, max = 40): boolean {
+  return code.length > 0 && code.length <= max && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(code);
 }
 
 export const lit = {
@@ -32,7 +41,8 @@ export const lit = {
     return String(v);
   },
   bool: (v: boolean) => (v ? 'true' : 'false'),
-  code: (v: string | number) => `'${padCode(v)}'`,
+  /** the 18-character right-aligned Account Code as a string literal (quotes doubled like any OData string) */
+  code: (v: string | number) => lit.string(padCode(v)),
 };
 
 type Value = string | number | boolean | Date | bigint;
@@ -108,6 +118,9 @@ export function fromExact<T>(raw: Record<string, unknown>, int64Fields: readonly
     else if (typeof v === 'string' && v.startsWith('/Date(')) out[k] = parseExactDate(v);
     else if (v && typeof v === 'object' && Array.isArray((v as { results?: unknown }).results)) {
       out[k] = ((v as { results: Record<string, unknown>[] }).results).map((r) => fromExact(r, int64Fields));
+    } else if (Array.isArray(v) && v.every((r) => r && typeof r === 'object' && !Array.isArray(r))) {
+      // an expanded collection in the bare-array form
+      out[k] = (v as Record<string, unknown>[]).map((r) => fromExact(r, int64Fields));
     } else out[k] = v;
   }
   return out as T;

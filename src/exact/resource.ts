@@ -2,6 +2,7 @@ import type { ExactTransport, ExactRequest } from './transport.js';
 import type { CallKind } from './rate-limiter.js';
 import { fromExact, lit, queryString, type QueryOptions } from './odata.js';
 import { ExactNotFoundError, ExactServerError } from './errors.js';
+import { readCollection, readSingle } from './envelope.js';
 
 export interface CallOptions {
   kind?: CallKind;
@@ -42,10 +43,9 @@ export class Endpoint<T> {
 
   /** Fetches one page; `url` is either a first-page path or an absolute __next link. */
   async page(url: string, opts: CallOptions = {}): Promise<ExactPage<T>> {
-    const body = (await this.call({ method: 'GET', path: url, ...opts })) as Envelope;
-    const d = body?.d;
-    if (!d || !Array.isArray(d.results)) throw new ExactServerError(200, 'Unexpected response envelope', this.division, this.path);
-    return { rows: d.results.map((r) => this.convert(r)), next: d.__next, count: d.__count !== undefined ? Number(d.__count) : undefined };
+    const list = readCollection(await this.call({ method: 'GET', path: url, ...opts }));
+    if (!list) throw new ExactServerError(200, 'Unexpected response envelope', this.division, this.path);
+    return { rows: list.rows.map((r) => this.convert(r)), next: list.next, count: list.count };
   }
 
   /** Every page, following __next exactly as Exact sent it (never a constructed skip token). */
@@ -85,9 +85,7 @@ export class Resource<T, Create = Partial<T>> extends Endpoint<T> {
   }
 
   async get(id: string | number, select?: readonly string[], opts?: CallOptions): Promise<T> {
-    const body = (await this.call({ method: 'GET', path: `${this.keyPath(id)}${queryString({ select })}`, ...opts })) as Envelope;
-    if (!body?.d) throw new ExactNotFoundError(undefined, this.division, this.path);
-    const d = Array.isArray(body.d.results) ? body.d.results[0] : body.d;
+    const d = readSingle(await this.call({ method: 'GET', path: `${this.keyPath(id)}${queryString({ select })}`, ...opts }));
     if (!d) throw new ExactNotFoundError(undefined, this.division, this.path);
     return this.convert(d);
   }

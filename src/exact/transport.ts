@@ -54,6 +54,24 @@ export function endpointOf(url: string): string {
     .slice(0, 120);
 }
 
+/**
+ * The URL of a call: a path below /api/v1/, or an absolute link Exact sent (__next). An absolute link is followed only
+ * when it points at EXACT_BASE_URL's own origin, so a tampered or odd response cannot send our bearer token elsewhere.
+ */
+export function exactUrl(baseUrl: string, path: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(path)) return `${baseUrl}/api/v1/${path.replace(/^\//, '')}`;
+  let target: URL;
+  try {
+    target = new URL(path);
+  } catch {
+    throw new ExactServerError(200, 'Exact sent a link that is not a URL', undefined, undefined);
+  }
+  if (target.origin !== new URL(baseUrl).origin) {
+    throw new ExactServerError(200, `Exact sent a link to another origin (${target.origin}); only ${new URL(baseUrl).origin} is followed`, undefined, undefined);
+  }
+  return path; // verbatim, as Exact sent it
+}
+
 function exactMessage(body: unknown, text: string): string | undefined {
   const e = (body as { error?: { message?: { value?: string } | string } } | undefined)?.error;
   const msg = typeof e?.message === 'string' ? e.message : e?.message?.value;
@@ -79,7 +97,7 @@ export class ExactTransport {
   ) {}
 
   url(path: string): string {
-    return /^https?:\/\//.test(path) ? path : `${this.config.exact.baseUrl}/api/v1/${path.replace(/^\//, '')}`;
+    return exactUrl(this.config.exact.baseUrl, path);
   }
 
   async request(req: ExactRequest): Promise<ExactResponse> {

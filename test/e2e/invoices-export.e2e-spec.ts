@@ -236,7 +236,8 @@ describe('Accounting → Export', () => {
     expect(Number(entries[0].AmountDC)).toBeCloseTo(459.8, 2);
     expect((await exportRow(inv.id)).state).toBe('exported');
 
-    // once Exact has processed the entry (here: paid in full), a change can only be corrected with a credit note
+    // once the entry is paid in full (matched, still Open: Exact refuses to delete it), a change can only be corrected
+    // with a credit note; the processed case (Status 50) is the next test
     await x.control('simulate/payment', { division: D1, invoiceNumber: Number(inv.number) });
     const change = (qty: string) =>
       t.inContext(() =>
@@ -251,6 +252,26 @@ describe('Accounting → Export', () => {
     expect(await exactEntries(x, D1, inv.number)).toHaveLength(1);
     const credit = await t.inContext(async () => t.app.get(InvoicesService).createCreditNote(inv.id));
     expect(credit.kind).toBe('credit_note');
+
+    // an unpaid entry that the accountant processed (Status 50, "verwerkt") cannot be changed either
+    const open = await finalInvoice(t, fresh);
+    await runExport('all', { locationId: fresh.locationId });
+    const [stored] = await exactEntries(x, D1, open.number);
+    expect(Number(stored.Status)).toBe(20);
+    const processed = await x.control<{ processed: number }>('process', { division: D1, journal: String(stored.Journal), upTo: '2026-12-31' });
+    expect(processed.processed).toBeGreaterThan(0);
+    await t.inContext(() =>
+      t.app.get(InvoicesService).update(open.id, {
+        locationId: String(fresh.locationId), customerId: String(fresh.customerId), invoiceDate: '2026-11-20', number: open.number,
+        'lines[0][description]': 'Advies (na verwerking)', 'lines[0][quantity]': '6', 'lines[0][unitPrice]': '95.00', 'lines[0][vatRateId]': String(fresh.vatHigh),
+      }),
+    );
+    await runExport('all', { locationId: fresh.locationId });
+    expect((await exportRow(open.id)).state).toBe('needs_credit_note');
+    const [still] = await exactEntries(x, D1, open.number);
+    expect(Number(still.Status)).toBe(50);
+    const log = await db<{ detail: string }>(`select detail from invoice_export_log where invoice_id = $1 and action = 'resend' order by id`, [open.id]);
+    expect(log.at(-1)?.detail).toMatch(/processed in Exact/);
   });
 });
 

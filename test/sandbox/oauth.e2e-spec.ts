@@ -83,20 +83,38 @@ describe('sandbox §1 OAuth2 and tokens', () => {
     expect((await t.token({ grant_type: 'refresh_token', refresh_token: tok.refresh_token, client_id: c.clientId, client_secret: c.clientSecret })).status).toBe(200);
   });
 
-  it('rotates refresh tokens; reusing an old one answers 401 and kills the whole family', async () => {
+  it('rotates refresh tokens; a racing loser gets the 400 "not expired" within 570 s, later 401 "Old refresh token used"; the winner keeps its tokens', async () => {
     const first = await t.connect();
     await t.control('POST', 'clock', { advanceSeconds: 571 });
     const r2 = await t.token({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: c.clientId, client_secret: c.clientSecret });
     expect(r2.status).toBe(200);
     const second = await json(r2);
     expect(second.refresh_token).not.toBe(first.refresh_token);
+    // the loser of a race refreshes with the same (now old) token right after the winner: the 570 s rule answers first
+    const loser = await t.token({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: c.clientId, client_secret: c.clientSecret });
+    expect(loser.status).toBe(400);
+    expect(await json(loser)).toEqual({ error: 'access_denied', error_description: 'Rate limit exceeded: access_token not expired' });
     expect((await t.api('current/Me', second.access_token)).status).toBe(200);
     await t.control('POST', 'clock', { advanceSeconds: 571 });
     const reuse = await t.token({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: c.clientId, client_secret: c.clientSecret });
     expect(reuse.status).toBe(401);
     expect(await json(reuse)).toEqual({ error: 'unauthorized_client', error_description: 'Old refresh token used.' });
+    // the winner's refresh token still works: reusing an old one never revokes the family
     const newest = await t.token({ grant_type: 'refresh_token', refresh_token: second.refresh_token, client_id: c.clientId, client_secret: c.clientSecret });
-    expect(newest.status).toBe(401);
+    expect(newest.status).toBe(200);
+    const third = await json(newest);
+    expect((await t.api('current/Me', third.access_token)).status).toBe(200);
+  });
+
+  it('an old refresh token reused within 570 s of the winner leaves the winner\'s access token valid', async () => {
+    const first = await t.connect();
+    await t.control('POST', 'clock', { advanceSeconds: 600 });
+    const win = await json(await t.token({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: c.clientId, client_secret: c.clientSecret }));
+    await t.control('POST', 'clock', { advanceSeconds: 300 });
+    const lose = await t.token({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: c.clientId, client_secret: c.clientSecret });
+    expect(lose.status).toBe(400);
+    expect(lose.headers.get('reason')).toMatch(/^TooEarlyToRefreshTokens/);
+    expect((await t.api('current/Me', win.access_token)).status).toBe(200);
   });
 
   it('access tokens expire after 600 s', async () => {

@@ -85,7 +85,7 @@ describe('sandbox §5 bulk and sync', () => {
 
   it('Cashflow/PaymentTerms reflects payments (LineType 20, Status 50, IsFullyPaid)', async () => {
     const open = await get(`${DIV1}/cashflow/Receivables?$filter=Status eq 20 and IsFullyPaid eq false&$select=InvoiceNumber,AmountDC,TransactionEntryID&$top=1`);
-    const inv = open.body.d.results[0];
+    const inv = open.body.d[0];
     const start = await get(`${DIV1}/sync/Cashflow/PaymentTerms?$select=Timestamp&$filter=Timestamp gt 1L`);
     const max = start.body.d.results.at(-1).Timestamp;
     await t.control('POST', 'simulate/payment', { division: DIV1, invoiceNumber: inv.InvoiceNumber });

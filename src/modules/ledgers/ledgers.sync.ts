@@ -5,7 +5,7 @@ import { Clock } from '../../common/clock.js';
 import { ExactClient } from '../../exact/exact.client.js';
 import { ExactConnectionService } from '../../exact/connection.service.js';
 import { ExactNotConnectedError } from '../../exact/errors.js';
-import { f } from '../../exact/odata.js';
+import { f, isValidExactCode } from '../../exact/odata.js';
 import type { ExactCostDimension, ExactGLAccount, ExactJournal, ExactVatCode } from '../../exact/exact.types.js';
 import { SyncRegistry } from '../sync/sync.registry.js';
 import { SyncService } from '../sync/sync.service.js';
@@ -52,6 +52,7 @@ class Summary {
 }
 
 const trimCode = (c: unknown) => String(c ?? '').trim();
+// codes from Exact are checked (isValidExactCode: no control characters) before they are stored or used in a $filter
 
 /**
  * Imports of ledger master data from Exact, as sync-engine resources (one job per division × resource,
@@ -194,6 +195,10 @@ export class LedgersSync implements OnModuleInit {
         s.skip(String(row.ID), 'ledgers.skip.noCode');
         continue;
       }
+      if (!isValidExactCode(code)) {
+        s.skip(String(row.ID), 'ledgers.skip.badCode');
+        continue;
+      }
       seen.add(code);
       const wanted = importing && (allTypes || row.Type === REVENUE_TYPE);
       let acc = byNumber.get(code);
@@ -271,6 +276,10 @@ export class LedgersSync implements OnModuleInit {
         s.skip(String(row.ID), 'ledgers.skip.noCode');
         continue;
       }
+      if (!isValidExactCode(code)) {
+        s.skip(String(row.ID), 'ledgers.skip.badCode');
+        continue;
+      }
       if (code.length > 20) {
         s.skip(code, 'ledgers.skip.codeTooLong');
         continue;
@@ -311,6 +320,10 @@ export class LedgersSync implements OnModuleInit {
       const code = trimCode(row.Code);
       if (!code) {
         s.skip(String(row.ID), 'ledgers.skip.noCode');
+        continue;
+      }
+      if (!isValidExactCode(code)) {
+        s.skip(String(row.ID), 'ledgers.skip.badCode');
         continue;
       }
       seen.add(code);
@@ -382,6 +395,10 @@ export class LedgersSync implements OnModuleInit {
         for (const [code, row] of exactByCode) {
           if (!code) {
             s.skip(String(row.ID), 'ledgers.skip.noCode');
+            continue;
+          }
+          if (!isValidExactCode(code)) {
+            s.skip(String(row.ID), 'ledgers.skip.badCode');
             continue;
           }
           if (code.length > 20) {

@@ -401,13 +401,24 @@ export class InvoiceExportService {
     const api = this.client.division(row.division);
     try {
       const entry = await api.salesEntries.get(row.exactEntryId!, ['EntryID', 'Status'], { kind });
+      // Status 50 = processed ("verwerkt") by the accountant: Exact refuses changes and deletion
       if ((entry.Status ?? 20) >= 50) {
         row.state = 'needs_credit_note';
         this.log(em, inv, 'resend', 'error', 'entry processed in Exact: a credit note is needed');
         await em.flush();
         return 'needs_credit_note';
       }
-      await api.salesEntries.delete(row.exactEntryId!, { kind });
+      try {
+        await api.salesEntries.delete(row.exactEntryId!, { kind });
+      } catch (e) {
+        // an open entry that is (partly) paid is matched to its payment: Exact refuses to delete it, so only a
+        // credit note can correct it
+        if (!(e instanceof ExactError) || e.kind !== 'validation') throw e;
+        row.state = 'needs_credit_note';
+        this.log(em, inv, 'resend', 'error', `Exact refused to remove the entry (${e.exactMessage ?? e.message}): a credit note is needed`);
+        await em.flush();
+        return 'needs_credit_note';
+      }
     } catch (e) {
       if (!(e instanceof ExactError) || e.kind !== 'not_found') throw e;
     }
