@@ -402,6 +402,18 @@ describe('Exact → Koppel', () => {
     await x.control('webhooks', { enabled: true });
   });
 
+  it('a Delete notification for an account Exact still has unlinks and merges nothing (confirmed with Exact first)', async () => {
+    const a = await x.control<{ ID: string; Code: string }>('accounts', { division: D1, Code: '70013', Name: 'Blijft BV', AddressLine1: 'Laan 3', Postcode: '1000 AC', City: 'Amsterdam', Country: 'NL', VATNumber: 'NL111222333B01' });
+    expect(await customers().onExactAccountChanged(D1, a.ID, 'Update')).toBe('created');
+    // a second account that a merge would make the survivor
+    await x.control('accounts', { division: D1, Code: '70014', Name: 'Blijft B.V.', AddressLine1: 'Laan 3', Postcode: '1000 AC', City: 'Amsterdam', Country: 'NL', VATNumber: 'NL111222333B01' });
+    const before = await customerByNumber(a.Code.trim());
+    expect(await customers().onExactAccountChanged(D1, a.ID, 'Delete')).toBe('unchanged');
+    const after = await customerByNumber(a.Code.trim());
+    expect(after).toMatchObject({ status: before.status, merged_into_id: null });
+    expect(await linkOf(after.id, D1)).toMatchObject({ exact_id: a.ID, state: 'linked' });
+  });
+
   it('an account merged away in Exact leaves no duplicate: Koppel follows the surviving account', async () => {
     // only known to Koppel as the merged-away account → the customer moves to the survivor
     const a = await x.control<{ ID: string; Code: string }>('accounts', { division: D1, Code: '70003', Name: 'Samen BV', AddressLine1: 'Plein 1', Postcode: '1000 AA', City: 'Amsterdam', Country: 'NL', VATNumber: 'NL999888777B01' });

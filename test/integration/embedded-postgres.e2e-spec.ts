@@ -37,6 +37,11 @@ function start(): ChildProcess {
 
 const healthy = () => waitFor(async () => ((await fetch(`http://127.0.0.1:${appPort}/healthz`)).status === 200 ? true : undefined));
 const exited = (c: ChildProcess) => new Promise<number | null>((r) => (c.exitCode !== null ? r(c.exitCode) : c.once('exit', (code) => r(code))));
+/** Koppel's own role, with the password generated into DATA_DIR at first initialisation. */
+const appUrl = () => {
+  const creds = JSON.parse(readFileSync(join(dataDir, 'pg-credentials.json'), 'utf8')) as { app: string };
+  return `postgresql://koppel:${encodeURIComponent(creds.app)}@127.0.0.1:${pgPort}/koppel`;
+};
 const postmasterPid = () => Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
 const alive = (pid: number) => {
   try {
@@ -79,7 +84,7 @@ describe('npm start with the embedded PostgreSQL', () => {
   it('keeps data over restarts, survives an unclean kill, and stops the database on SIGTERM', async () => {
     const first = start();
     await healthy();
-    const client = new pg.Client({ connectionString: `postgresql://postgres:koppel@127.0.0.1:${pgPort}/koppel` });
+    const client = new pg.Client({ connectionString: appUrl() });
     await client.connect();
     await client.query(`insert into locations (name, code, street, house_number, postcode, city) values ('Kept', 'KEPT', 's', '1', '1234 AB', 'c')`);
     await client.end();
@@ -94,7 +99,7 @@ describe('npm start with the embedded PostgreSQL', () => {
     const second = start();
     await healthy();
     expect(alive(orphan)).toBe(false);
-    const c2 = new pg.Client({ connectionString: `postgresql://postgres:koppel@127.0.0.1:${pgPort}/koppel` });
+    const c2 = new pg.Client({ connectionString: appUrl() });
     await c2.connect();
     expect((await c2.query(`select count(*)::int as n from locations where code = 'KEPT'`)).rows[0].n).toBe(1);
     await c2.end();

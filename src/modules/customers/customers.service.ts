@@ -296,13 +296,14 @@ export class CustomersService {
    * Handler for Exact's Accounts webhook (and the 15-minute sync). Idempotent; safe to run again after a crash.
    * 'Update' (also creation): reads the account (1 call) and creates an unknown customer (setting "new customers
    * from Exact"), or updates a linked one per the setting "changes in Exact" (update / review / ignore).
-   * 'Delete' (also a merge in Exact): the linked customer follows the surviving account (same Code, else the one
+   * 'Delete' (also a merge in Exact), once Exact confirms the account is gone: the linked customer follows the surviving account (same Code, else the one
    * account with the same VAT or CoC number); when Koppel has that account as another customer, this one is marked
    * merged into it. Throws on Exact errors so the caller retries.
    */
   async onExactAccountChanged(division: number, accountId: string, action: 'Update' | 'Delete'): Promise<InboundResult> {
     const em = this.orm.em.fork();
-    if (action === 'Delete') return this.onAccountDeleted(em, division, accountId);
+    // a "Delete" is confirmed with Exact first (the same look-up as an update): an account that Exact still has
+    // is never unlinked or merged on the word of a notification alone
     const [account] = await this.client.division(division).accounts.all({ filter: f.guid('ID', accountId), select: ACCOUNT_SELECT }, { kind: 'background' });
     if (!account) return this.onAccountDeleted(em, division, accountId);
     return this.applyAccount(em, division, account, { create: true });
