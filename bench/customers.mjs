@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { mkdtemp, chmod, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sandboxRequests } from './support.mjs';
 
 const dist = (p) => new URL(`../dist/src/${p}`, import.meta.url).href;
 const DIVISION = 1234567;
@@ -62,13 +63,15 @@ export default async function bench(args = []) {
     const values = Array.from({ length: n }, (_, i) => `('${500000 + i}', 'Bench Klant ${i}', 'Laan', '${1 + (i % 200)}', '1234 AB', 'Ede', 'NL', 'NL${String(100000000 + i)}B01', ${locationId})`);
     await conn.execute(`insert into customers (number, name, street, house_number, postcode, city, country, vat_number, location_id) values ${values.join(',')}`);
 
-    const callsBefore = Number((await conn.execute(`select count(*) as n from exact_api_call where division = ${DIVISION} and endpoint = 'crm/Accounts'`))[0].n);
+    // counted by the sandbox itself
+    const accountCalls = () => sandboxRequests(control, client.clientId, { division: DIVISION, endpoint: 'crm/accounts' });
+    const callsBefore = await accountCalls();
     const t0 = performance.now();
     const summary = await app.get(CustomerExportService).exportChanged({ locationId });
     const seconds = (performance.now() - t0) / 1000;
-    const apiCalls = Number((await conn.execute(`select count(*) as n from exact_api_call where division = ${DIVISION} and endpoint = 'crm/Accounts'`))[0].n) - callsBefore;
+    const apiCalls = (await accountCalls()) - callsBefore;
     if (summary.created !== n) throw new Error(`expected ${n} created, got ${JSON.stringify({ ...summary, errors: summary.errors.slice(0, 3) })}`);
-    if (apiCalls !== summary.apiCalls) console.error(`note: call log ${apiCalls} vs service count ${summary.apiCalls}`);
+    if (apiCalls !== summary.apiCalls) console.error(`note: the sandbox counted ${apiCalls} calls, the service reports ${summary.apiCalls}`);
     console.error(`exported ${n} customers: ${summary.created} created, ${apiCalls} Exact calls (${Math.ceil(n / 40)} lookups + ${n} POSTs) in ${seconds.toFixed(1)} s`);
     return {
       bench: 'customers',

@@ -52,10 +52,12 @@ export async function startBenchEnvironment({ volume = 0, limits, env = {} } = {
     await app.get(ExactConnectionService).complete({ accessToken: body.access_token, refreshToken: body.refresh_token, expiresInSeconds: Number(body.expires_in) });
   }
 
-  async function apiCalls(where = 'true') {
-    const { PG_POOL } = await import(dist('database/pg-pool.js'));
-    const r = await app.get(PG_POOL).query(`select count(*)::int as n from exact_api_call where ${where}`);
-    return r.rows[0].n;
+  /**
+   * API requests the sandbox itself received from Koppel's client (its own counter, GET /_sandbox/stats), optionally
+   * only those of one division, method or endpoint (lower-case path after the division, e.g. 'crm/accounts').
+   */
+  async function apiCalls(filter = {}) {
+    return sandboxRequests(control, client.clientId, filter);
   }
 
   return {
@@ -67,4 +69,15 @@ export async function startBenchEnvironment({ volume = 0, limits, env = {} } = {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Sums the sandbox's request counter over the requests of clientId that match `filter` ({ division, method, endpoint }). */
+export async function sandboxRequests(control, clientId, filter = {}) {
+  const { requests } = await control('stats');
+  return requests
+    .filter((r) => r.clientId === clientId
+      && (filter.division === undefined || r.division === filter.division)
+      && (filter.method === undefined || r.method === filter.method)
+      && (filter.endpoint === undefined || r.endpoint === filter.endpoint))
+    .reduce((n, r) => n + r.n, 0);
 }

@@ -21,6 +21,7 @@ import { UsersService } from './modules/users/users.service.js';
 import { deriveKey, loadMasterKey } from './common/secret-key.js';
 import { webhookRawBody } from './modules/webhooks/webhook.body.js';
 import { hostCheck } from './common/host-check.middleware.js';
+import { saveSessionBeforeRedirect } from './common/session-redirect.js';
 
 const require = createRequire(import.meta.url);
 
@@ -83,6 +84,7 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   app.use((req: Request, res: import('express').Response, next: import('express').NextFunction) =>
     isMachinePath(req) ? next() : sessionMiddleware(req, res, next),
   );
+  app.use(saveSessionBeforeRedirect);
   app.use(ormContext(app.get(MikroORM)));
 
   const csrfSecret = deriveKey(master, 'csrf').toString('hex');
