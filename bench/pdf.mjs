@@ -1,13 +1,16 @@
 // npm run bench -- pdf [count]
 // PDFs per second and memory with one shared Chromium: 30-line invoices through the real renderer
 // (views/pdf/invoice.hbs, Puppeteer), rendered as the app does (at most 2 at once).
+// Baseline in the same run (raw_pdfs_per_s): bare Puppeteer page.setContent + page.pdf of the same HTML with the
+// same PDF options, on the same Chromium, by the same 4 concurrent callers (each with its own page).
 import 'reflect-metadata';
 
 const dist = (p) => new URL(`../dist/src/${p}`, import.meta.url).href;
 
 export default async function run(args) {
   const count = Number(args[0] ?? 200);
-  const { PdfRenderer } = await import(dist('modules/invoices/pdf/pdf-renderer.service.js'));
+  const { PdfRenderer, pdfOptions } = await import(dist('modules/invoices/pdf/pdf-renderer.service.js'));
+  const { translator } = await import(dist('common/i18n/i18n.js'));
   const { invoicePdfModel } = await import(dist('modules/invoices/pdf/invoice-pdf.model.js'));
   const { loadConfig } = await import(dist('config/config.js'));
   const renderer = new PdfRenderer(loadConfig({}));
@@ -41,7 +44,34 @@ export default async function run(args) {
     // the browser's own memory counts too: add Chromium's processes (RSS from /proc), measured while it runs
     const browserRss = await chromiumRss();
     console.error(`${count} PDFs in ${seconds.toFixed(2)} s, ${(bytes / count / 1024).toFixed(0)} KiB each`);
-    return { bench: 'pdf', pdfs: count, pdfs_per_s: Number((count / seconds).toFixed(1)), rss_mb: Math.round((peakRss + browserRss) / 1048576), node_rss_mb: Math.round(peakRss / 1048576), chromium_rss_mb: Math.round(browserRss / 1048576) };
+
+    // baseline: the same HTML (made before the clock starts), bare Puppeteer on the same browser, same 4 callers
+    const lang = (i) => (i % 2 ? 'en' : 'nl');
+    const html = await Promise.all(Array.from({ length: count }, (_, i) => renderer.html('invoice', model(i), lang(i))));
+    const browser = await renderer.browserForBench();
+    const pages = await Promise.all(Array.from({ length: 4 }, async () => {
+      const page = await browser.newPage();
+      await page.setJavaScriptEnabled(false);
+      await page.setContent(html[0], { waitUntil: 'load' }); // warm-up, not counted
+      await page.pdf(pdfOptions('', 'Pagina'));
+      return page;
+    }));
+    const r0 = performance.now();
+    let rawBytes = 0;
+    await Promise.all(pages.map(async (page, w) => {
+      for (let i = w; i < count; i += 4) {
+        await page.setContent(html[i], { waitUntil: 'load' });
+        const pdf = await page.pdf(pdfOptions('', translator(lang(i))('invoices.pdf.page')));
+        rawBytes += pdf.length;
+      }
+    }));
+    const rawSeconds = (performance.now() - r0) / 1000;
+    await Promise.all(pages.map((p) => p.close()));
+    console.error(`baseline (bare Puppeteer, same HTML and browser): ${count} PDFs in ${rawSeconds.toFixed(2)} s, ${(rawBytes / count / 1024).toFixed(0)} KiB each`);
+    return {
+      bench: 'pdf', pdfs: count, pdfs_per_s: Number((count / seconds).toFixed(1)), raw_pdfs_per_s: Number((count / rawSeconds).toFixed(1)),
+      rss_mb: Math.round((peakRss + browserRss) / 1048576), node_rss_mb: Math.round(peakRss / 1048576), chromium_rss_mb: Math.round(browserRss / 1048576),
+    };
   } finally {
     await renderer.onApplicationShutdown();
   }

@@ -61,7 +61,7 @@ export async function startBenchEnvironment({ volume = 0, limits, env = {} } = {
   }
 
   return {
-    app, sandbox, control, client, config, connect, apiCalls, dist,
+    app, sandbox, control, client, config, connect, apiCalls, dist, dbUrl: db.url,
     async close() {
       await app.close();
       await sandbox.close();

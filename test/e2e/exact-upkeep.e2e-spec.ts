@@ -25,7 +25,8 @@ describe('with a controllable clock', () => {
 
   beforeAll(async () => {
     x = await startExactSandbox();
-    t = await startTestApp({ ...x.env, ...SYNC_TEST_ENV, EXACT_DAILY_RESERVE: '20' });
+    // no sync jobs and no webhook subscription checks: the only Exact calls are the ones these tests make
+    t = await startTestApp({ ...x.env, ...SYNC_TEST_ENV, SYNC_ENABLED: 'false', WEBHOOK_CHECK_SECONDS: '0', EXACT_DAILY_RESERVE: '20' });
     const a = await t.createUser('admin');
     admin = await t.login(a.email, a.password);
     const cb = await connectExact(x, admin, [D1]);

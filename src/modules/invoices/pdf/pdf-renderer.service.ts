@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser, Page, PDFOptions } from 'puppeteer-core';
 import { join } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../../../config/config.js';
 import { launchChromium } from '../../../common/chromium.js';
@@ -35,8 +35,17 @@ export class PdfRenderer implements OnApplicationShutdown {
 
   /** Renders views/pdf/<template>.hbs with the model (and t/lang for the helpers) into a PDF. */
   async render(template: string, model: Record<string, unknown>, lang: Lang, footer?: { left: string }): Promise<Buffer> {
-    const html = await this.hbs.render(join(VIEWS_DIR, 'pdf', `${template}.hbs`), { ...model, t: translator(lang), lang }, { layout: false } as never);
-    return this.pdf(html, footer?.left ?? '', translator(lang)('invoices.pdf.page'));
+    return this.pdf(await this.html(template, model, lang), footer?.left ?? '', translator(lang)('invoices.pdf.page'));
+  }
+
+  /** The HTML a PDF is printed from (also used by the pdf bench's bare-Puppeteer baseline). */
+  html(template: string, model: Record<string, unknown>, lang: Lang): Promise<string> {
+    return this.hbs.render(join(VIEWS_DIR, 'pdf', `${template}.hbs`), { ...model, t: translator(lang), lang }, { layout: false } as never);
+  }
+
+  /** The shared Chromium (launched on first use); for the pdf bench's baseline on the same browser. */
+  browserForBench(): Promise<Browser> {
+    return this.launch();
   }
 
   private async slot(): Promise<void> {
@@ -96,14 +105,7 @@ export class PdfRenderer implements OnApplicationShutdown {
       const p = page;
       const work = (async () => {
         await p.setContent(html, { waitUntil: 'load' });
-        return p.pdf({
-          format: 'A4',
-          printBackground: true,
-          margin: { top: '18mm', bottom: '20mm', left: '16mm', right: '16mm' },
-          displayHeaderFooter: true,
-          headerTemplate: '<span></span>',
-          footerTemplate: `<div style="font-size:8px;width:100%;padding:0 16mm;display:flex;justify-content:space-between;color:#666;font-family:sans-serif"><span>${escapeHtml(footerLeft)}</span><span>${escapeHtml(pageWord)} <span class="pageNumber"></span> / <span class="totalPages"></span></span></div>`,
-        });
+        return p.pdf(pdfOptions(footerLeft, pageWord));
       })();
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new PdfRenderError(`PDF rendering took longer than ${RENDER_TIMEOUT_MS / 1000} s`)), RENDER_TIMEOUT_MS);
@@ -136,6 +138,18 @@ export class PdfRenderer implements OnApplicationShutdown {
     this.browser = undefined;
     if (b) await (await b.catch(() => undefined))?.close().catch(() => undefined);
   }
+}
+
+/** Page format, margins and the footer (location · number, page x / y) of every PDF. */
+export function pdfOptions(footerLeft: string, pageWord: string): PDFOptions {
+  return {
+    format: 'A4',
+    printBackground: true,
+    margin: { top: '18mm', bottom: '20mm', left: '16mm', right: '16mm' },
+    displayHeaderFooter: true,
+    headerTemplate: '<span></span>',
+    footerTemplate: `<div style="font-size:8px;width:100%;padding:0 16mm;display:flex;justify-content:space-between;color:#666;font-family:sans-serif"><span>${escapeHtml(footerLeft)}</span><span>${escapeHtml(pageWord)} <span class="pageNumber"></span> / <span class="totalPages"></span></span></div>`,
+  };
 }
 
 function escapeHtml(s: string): string {
