@@ -19,3 +19,24 @@ describe('VAT and postcode formats', () => {
     expect(isValidPostcode('20000', 'BE')).toBe(false);
   });
 });
+
+describe('shared rules for dates, whole numbers and text (issue 13)', () => {
+  it('accepts real calendar dates only', async () => {
+    const { isIsoDate } = await import('./validation.js');
+    expect(['2026-11-20', '2024-02-29', '1900-01-01', '9999-12-31'].map(isIsoDate)).toEqual([true, true, true, true]);
+    expect(['0000-00-00', '9999-99-99', '2026-02-30', '2025-02-29', '2026-13-01', '2026-1-01', ' 2026-01-01', 20260101].map(isIsoDate)).toEqual(Array(8).fill(false));
+  });
+  it('takes whole numbers as digits within the column range, never Infinity, exponents or hex', async () => {
+    const { toInt, PG_INT_MAX } = await import('./validation.js');
+    expect(['12', ' 7 ', String(PG_INT_MAX), 3].map((v) => toInt(v))).toEqual([12, 7, PG_INT_MAX, 3]);
+    expect(['Infinity', '1e3', '0x10', '12.0', '0', '-1', String(PG_INT_MAX + 1), '99999999999', '', Infinity, NaN].map((v) => toInt(v))).toEqual(Array(11).fill(undefined));
+  });
+  it('refuses control characters in text fields but keeps tabs and line breaks', async () => {
+    const { requiredText, optionalText } = await import('./validation.js');
+    for (const bad of ['a\u0007b', 'x\u001b[31m', 'y\u007f', 'z\u0085']) {
+      const r = requiredText(50).safeParse(bad);
+      expect(r.success ? 'accepted' : r.error.issues[0].message).toBe('validation.controlChars');
+    }
+    expect(optionalText(50).safeParse('regel 1\r\nregel 2\tkolom').success).toBe(true);
+  });
+});

@@ -1,19 +1,58 @@
 import { z } from 'zod';
 import { ValidationError, type FieldErrors } from './errors.js';
 
+/**
+ * Control characters (C0 except tab and line breaks, DEL, C1) have no place in anything a person types:
+ * they break Exact's XML/JSON, PDFs and exports. Text fields refuse them with a clear message.
+ */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+export const hasControlChars = (v: string): boolean => CONTROL.test(v);
+const noControl = (s: z.ZodString) => s.refine((v) => !hasControlChars(v), 'validation.controlChars');
+
 /** Trimmed text; empty becomes undefined so `.optional()` works for blank form fields. */
 export const text = (max: number) =>
-  z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string().max(max, 'validation.tooLong'));
+  z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), noControl(z.string().max(max, 'validation.tooLong')));
 export const requiredText = (max: number) =>
   z.preprocess(
     (v) => (typeof v === 'string' ? v.trim() : v ?? ''),
-    z.string().min(1, 'validation.required').max(max, 'validation.tooLong'),
+    noControl(z.string().min(1, 'validation.required').max(max, 'validation.tooLong')),
   );
 export const optionalText = (max: number) =>
   z.preprocess(
     (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined),
-    z.string().max(max, 'validation.tooLong').optional(),
+    noControl(z.string().max(max, 'validation.tooLong')).optional(),
   );
+
+/** A real calendar date as YYYY-MM-DD, years 1900–9999 (0000-00-00, 2026-02-30 and 9999-99-99 are not dates). */
+export function isIsoDate(v: unknown): v is string {
+  if (typeof v !== 'string') return false;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < 1900 || mo < 1 || mo > 12 || d < 1) return false;
+  return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
+}
+export const isoDate = (message = 'validation.date') =>
+  z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string().refine(isIsoDate, message));
+
+/** The largest value of a PostgreSQL integer column (ids, divisions, days). */
+export const PG_INT_MAX = 2_147_483_647;
+
+/**
+ * A whole number typed as decimal digits within [min, max] (default: a positive PostgreSQL integer).
+ * "Infinity", "1e3", "0x10", "12.0" and numbers beyond the column's range are refused, never passed on.
+ */
+export function toInt(v: unknown, min = 1, max = PG_INT_MAX): number | undefined {
+  const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : '';
+  if (!/^-?\d{1,10}$/.test(s)) return undefined;
+  const n = Number(s);
+  return n >= min && n <= max ? n : undefined;
+}
+export const int = (opts: { min?: number; max?: number; message?: string } = {}) =>
+  z.preprocess((v) => toInt(v, opts.min ?? 1, opts.max ?? PG_INT_MAX) ?? NaN, z.number({ message: opts.message ?? 'validation.invalid' }));
+/** A record id from a form (positive integer); blank means "none". */
+export const optionalId = (message = 'validation.invalid') =>
+  z.preprocess((v) => (v === '' || v === undefined || v === null ? undefined : (toInt(v) ?? NaN)), z.number({ message }).optional());
 
 const VAT_PATTERNS: Record<string, RegExp> = {
   NL: /^NL\d{9}B\d{2}$/,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidPostcode, isValidVat, normaliseVat, optionalText, requiredText } from '../../common/validation.js';
+import { int, isValidPostcode, isValidVat, normaliseVat, optionalText, requiredText } from '../../common/validation.js';
 import { COUNTRIES } from '../locations/location.form.js';
 
 export { COUNTRIES };
@@ -22,7 +22,7 @@ export const CustomerForm = z
     phone: z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined), z.string().max(40, 'validation.tooLong').regex(/^[0-9+()\-. /]+$/, 'validation.invalid').optional()),
     vatNumber: optionalText(20).transform((v) => (v ? normaliseVat(v) : undefined)),
     cocNumber: z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.replace(/[\s.]/g, '') : undefined), z.string().max(20, 'validation.tooLong').regex(/^[0-9A-Z]+$/i, 'validation.invalid').optional()),
-    locationId: z.coerce.number({ message: 'validation.required' }).int('validation.required').positive('validation.required'),
+    locationId: int({ message: 'validation.required' }),
   })
   .superRefine((v, ctx) => {
     // an address is optional, but a started one must be complete (street, postcode and city)

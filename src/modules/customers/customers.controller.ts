@@ -16,11 +16,9 @@ import { COUNTRIES, CUSTOMER_FIELDS } from './customer.form.js';
 import { EXACT_CHANGES_POLICIES, type Customer, type CustomerExactLink, type ExactChangesPolicy } from './customer.entity.js';
 import { snapshotDiff } from './customer.mapping.js';
 import { CustomerConflictError, CustomerNotSendableError } from './customers.errors.js';
+import { toInt } from '../../common/validation.js';
 
-const num = (v: unknown) => {
-  const n = Number.parseInt(String(v ?? ''), 10);
-  return Number.isFinite(n) && n > 0 ? n : undefined;
-};
+const num = (v: unknown) => toInt(v);
 
 /** Customers: list, add (or search and import from Exact), detail with the Exact link per division, export. */
 @Controller('customers')

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { PG_POOL } from '../../database/pg-pool.js';
 import { Clock } from '../../common/clock.js';
 import { parsePage, toPage, type Page } from '../../common/pagination.js';
+import { toInt } from '../../common/validation.js';
 
 export interface CallFilter {
   division?: number;
@@ -35,10 +36,10 @@ export class ApiCallLogService {
   ) {}
 
   parse(raw: Record<string, unknown>): CallFilter {
-    const division = Number.parseInt(String(raw.division ?? ''), 10);
+    const division = toInt(raw.division);
     const page = parsePage(raw.page);
     return {
-      division: Number.isFinite(division) ? division : undefined,
+      division,
       outcome: raw.outcome === 'ok' || raw.outcome === 'error' ? raw.outcome : undefined,
       endpoint: typeof raw.endpoint === 'string' && raw.endpoint.trim() ? raw.endpoint.trim().slice(0, 120) : undefined,
       page,

@@ -2,6 +2,7 @@ import { parsePage } from '../../common/pagination.js';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { INVOICE_STATUSES, type InvoiceKind, type InvoiceStatus } from './invoice.entity.js';
+import { isIsoDate } from '../../common/validation.js';
 
 export const INVOICE_SORTS = ['date', 'number', 'customer', 'total', 'status'] as const;
 export type InvoiceSort = (typeof INVOICE_SORTS)[number];
@@ -85,7 +86,7 @@ export function decodeCursor(token: string | undefined): [string, number] | unde
   return undefined;
 }
 
-const ISO = /^\d{4}-\d{2}-\d{2}$/;
+const ISO = { test: isIsoDate };
 
 /** Parses the list's query string (filters, sort, paging, cursors); anything unknown is ignored. */
 export function parseInvoiceListQuery(raw: Record<string, unknown>): InvoiceListQuery {

@@ -1,17 +1,17 @@
 import { z } from 'zod';
-import { optionalText, requiredText } from '../../common/validation.js';
+import { int, isoDate as isoDateField, optionalId as optionalIdField, optionalText, requiredText } from '../../common/validation.js';
 
 const decimal = (msg = 'validation.invalid') =>
   z.preprocess((v) => (typeof v === 'string' ? v.trim().replace(',', '.') : v), z.string().regex(/^-?\d{1,10}(\.\d{1,4})?$/, msg));
-const isoDate = z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.date'));
-const optionalId = z.preprocess((v) => (v === '' || v === undefined || v === null ? undefined : v), z.coerce.number().int().positive().optional());
+const isoDate = isoDateField();
+const optionalId = optionalIdField();
 
 export const InvoiceLineForm = z.object({
   description: requiredText(500),
   quantity: decimal(),
   unitPrice: decimal(),
   discountPercent: z.preprocess((v) => (v === '' || v === undefined ? '0' : v), decimal()).refine((v) => Number(v) >= 0 && Number(v) <= 100, 'validation.invalid'),
-  vatRateId: z.coerce.number({ message: 'validation.required' }).int().positive('validation.required'),
+  vatRateId: int({ message: 'validation.required' }),
   productId: optionalId,
   glAccountId: optionalId,
   costCenterId: optionalId,
@@ -19,8 +19,8 @@ export const InvoiceLineForm = z.object({
 });
 
 export const InvoiceForm = z.object({
-  locationId: z.coerce.number({ message: 'validation.required' }).int().positive('validation.required'),
-  customerId: z.coerce.number({ message: 'validation.required' }).int().positive('validation.required'),
+  locationId: int({ message: 'validation.required' }),
+  customerId: int({ message: 'validation.required' }),
   number: z.preprocess((v) => (v === '' || v === undefined ? undefined : String(v).trim()), z.string().regex(/^\d{1,15}$/, 'invoices.validation.number').optional()),
   invoiceDate: isoDate,
   // an empty date field means "not given" (the location's payment term decides)

@@ -6,7 +6,7 @@ import { Roles } from '../auth/guards.js';
 import { render } from '../../common/views.js';
 import { flash } from '../../common/flash.js';
 import { ConflictError, ValidationError, type FieldErrors } from '../../common/errors.js';
-import { toFieldErrors } from '../../common/validation.js';
+import { isIsoDate, toFieldErrors, toInt } from '../../common/validation.js';
 import { Clock } from '../../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { InvoicesService, type ResolvedDimensions } from './invoices.service.js';
@@ -23,13 +23,10 @@ type LineValues = Partial<Record<(typeof LINE_FIELDS)[number], string>> & { inde
 const EDITABLE: readonly InvoiceStatus[] = ['draft', 'final', 'exported'];
 const CUSTOMER_OPTIONS = 200;
 
-const num = (v: unknown) => {
-  const n = Number.parseInt(String(v ?? ''), 10);
-  return Number.isFinite(n) && n > 0 ? n : undefined;
-};
+const num = (v: unknown) => toInt(v);
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-const isIso = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
+const isIso = isIsoDate;
 /** A line row nobody typed in (the VAT select alone does not make a line). */
 const isBlankLine = (r: Record<string, unknown>) => ['description', 'quantity', 'unitPrice', 'productId'].every((k) => str(r[k]).trim() === '');
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { requiredText } from '../../common/validation.js';
+import { optionalId as optionalIdField, requiredText } from '../../common/validation.js';
 
-const optionalId = z.preprocess((v) => (v === '' || v === undefined || v === null ? undefined : v), z.coerce.number().int().positive().optional());
+const optionalId = optionalIdField();
 const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true || v === '1', z.boolean());
 const optionalPrice = z.preprocess(
   (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().replace(',', '.') : undefined),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText, requiredText } from '../../common/validation.js';
+import { int, optionalText, requiredText } from '../../common/validation.js';
 
 const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === '1' || v === true || (Array.isArray(v) && v.includes('on')), z.boolean());
 const code = (max: number) =>
@@ -30,7 +30,7 @@ export const LedgerSettingsForm = z.object({
   costUnitsFromResources: checkbox,
 });
 
-export const DivisionParam = z.coerce.number({ message: 'validation.invalid' }).int('validation.invalid').positive('validation.invalid');
+export const DivisionParam = int();
 
 export const ImportForm = z.object({
   division: DivisionParam,

@@ -4,7 +4,7 @@ import { Roles } from '../auth/guards.js';
 import { render } from '../../common/views.js';
 import { flash } from '../../common/flash.js';
 import { ValidationError } from '../../common/errors.js';
-import { parseForm } from '../../common/validation.js';
+import { parseForm, toInt } from '../../common/validation.js';
 import { ExactError } from '../../exact/errors.js';
 import { LocationsService } from '../locations/locations.service.js';
 import type { Location } from '../locations/location.entity.js';
@@ -29,7 +29,8 @@ export class LocationExactController {
 
   private async model(loc: Location, values: Record<string, unknown>, extra: Record<string, unknown> = {}) {
     const divisions = await this.ledgers.divisionChoices();
-    const chosen = Number(values.exactDivision ?? loc.exactDivision ?? 0) || undefined;
+    // what was typed is shown again, but only a real division number is looked up
+    const chosen = toInt(values.exactDivision ?? loc.exactDivision);
     const known = divisions.some((d) => d.code === loc.exactDivision);
     const [sales, credit, latest, journalsJob] = chosen
       ? await Promise.all([this.ledgers.salesJournals(chosen, 'invoice'), this.ledgers.salesJournals(chosen, 'credit'), this.jobs.latest(chosen, 'gl-accounts'), this.jobs.latest(chosen, 'journals')])

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { Roles } from '../auth/guards.js';
 import { render, isFragmentRequest } from '../../common/views.js';
 import { flash } from '../../common/flash.js';
-import { parseForm } from '../../common/validation.js';
+import { int, parseForm, toInt } from '../../common/validation.js';
 import { parseListQuery } from '../../common/pagination.js';
 import { SyncService, type HistoryFilter } from './sync.service.js';
 import { SyncRegistry } from './sync.registry.js';
@@ -12,16 +12,16 @@ import { toDivisionView, toHistoryView } from './sync.view.js';
 import { SYNC_RUN_STATUSES, type SyncRunStatus } from './sync.types.js';
 
 const RunNowForm = z.object({
-  division: z.coerce.number({ message: 'validation.invalid' }).int('validation.invalid').positive('validation.invalid'),
+  division: int(),
   resource: z.string({ message: 'validation.required' }).trim().min(1, 'validation.required').max(60, 'validation.tooLong'),
 });
 
 function historyFilter(raw: Record<string, unknown>): HistoryFilter & { size: number } {
   const q = parseListQuery(raw, ['startedAt'] as const, { sort: 'startedAt', dir: 'desc', pageSize: 25 });
-  const division = Number.parseInt(String(raw.division ?? ''), 10);
+  const division = toInt(raw.division);
   const resource = typeof raw.resource === 'string' && /^[a-z0-9-]{1,60}$/.test(raw.resource) ? raw.resource : undefined;
   const status = (SYNC_RUN_STATUSES as readonly string[]).includes(String(raw.status)) ? (raw.status as SyncRunStatus) : undefined;
-  return { division: Number.isFinite(division) ? division : undefined, resource, status, page: q.page, pageSize: q.pageSize, size: q.pageSize };
+  return { division, resource, status, page: q.page, pageSize: q.pageSize, size: q.pageSize };
 }
 
 /** Sync: status per division × resource, history, "Run now" and "Start import". */

@@ -8,6 +8,7 @@ import { CustomerExportService } from '../../customers/customer-export.service.j
 import { SyncRegistry } from '../../sync/sync.registry.js';
 import { SyncService } from '../../sync/sync.service.js';
 import { Clock } from '../../../common/clock.js';
+import { isIsoDate, toInt } from '../../../common/validation.js';
 import type { CallKind } from '../../../exact/rate-limiter.js';
 
 /** The filters of the Accounting → Export screen. */
@@ -25,15 +26,15 @@ export interface ExportFilter {
 
 export type RunAction = 'all' | 'customers' | 'invoices' | 'accounts' | 'automatic';
 
-const iso = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
+const iso = (v: unknown) => (isIsoDate(v) ? v : undefined);
 const num = (v: unknown) => (typeof v === 'string' && /^\d{1,15}$/.test(v.trim()) ? v.trim() : undefined);
 const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : []);
 
 export function parseExportFilter(raw: Record<string, unknown>): ExportFilter {
-  const locationId = Number.parseInt(String(raw.locationId ?? ''), 10);
-  const ids = list(raw.invoiceIds).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  const locationId = toInt(raw.locationId);
+  const ids = list(raw.invoiceIds).map((v) => toInt(v)).filter((n): n is number => n !== undefined);
   return {
-    locationId: Number.isFinite(locationId) ? locationId : undefined,
+    locationId,
     dateFrom: iso(raw.dateFrom),
     dateTo: iso(raw.dateTo),
     numberFrom: num(raw.numberFrom),
