@@ -239,3 +239,224 @@ describe('(b) the admin\'s day', () => {
     await page.close();
   }, 300_000);
 });
+
+describe('(a) the accountant\'s day', () => {
+  it('adds customers by hand and from Exact, invoices four product lines at two VAT rates with a discount, fixes a preflight problem, exports with PDF and sees payments', async () => {
+    await t.createUser('accountant', ACCOUNTANT.email, ACCOUNTANT.password);
+    const vat = async (name: string) => (await one<{ id: number }>('select id from vat_rate where name = $1', [name])).id;
+    const [vat21, vat9] = [await vat('21 %'), await vat('9 %')];
+    // the price list (products are maintained elsewhere; no GL account on them, so the location's default counts)
+    for (const [code, name, price, rate] of [['ADV', 'Adviesuur', '95', vat21], ['BOEK', 'Handboek', '24.5', vat9], ['CUR', 'Cursusdag', '450', vat21], ['REIS', 'Reiskosten', '0.23', vat21]] as const) {
+      ids[code] = (await one<{ id: number }>('insert into product (code, name, unit_price, vat_rate_id) values ($1, $2, $3, $4) returning id', [code, name, price, rate])).id;
+    }
+    const page = await tab(1280);
+    await login(page, ACCOUNTANT);
+    await readsWell(page, 'nl');
+    await shot(page, 'a1-dashboard', 'nl');
+    // an accountant sees no admin set-up steps
+    expect(await page.$$eval('[data-step]', (els) => els.map((e) => e.getAttribute('data-step')))).toEqual(['dashboard.steps.firstInvoice']);
+
+    // invoicing settings of the location: numbering (no default GL account yet)
+    await page.goto(`${base}/settings/locations/${ids.UTR}/invoicing`);
+    await fill(page, { '#f-nextNumber': '2026001' });
+    await submit(page, 'form[action$="/invoicing"] button[type=submit].primary');
+
+    // a customer by hand
+    await page.goto(`${base}/customers/new`);
+    await page.$eval('input[name=type][value=business]', (el) => (el as HTMLInputElement).click());
+    await fill(page, { '#f-name': 'Bakkerij Journey B.V.', '#f-locationId': String(ids.UTR), '#f-street': 'Kerkstraat', '#f-houseNumber': '12', '#f-postcode': '1234 AB', '#f-city': 'Amersfoort' });
+    await settle(page);
+    await submit(page, 'form[action="/customers"] button[type=submit].primary');
+    expect(page.url()).toMatch(/\/customers\/\d+$/);
+    ids.customer = Number(page.url().split('/').pop());
+    await readsWell(page, 'nl');
+    await shot(page, 'a2-customer-by-hand', 'nl');
+
+    // a customer from Exact: search as you type, import
+    const { rows } = await x.control<{ rows: { Name: string; City?: string }[] }>(`data/${D1}/Accounts?limit=20`);
+    const exactName = rows.map((r) => r.Name).find((n) => /^[A-Za-z]/.test(n) && n.length > 6)!;
+    await page.goto(`${base}/customers/new`);
+    await page.select('#s-location', String(ids.UTR));
+    await page.type('#s-q', exactName.slice(0, 8));
+    await page.waitForFunction((name) => [...document.querySelectorAll('#exact-results td')].some((td) => td.textContent === name), { timeout: 60_000 }, exactName);
+    await shot(page, 'a3-exact-search', 'nl');
+    const row = (await page.$$('#exact-results tr')).length;
+    expect(row).toBeGreaterThan(1);
+    await Promise.all([
+      page.waitForNavigation({ timeout: 60_000 }),
+      page.evaluate((name) => {
+        const tr = [...document.querySelectorAll('#exact-results tr')].find((r) => [...r.querySelectorAll('td')].some((td) => td.textContent === name))!;
+        (tr.querySelector('button[value=business]') as HTMLButtonElement).click();
+      }, exactName),
+    ]);
+    expect(page.url()).toMatch(/\/customers\/\d+$/);
+    expect(await page.evaluate(() => document.querySelector('main')?.innerText ?? '')).toContain(exactName);
+
+    // an invoice with four product lines at two VAT rates and a discount
+    await page.goto(`${base}/invoices/new`);
+    await settle(page);
+    await page.select('#f-locationId', String(ids.UTR));
+    await page.type('#f-customerQ', 'Bakkerij Journey');
+    await page.waitForFunction((id) => !!document.querySelector(`#f-customerId option[value="${id}"]`), { timeout: 30_000 }, String(ids.customer));
+    await page.select('#f-customerId', String(ids.customer));
+    for (let i = 1; i <= 3; i++) {
+      await page.click('#add-line');
+      await page.waitForSelector(`#l${i}-product`, { timeout: 15_000 });
+    }
+    for (const [i, code, name] of [[0, 'ADV', 'Adviesuur'], [1, 'BOEK', 'Handboek'], [2, 'CUR', 'Cursusdag'], [3, 'REIS', 'Reiskosten']] as const) {
+      await page.select(`#l${i}-product`, String(ids[code]));
+      await page.waitForFunction((sel, want) => (document.querySelector(sel) as HTMLInputElement | null)?.value === want, { timeout: 15_000 }, `#l${i}-description`, name);
+    }
+    await fill(page, { '#l0-quantity': '3', '#l0-discount': '10', '#l3-quantity': '100' });
+    await settle(page);
+    // the form fits its card: nothing sticks out, no select is cut off
+    const overflow = await page.evaluate(() => {
+      const form = document.getElementById('invoice-form')!;
+      const box = form.getBoundingClientRect();
+      const out = [...form.querySelectorAll('input, select, button')].filter((el) => { const r = el.getBoundingClientRect(); return r.width > 0 && (r.right > box.right + 1 || r.left < box.left - 1); }).map((el) => el.id || el.getAttribute('name'));
+      const cut = [...form.querySelectorAll('#lines-body select')].filter((el) => (el as HTMLSelectElement).getBoundingClientRect().width < 120).map((el) => el.id);
+      return { out, cut, scroll: form.scrollWidth - form.clientWidth };
+    });
+    expect(overflow).toEqual({ out: [], cut: [], scroll: 0 });
+    await fitsScreen(page);
+    await shot(page, 'a4-invoice-four-lines', 'nl');
+    await submit(page, '#invoice-form button[type=submit]');
+    expect(page.url()).toMatch(/\/invoices\/\d+$/);
+    ids.invoice = Number(page.url().split('/').pop());
+    // 256.50 + 24.50 + 450 + 23 = 754 net; VAT 21 % on 729.50 = 153.20 (per line: 53.87 + 94.50 + 4.83 = 153.20), 9 % on 24.50 = 2.21
+    expect(await one('select net, vat, gross, status from invoice where id = $1', [ids.invoice])).toEqual({ net: '754.00', vat: '155.41', gross: '909.41', status: 'draft' });
+
+    // finalise; the export screen's preflight shows what Exact would refuse (no GL account), the accountant fixes it
+    await page.goto(`${base}/invoices/${ids.invoice}/finalize`);
+    await submit(page, 'form[action$="/finalize"] button[type=submit]');
+    await readsWell(page, 'nl');
+    let inv = await one<{ status: string; number: string | null }>('select status, number from invoice where id = $1', [ids.invoice]);
+    if (inv.status === 'draft') {
+      // the preflight at "Definitief maken" refused it: the page says why
+      expect(await page.evaluate(() => document.querySelector('main')?.innerText ?? '')).toMatch(/grootboekrekening/i);
+    } else {
+      await page.goto(`${base}/accounting/export`);
+      await settle(page);
+      expect(await page.evaluate(() => document.querySelector('#export-selection, main')?.textContent ?? '')).toMatch(/geen grootboekrekening/);
+      await shot(page, 'a5-export-preflight-problem', 'nl');
+    }
+    const gl8000 = (await one<{ id: number }>(`select id from gl_account where number = '8000'`)).id;
+    await page.goto(`${base}/settings/locations/${ids.UTR}/invoicing`);
+    await page.select('#f-glAccountId', String(gl8000));
+    await submit(page, 'form[action$="/invoicing"] button[type=submit].primary');
+    inv = await one('select status, number from invoice where id = $1', [ids.invoice]);
+    if (inv.status === 'draft') {
+      await page.goto(`${base}/invoices/${ids.invoice}/finalize`);
+      await submit(page, 'form[action$="/finalize"] button[type=submit]');
+    }
+    inv = await one('select status, number from invoice where id = $1', [ids.invoice]);
+    expect(inv).toEqual({ status: 'final', number: '2026001' });
+
+    // the dashboard lists it as ready for export
+    await page.goto(`${base}/`);
+    expect(await page.$$eval('[data-work]', (els) => els.map((e) => e.getAttribute('data-work')))).toEqual(['dashboard.work.ready']);
+
+    // export with PDF: customers first, then the invoice
+    await page.goto(`${base}/accounting/export`);
+    await settle(page);
+    expect(await page.$eval('input[name=includePdf]', (el) => (el as HTMLInputElement).checked)).toBe(true);
+    await submit(page, 'button[name=action][value=all]');
+    await page.waitForFunction(() => !document.querySelector('#run-status[hx-get]') && !!document.querySelector('#run-status'), { timeout: 120_000 });
+    await settle(page);
+    await readsWell(page, 'nl');
+    await shot(page, 'a6-exported', 'nl');
+    expect(await one('select state, exact_attachment_id is not null as pdf from invoice_export where invoice_id = $1', [ids.invoice])).toEqual({ state: 'exported', pdf: true });
+
+    // a partial payment, then the rest, booked in Exact: visible on the invoice and in the list
+    await x.control('simulate/payment', { division: D1, invoiceNumber: '2026001', amount: 400 });
+    await t.app.get((await import('../../src/modules/sync/sync.service.js')).SyncService).enqueue(D1, 'payments', 'schedule');
+    await waitFor(async () => (await one<{ open: string }>('select open from invoice where id = $1', [ids.invoice])).open === '509.41', 'partial payment seen', 90_000);
+    await page.goto(`${base}/invoices/${ids.invoice}`);
+    await settle(page);
+    let text = await page.evaluate(() => document.querySelector('main')?.innerText ?? '');
+    expect(text).toContain('509,41');
+    await readsWell(page, 'nl');
+    await shot(page, 'a7-partly-paid', 'nl');
+    await x.control('simulate/payment', { division: D1, invoiceNumber: '2026001' });
+    await waitFor(async () => {
+      await t.app.get((await import('../../src/modules/sync/sync.service.js')).SyncService).enqueue(D1, 'payments', 'schedule');
+      return (await one<{ status: string }>('select status from invoice where id = $1', [ids.invoice])).status === 'paid';
+    }, 'full payment seen', 90_000);
+    await page.goto(`${base}/invoices`);
+    await settle(page);
+    text = await page.evaluate(() => document.querySelector('main')?.innerText ?? '');
+    expect(text).toMatch(/Betaald/);
+    await readsWell(page, 'nl');
+    await shot(page, 'a8-paid', 'nl');
+    // and the work list is empty again
+    await visit(page, '/', 'a9-dashboard-done', 'nl');
+    expect(await page.$$eval('[data-work]', (els) => els.map((e) => e.getAttribute('data-work')))).toEqual(['none']);
+    expect(page.errors).toEqual([]);
+    await page.close();
+  }, 500_000);
+});
+
+describe('(c) the mistakes people make', () => {
+  it('keeps what was typed when the session expired, and returns to the full page', async () => {
+    const page = await tab(1280);
+    await login(page, ACCOUNTANT);
+    await page.goto(`${base}/customers/new`);
+    await page.$eval('input[name=type][value=business]', (el) => (el as HTMLInputElement).click());
+    await fill(page, { '#f-name': 'Slaapkop B.V.', '#f-street': 'Dorpsstraat', '#f-houseNumber': '3', '#f-postcode': '4321 BA', '#f-city': 'Zwolle' });
+    await sql(t.db.url, 'delete from session'); // the night passes: the session is gone
+    await submit(page, 'form[action="/customers"] button[type=submit].primary');
+    expect(page.url()).toContain('/login?next=%2Fcustomers%2Fnew&expired=1');
+    expect(await page.evaluate(() => document.querySelector('main')?.innerText ?? '')).toContain('Uw sessie was verlopen');
+    await shot(page, 'c1-session-expired', 'nl');
+    await page.type('#f-email', ACCOUNTANT.email);
+    await page.type('#f-password', ACCOUNTANT.password);
+    await submit(page, 'button[type=submit].primary');
+    expect(page.url()).toBe(`${base}/customers/new`);
+    await page.waitForSelector('form[data-restored="true"]', { timeout: 15_000 });
+    expect(await page.$eval('#f-name', (el) => (el as HTMLInputElement).value)).toBe('Slaapkop B.V.');
+    expect(await page.$eval('#f-city', (el) => (el as HTMLInputElement).value)).toBe('Zwolle');
+    expect(await page.$eval('input[name=type][value=business]', (el) => (el as HTMLInputElement).checked)).toBe(true);
+    await shot(page, 'c2-form-restored', 'nl');
+    await submit(page, 'form[action="/customers"] button[type=submit].primary');
+    expect(page.url()).toMatch(/\/customers\/\d+$/);
+    expect(await db("select name from customers where name = 'Slaapkop B.V.'")).toHaveLength(1);
+
+    // an htmx action after the session expired: after logging in, the full page, never a bare fragment
+    await page.goto(`${base}/accounting/journals?division=${D1}`);
+    await settle(page);
+    await sql(t.db.url, 'delete from session');
+    await Promise.all([page.waitForNavigation({ timeout: 30_000 }), page.$eval('form[action="/accounting/journals/import"] button', (b) => (b as HTMLButtonElement).click())]);
+    expect(page.url()).toContain(`/login?next=${encodeURIComponent(`/accounting/journals?division=${D1}`)}`);
+    await page.type('#f-email', ACCOUNTANT.email);
+    await page.type('#f-password', ACCOUNTANT.password);
+    await submit(page, 'button[type=submit].primary');
+    expect(page.url()).toBe(`${base}/accounting/journals?division=${D1}`);
+    expect(await page.$('header.topbar')).not.toBeNull();
+    expect(await page.$('link[href="/css/app.css"]')).not.toBeNull();
+    expect(page.errors).toEqual([]);
+    await page.close();
+  }, 200_000);
+
+  it('never scrolls sideways on a phone, in Dutch and English, and shows total, open and status in the invoice list', async () => {
+    const page = await tab(390);
+    await login(page, ACCOUNTANT);
+    for (const lang of ['nl', 'en'] as const) {
+      if ((await page.evaluate(() => document.documentElement.lang)) !== lang) {
+        await page.$eval(`form[action="/language"] button[value="${lang}"]`, (b) => (b as HTMLButtonElement).click());
+        await page.waitForFunction((l) => document.documentElement.lang === l, { timeout: 30_000 }, lang);
+      }
+      for (const path of ['/', '/customers', '/customers/new', `/customers/${ids.customer}`, '/invoices', '/invoices/new', `/invoices/${ids.invoice}`, '/accounting/export', '/accounting', `/accounting/vat?division=${D1}`, '/settings/locations', `/settings/locations/${ids.UTR}/invoicing`, '/sync']) {
+        await visit(page, path, `c3${path.replace(/[/?=&]/g, '-')}`, lang);
+      }
+      await page.goto(`${base}/invoices`);
+      await settle(page);
+      const row = await page.$eval(`tr[data-invoice="${ids.invoice}"]`, (tr) => {
+        const visible = (sel: string) => { const el = tr.querySelector(sel) as HTMLElement | null; const r = el?.getBoundingClientRect(); return !!r && r.width > 0 && r.right <= window.innerWidth; };
+        return { total: visible('[data-col="total"]'), open: visible('[data-col="open"]'), status: visible('[data-col="status"]') };
+      });
+      expect(row).toEqual({ total: true, open: true, status: true });
+    }
+    expect(page.errors).toEqual([]);
+    await page.close();
+  }, 300_000);
+});
