@@ -278,14 +278,20 @@ describe('(a) the accountant\'s day', () => {
     await page.goto(`${base}/customers/new`);
     await page.select('#s-location', String(ids.UTR));
     await page.type('#s-q', exactName.slice(0, 8));
-    await page.waitForFunction((name) => [...document.querySelectorAll('#exact-results td')].some((td) => td.textContent === name), { timeout: 60_000 }, exactName);
+    await page.$eval('form[action="/customers/exact-search"] button[type=submit]', (b) => (b as HTMLButtonElement).click());
+    try {
+      await page.waitForFunction((name) => [...document.querySelectorAll('#exact-results td')].some((td) => td.textContent?.trim() === name), { timeout: 60_000 }, exactName);
+    } catch (e) {
+      await shot(page, 'a3-exact-search-failed', 'nl');
+      throw new Error(`no Exact search hit for ${exactName}: ${await page.evaluate(() => document.querySelector('#exact-results')?.textContent?.replace(/\s+/g, ' '))} (${(e as Error).message})`);
+    }
     await shot(page, 'a3-exact-search', 'nl');
     const row = (await page.$$('#exact-results tr')).length;
     expect(row).toBeGreaterThan(1);
     await Promise.all([
       page.waitForNavigation({ timeout: 60_000 }),
       page.evaluate((name) => {
-        const tr = [...document.querySelectorAll('#exact-results tr')].find((r) => [...r.querySelectorAll('td')].some((td) => td.textContent === name))!;
+        const tr = [...document.querySelectorAll('#exact-results tr')].find((r) => [...r.querySelectorAll('td')].some((td) => td.textContent?.trim() === name))!;
         (tr.querySelector('button[value=business]') as HTMLButtonElement).click();
       }, exactName),
     ]);
