@@ -61,6 +61,8 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
         },
       },
       strictTransportSecurity: config.secureCookies,
+      // the full address only to ourselves (after an expired session a form post finds its way back to its page)
+      referrerPolicy: { policy: 'same-origin' },
     }),
   );
 

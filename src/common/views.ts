@@ -44,6 +44,7 @@ export function createViewEngine(): ExpressHandlebars {
       lt: (a: number, b: number) => Number(a) < Number(b),
       inc: (a: number) => Number(a) + 1,
       dec: (a: number) => Number(a) - 1,
+      minus: (a: number, b: number) => Number(a) - Number(b),
       includes: (list: unknown, item: unknown) => Array.isArray(list) && list.map(String).includes(String(item)),
       startsWith: (s: unknown, prefix: string) => typeof s === 'string' && s.startsWith(prefix),
       json: (v: unknown) => JSON.stringify(v),

@@ -221,11 +221,13 @@ describe('tokens', () => {
     expect(await tokens.accessToken()).not.toBe(first);
   });
 
-  it('shows the status card with token expiry, refresh-token age, calls left and the call log', async () => {
+  it('shows the status card with when the connection was renewed, calls used and the call log', async () => {
     const page = await admin.get('/settings/integrations/exact');
-    expect(page.text).toContain('Toegangstoken geldig tot');
-    expect(page.text).toContain('Leeftijd vernieuwingstoken');
-    expect(page.text).toMatch(/\d+ \/ 60/);
+    expect(page.text).toContain('Koppeling laatst vernieuwd');
+    expect(page.text).not.toMatch(/Toegangstoken|vernieuwingstoken/);
+    // calls read as used: "n van <limit>", where n counts the calls made today (not those left)
+    const figures = [...page.text.matchAll(/(\d+) van (\d+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(figures.some(([used, limit]) => limit > 60 && used > 0 && used < limit)).toBe(true);
     const log = await admin.get('/settings/integrations/exact/calls?outcome=error');
     expect(log.status).toBe(200);
     expect(log.text).toContain('hrm/Costunits');

@@ -22,6 +22,9 @@ export interface CallRow {
   duration_ms: number;
   minutely_remaining: number | null;
   daily_remaining: number | null;
+  /** calls of the day used in that division after this call (the daily limit minus what Exact said remained) */
+  daily_used: number | null;
+  daily_limit: number | null;
   kind: string;
   error: string | null;
 }
@@ -59,8 +62,11 @@ export class ApiCallLogService {
     const total = (await this.pool.query<{ n: number }>(`select count(*)::int as n from exact_api_call ${w}`, params)).rows[0].n;
     const rows = (
       await this.pool.query<CallRow>(
-        `select at, method, endpoint, division, status, duration_ms, minutely_remaining, daily_remaining, kind, error
-           from exact_api_call ${w} order by at desc, id desc limit ${filter.size} offset ${(filter.page - 1) * filter.size}`,
+        `select c.at, c.method, c.endpoint, c.division, c.status, c.duration_ms, c.minutely_remaining, c.daily_remaining, c.kind, c.error,
+                l.daily_limit - c.daily_remaining as daily_used, l.daily_limit
+           from (select * from exact_api_call ${w} order by at desc, id desc limit ${filter.size} offset ${(filter.page - 1) * filter.size}) c
+           left join exact_rate_limit l on l.division = c.division
+          order by c.at desc, c.id desc`,
         params,
       )
     ).rows;

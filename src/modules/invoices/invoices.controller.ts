@@ -465,7 +465,12 @@ export class InvoicesController {
             documentUrl: exp.exactDocumentId ? `${base}/docs/DocView.aspx?_Division_=${exp.division}&DocumentID=${encodeURIComponent(exp.exactDocumentId)}` : undefined,
           }
         : undefined,
-      exportLog: log.map((l) => ({ at: l.at, action: l.action, outcome: l.outcome, detail: l.detail })),
+      // people read the steps in words: a preflight's problems translated, Exact's own message on an error, no IDs
+      exportLog: log.map((l) => ({
+        at: l.at, action: l.action, outcome: l.outcome,
+        problems: l.action === 'preflight' && l.detail ? l.detail.split(', ') : [],
+        detail: l.outcome === 'error' && l.action !== 'preflight' ? l.detail : undefined,
+      })),
       credits: credits.map((x) => ({ id: x.id, number: x.number, status: x.status, gross: x.gross, invoiceDate: x.invoiceDate })),
       canManage: manage,
       canEdit: manage && EDITABLE.includes(inv.status),
