@@ -13,10 +13,12 @@ const COMPANION = /(Code|Description|Name|FullName|Fullname|Number|HID|ContactPe
 
 /**
  * Read-only fields of a picqer field list: audit fields, the `…Code/…Description/…Name` companions of a reference
- * (API.md §3.3: companions are read-only) and the named extras. Read-only input is ignored, never refused.
+ * (API.md §3.3: companions are read-only), navigation collections other than the embedded lines, and the named extras. Read-only input is ignored, never refused.
  */
-export function readOnly(f: Record<string, FieldType>, extra: string[] = []): string[] {
-  const out = new Set([...AUDIT_RO.filter((a) => a in f), ...extra]);
+export function readOnly(f: Record<string, FieldType>, extra: string[] = [], lines?: string): string[] {
+  // navigation collections are read-only, except the line collection that is embedded on POST
+  const colls = Object.keys(f).filter((k) => f[k] === 'coll' && k !== lines);
+  const out = new Set([...AUDIT_RO.filter((a) => a in f), ...extra, ...colls]);
   for (const name of Object.keys(f)) {
     const m = COMPANION.exec(name);
     if (!m) continue;

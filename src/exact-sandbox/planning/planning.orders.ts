@@ -102,7 +102,7 @@ const quotationFields = spec(QUOTATION_FIELDS);
 const quotations: EntityDef = {
   name: 'Quotations', paths: ['crm/Quotations'], type: 'Quotation', key: 'QuotationID', keyType: 'guid', verbs: [...GPUD],
   fields: quotationFields,
-  readOnly: readOnly(quotationFields, ['VersionNumber', 'Status', 'StatusDescription', 'AmountDC', 'AmountFC', 'VATAmountFC', 'AmountDiscount', 'AmountDiscountExclVat', 'CloseDate']),
+  readOnly: readOnly(quotationFields, ['VersionNumber', 'Status', 'StatusDescription', 'AmountDC', 'AmountFC', 'VATAmountFC', 'AmountDiscount', 'AmountDiscountExclVat', 'CloseDate'], 'QuotationLines'),
   required: ['OrderAccount', 'QuotationLines'], labels: { OrderAccount: 'Klant', QuotationLines: 'Offerteregels' },
   lines: { field: 'QuotationLines', entity: 'QuotationLines', fk: 'QuotationID' },
   sync: 'CRM/QuotationHeaders', bulk: 'CRM/Quotations', deletedType: 34, topics: ['Quotations'], module: 'Quotations',
@@ -186,7 +186,8 @@ const salesOrders: EntityDef = {
   name: 'SalesOrders', paths: ['salesorder/SalesOrders'], type: 'SalesOrder', key: 'OrderID', keyType: 'guid', verbs: [...GPUD],
   fields: salesOrderFields,
   readOnly: readOnly(salesOrderFields, ['Status', 'StatusDescription', 'DeliveryStatus', 'DeliveryStatusDescription', 'InvoiceStatus', 'InvoiceStatusDescription',
-    'AmountDC', 'AmountFC', 'AmountFCExclVat', 'AmountDiscount', 'AmountDiscountExclVat', 'Approved', 'Approver', 'ApproverFullName', 'ApprovalStatusDescription']),
+    'AmountDC', 'AmountFC', 'AmountFCExclVat', 'AmountDiscount', 'AmountDiscountExclVat', 'Approved', 'Approver', 'ApproverFullName', 'ApprovalStatusDescription'],
+    'SalesOrderLines'),
   // parties and the number cannot change after creation (API.md §7.8)
   updatable: Object.keys(salesOrderFields).filter((f) => !['OrderedBy', 'InvoiceTo', 'DeliverTo', 'OrderNumber', 'OrderID'].includes(f)),
   required: ['OrderedBy', 'SalesOrderLines'], labels: { OrderedBy: 'Besteld door', SalesOrderLines: 'Orderregels' },
@@ -271,7 +272,7 @@ const purchaseOrders: EntityDef = {
   name: 'PurchaseOrders', paths: ['purchaseorder/PurchaseOrders'], type: 'PurchaseOrder', key: 'PurchaseOrderID', keyType: 'guid', verbs: [...GPUD],
   fields: purchaseOrderFields,
   readOnly: readOnly(purchaseOrderFields, ['OrderStatus', 'ReceiptStatus', 'InvoiceStatus', 'AmountDC', 'AmountFC', 'VATAmount', 'DropShipment', 'PurchaseOrderLineCount',
-    'Approved', 'Approver', 'ApproverFullName', 'ApprovalStatusDescription', 'Source']),
+    'Approved', 'Approver', 'ApproverFullName', 'ApprovalStatusDescription', 'Source'], 'PurchaseOrderLines'),
   updatable: Object.keys(purchaseOrderFields).filter((f) => !['Supplier', 'OrderNumber', 'PurchaseOrderID'].includes(f)),
   required: ['Supplier', 'PurchaseOrderLines'], labels: { Supplier: 'Leverancier', PurchaseOrderLines: 'Orderregels' },
   lines: { field: 'PurchaseOrderLines', entity: 'PurchaseOrderLines', fk: 'PurchaseOrderID' },
