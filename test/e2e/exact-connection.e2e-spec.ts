@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestApp, type Agent, type TestApp } from '../support/app.js';
+import { csrf, startTestApp, type Agent, type TestApp } from '../support/app.js';
 import { advanceClocks, connectExact, startExactSandbox, type ExactTestEnv } from '../support/exact.js';
 import { ExactClient } from '../../src/exact/exact.client.js';
 import { ExactTokenService } from '../../src/exact/token.service.js';
@@ -44,10 +44,18 @@ describe('connecting', () => {
   });
 
   it('keeps nothing when consent is denied or the state does not match', async () => {
-    const denied = await admin.get('/settings/integrations/exact/callback?error=access_denied&error_description=User+denied&state=x');
+    // consent refused in Exact: the answer to the connection this session started (its own state)
+    const start = await admin.post('/settings/integrations/exact/connect').type('form').send({ _csrf: await csrf(admin, '/settings/integrations/exact') });
+    const state = new URL(start.headers.location).searchParams.get('state') ?? '';
+    const denied = await admin.get(`/settings/integrations/exact/callback?error=access_denied&error_description=User+denied&state=${encodeURIComponent(state)}`);
     expect(denied.status).toBe(303);
     let page = await admin.get('/settings/integrations/exact');
     expect(page.text).toContain('geen toestemming gegeven');
+    // the same answer with a state of its own (a crafted link) gets the fixed message, not its text (issue 13)
+    await admin.get('/settings/integrations/exact/callback?error=access_denied&error_description=Bel+0800-EVIL&state=x');
+    page = await admin.get('/settings/integrations/exact');
+    expect(page.text).toContain('hoorde niet bij deze sessie');
+    expect(page.text).not.toContain('0800-EVIL');
     expect(await row()).toBeUndefined();
 
     const { code } = await x.control<{ code: string }>('authorize', { clientId: x.client.clientId, divisions: 'all' });

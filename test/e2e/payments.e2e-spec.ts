@@ -297,11 +297,11 @@ describe('the payments popup (SHOW_TRANSACTION)', () => {
     expect(detail.text).toContain('id="payments"');
     for (const p of payments) expect(detail.text).toContain(`data-amount="${p.amount}"`);
 
-    // a planner sees the popup but cannot change the setting
+    // a planner neither sees the payments nor changes the setting (issue 13, roles)
     const pl = await t.createUser('planner');
     const planner = await t.login(pl.email, pl.password);
-    expect((await planner.get(`/invoices/${id}/payments`).set('HX-Request', 'true')).status).toBe(200);
-    const pt = await csrf(planner, '/invoices');
+    expect((await planner.get(`/invoices/${id}/payments`).set('HX-Request', 'true')).status).toBe(403);
+    const pt = await csrf(planner, '/');
     expect((await planner.post('/settings/payments').type('form').send({ _csrf: pt, showTransactions: '' })).status).toBe(403);
   });
 });

@@ -68,7 +68,8 @@ function concrete(path: string): string {
 let t: TestApp;
 const agents: Partial<Record<Who, Agent>> = {};
 const tokens: Partial<Record<Who, string>> = {};
-let table: Row[];
+// read when the file loads: one test per route below
+const table: Row[] = readRoleTable();
 
 beforeAll(async () => {
   t = await startTestApp({ SYNC_ENABLED: 'false', WEBHOOK_WORKER: 'false', WEBHOOK_CHECK_SECONDS: '0' });
@@ -79,7 +80,6 @@ beforeAll(async () => {
   }
   agents.anonymous = t.agent();
   tokens.anonymous = csrfFrom((await agents.anonymous.get('/login')).text);
-  table = readRoleTable();
 });
 afterAll(async () => {
   await t?.close();
@@ -107,22 +107,20 @@ describe('README: roles per route', () => {
     expect(planner).toContain('GET /customers');
   });
 
-  it('lets each role use exactly the routes the table gives it (every route, over HTTP)', async () => {
+  // route by route, every role, over HTTP; logging out ends the session, so that row goes last
+  const rows = [...table].sort((a, b) => Number(a.path === '/logout') - Number(b.path === '/logout'));
+  it.each(rows.map((r) => [key(r), r] as const))('%s: each role is let in or refused as the table says', async (_name, row) => {
     const wrong: string[] = [];
-    // logging out ends the session: those requests go last
-    const rows = [...table].sort((a, b) => Number(a.path === '/logout') - Number(b.path === '/logout'));
-    for (const row of rows) {
-      for (const who of ['anonymous', ...ROLES] as Who[]) {
-        const allowed = row.access === 'public' || (who !== 'anonymous' && row.access.includes(who));
-        const agent = agents[who]!;
-        const url = concrete(row.path);
-        const req = row.method === 'GET' ? agent.get(url) : agent.post(url).set('X-CSRF-Token', tokens[who]!).type('form').send({});
-        const res = await req.set('Accept', 'application/json').redirects(0);
-        const code = (res.body as { error?: { code?: string } })?.error?.code;
-        const refused = who === 'anonymous' ? res.status === 401 && code === 'unauthenticated' : res.status === 403 && code === 'role_forbidden';
-        if (res.status === 403 && code === 'csrf') wrong.push(`${who} ${key(row)}: CSRF refused (test setup)`);
-        else if (allowed === refused) wrong.push(`${who} ${key(row)}: ${allowed ? 'refused' : 'let in'} (${res.status} ${code ?? ''})`);
-      }
+    for (const who of ['anonymous', ...ROLES] as Who[]) {
+      const allowed = row.access === 'public' || (who !== 'anonymous' && row.access.includes(who));
+      const agent = agents[who]!;
+      const url = concrete(row.path);
+      const req = row.method === 'GET' ? agent.get(url) : agent.post(url).set('X-CSRF-Token', tokens[who]!).type('form').send({});
+      const res = await req.set('Accept', 'application/json').redirects(0);
+      const code = (res.body as { error?: { code?: string } })?.error?.code;
+      const refused = who === 'anonymous' ? res.status === 401 && code === 'unauthenticated' : res.status === 403 && code === 'role_forbidden';
+      if (res.status === 403 && code === 'csrf') wrong.push(`${who}: CSRF refused (test setup)`);
+      else if (allowed === refused) wrong.push(`${who}: ${allowed ? 'refused' : 'let in'} (${res.status} ${code ?? ''})`);
     }
     expect(wrong).toEqual([]);
   }, 600_000); // some 400 sequential requests: an upper bound for a machine several times slower, not an expectation

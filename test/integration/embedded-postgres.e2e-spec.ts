@@ -117,4 +117,13 @@ describe('npm start with the embedded PostgreSQL', () => {
     expect(await exited(child)).toBe(1);
     expect(err).toContain('PORT');
   });
+
+  it('stops outside sandbox mode when EXACT_WEBHOOK_SECRET is missing (no sandbox default is used)', async () => {
+    const { EXACT_WEBHOOK_SECRET: _unset, ...rest } = env;
+    const child = spawn(process.execPath, [MAIN], { env: rest, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr?.on('data', (d) => (err += d));
+    expect(await exited(child)).toBe(1);
+    expect(err).toContain('EXACT_WEBHOOK_SECRET');
+  });
 });
