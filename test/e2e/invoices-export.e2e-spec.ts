@@ -220,7 +220,7 @@ describe('Accounting → Export', () => {
     expect(await exactEntries(x, D1, two.number)).toHaveLength(1);
   });
 
-  it('re-sends a changed invoice while the entry is open; a processed one needs a credit note', async () => {
+  it('re-sends a changed invoice while the entry is open; a paid (matched) one needs a credit note', async () => {
     const fresh = await invoicingFixture(t, { code: 'CHG', nextNumber: '2032001' });
     const inv = await finalInvoice(t, fresh);
     await runExport('all', { locationId: fresh.locationId });
@@ -252,8 +252,11 @@ describe('Accounting → Export', () => {
     expect(await exactEntries(x, D1, inv.number)).toHaveLength(1);
     const credit = await t.inContext(async () => t.app.get(InvoicesService).createCreditNote(inv.id));
     expect(credit.kind).toBe('credit_note');
+  });
 
+  it('a processed (Status 50) but unpaid entry needs a credit note too', async () => {
     // an unpaid entry that the accountant processed (Status 50, "verwerkt") cannot be changed either
+    const fresh = await invoicingFixture(t, { code: 'PRC', nextNumber: '2032501' });
     const open = await finalInvoice(t, fresh);
     await runExport('all', { locationId: fresh.locationId });
     const [stored] = await exactEntries(x, D1, open.number);
