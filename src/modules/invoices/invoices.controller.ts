@@ -9,6 +9,7 @@ import { ConflictError, ValidationError, type FieldErrors } from '../../common/e
 import { toFieldErrors } from '../../common/validation.js';
 import { Clock } from '../../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { FormOnceService } from '../../common/form-once.js';
 import { InvoicesService, type ResolvedDimensions } from './invoices.service.js';
 import { InvoiceListService, INVOICE_KINDS, INVOICE_SORTS, parseInvoiceListQuery, COUNT_CAP, type InvoiceSort } from './invoice-list.service.js';
 import { ProductsService, type Choices } from './products.service.js';
@@ -93,6 +94,7 @@ export class InvoicesController {
     private readonly products: ProductsService,
     private readonly em: EntityManager,
     private readonly clock: Clock,
+    private readonly forms: FormOnceService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -146,22 +148,30 @@ export class InvoicesController {
     const locationId = num(raw.location) ?? choices.locations[0]?.id;
     const values: Record<string, unknown> = { locationId, customerId: num(raw.customer), invoiceDate: this.today(), language: 'nl' };
     const lines: LineValues[] = [{ index: 0, quantity: '1', discountPercent: '0', vatRateId: str(choices.vatRates[0]?.id) }];
-    render(req, res, 'invoices/form', await this.formModel(values, lines, choices, { title: 'invoices.new', action: '/invoices', isNew: true }));
+    render(req, res, 'invoices/form', await this.formModel(values, lines, choices, { title: 'invoices.new', action: '/invoices', isNew: true, formToken: this.forms.token() }));
   }
 
   @Post()
   @Roles('admin', 'accountant')
   async create(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
     const lines = typedLines(body);
+    // the same form sent twice (double-click, Back + Save) makes one invoice: the second POST goes to it
+    const claim = await this.forms.claim(body._form, 'invoice');
+    if (!claim.first) {
+      flash(req, 'info', claim.target ? 'forms.alreadySaved' : 'forms.beingSaved');
+      return res.redirect(303, claim.target ?? '/invoices');
+    }
     try {
       const inv = await this.invoices.create(cleanBody(body, lines));
+      await this.forms.done(claim, `/invoices/${inv.id}`);
       flash(req, 'success', 'invoices.created');
       res.redirect(303, `/invoices/${inv.id}`);
     } catch (e) {
+      await this.forms.release(claim);
       if (!(e instanceof ValidationError)) throw e;
       lineErrors(lines);
       const choices = await this.products.choices();
-      render(req, res, 'invoices/form', await this.formModel(body, lines, choices, { title: 'invoices.new', action: '/invoices', isNew: true, errors: e.fieldErrors }), { status: 422 });
+      render(req, res, 'invoices/form', await this.formModel(body, lines, choices, { title: 'invoices.new', action: '/invoices', isNew: true, errors: e.fieldErrors, formToken: this.forms.token(body._form) }), { status: 422 });
     }
   }
 

@@ -84,7 +84,8 @@ export class ExportController {
     const action = (ACTIONS as readonly string[]).includes(String(body.action)) ? (body.action as (typeof ACTIONS)[number]) : 'all';
     const filter = parseExportFilter(body);
     const includePdf = body.includePdf === 'on' || body.includePdf === 'true';
-    const runId = await this.runs.start(action, filter, includePdf, req.user?.id ?? null);
+    const { runId, joined } = await this.runs.startOnce(action, filter, includePdf, req.user?.id ?? null);
+    if (joined) flash(req, 'info', 'export.alreadyRunning');
     res.redirect(303, `/accounting/export/runs/${runId}`);
   }
 
