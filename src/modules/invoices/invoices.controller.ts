@@ -10,6 +10,7 @@ import { toFieldErrors } from '../../common/validation.js';
 import { Clock } from '../../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { FormOnceService } from '../../common/form-once.js';
+import { FinalizeBlockedError, FinalizeService } from './finalize.service.js';
 import { InvoicesService, type ResolvedDimensions } from './invoices.service.js';
 import { InvoiceListService, INVOICE_KINDS, INVOICE_SORTS, parseInvoiceListQuery, COUNT_CAP, type InvoiceSort } from './invoice-list.service.js';
 import { ProductsService, type Choices } from './products.service.js';
@@ -21,7 +22,8 @@ import { VatRate } from '../ledgers/vat.entity.js';
 
 const LINE_FIELDS = ['description', 'quantity', 'unitPrice', 'discountPercent', 'vatRateId', 'productId', 'glAccountId', 'costCenterId', 'costUnitId'] as const;
 type LineValues = Partial<Record<(typeof LINE_FIELDS)[number], string>> & { index: number; errors?: FieldErrors };
-const EDITABLE: readonly InvoiceStatus[] = ['draft', 'final', 'exported'];
+/** Final invoices are locked (customer, location, amounts, PDF): a correction is a credit note. */
+const EDITABLE: readonly InvoiceStatus[] = ['draft'];
 const CUSTOMER_OPTIONS = 200;
 
 const num = (v: unknown) => {
@@ -95,6 +97,7 @@ export class InvoicesController {
     private readonly em: EntityManager,
     private readonly clock: Clock,
     private readonly forms: FormOnceService,
+    private readonly finalizer: FinalizeService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -179,7 +182,10 @@ export class InvoicesController {
   @Roles('admin', 'accountant')
   async editForm(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
     const inv = await this.invoices.get(id);
-    if (!EDITABLE.includes(inv.status)) throw new ConflictError('Paid invoices cannot be changed', 'invoices.errors.paid');
+    if (!EDITABLE.includes(inv.status)) {
+      flash(req, 'info', 'invoices.errors.locked');
+      return res.redirect(303, `/invoices/${id}`);
+    }
     const choices = await this.products.choices();
     const values = {
       locationId: inv.location.id,
@@ -229,6 +235,10 @@ export class InvoicesController {
       flash(req, 'success', inv.changedAfterExport ? 'invoices.updatedAfterExport' : 'invoices.updated');
       res.redirect(303, `/invoices/${id}`);
     } catch (e) {
+      if (e instanceof ConflictError && e.userMessageKey === 'invoices.errors.locked') {
+        flash(req, 'error', 'invoices.errors.locked');
+        return res.redirect(303, `/invoices/${id}`);
+      }
       if (!(e instanceof ValidationError)) throw e;
       lineErrors(lines);
       this.em.clear();
@@ -507,7 +517,10 @@ export class InvoicesController {
     const inv = await this.invoices.get(id);
     if (inv.status !== 'draft') return res.redirect(303, `/invoices/${id}`);
     const settings = await this.invoices.settings(inv.location.id);
+    const check = await this.finalizer.check(id);
     render(req, res, 'invoices/confirm', {
+      blocking: check.blocking,
+      warnings: check.warnings,
       title: 'invoices.finalize.title',
       nav: 'invoices',
       action: `/invoices/${id}/finalize`,
@@ -524,9 +537,14 @@ export class InvoicesController {
   @Roles('admin', 'accountant')
   async finalize(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
     try {
-      const inv = await this.invoices.finalize(id);
+      const inv = await this.finalizer.finalize(id);
       flash(req, 'success', 'invoices.finalize.done', { number: inv.number });
     } catch (e) {
+      if (e instanceof FinalizeBlockedError) {
+        flash(req, 'error', 'invoices.finalize.blocked');
+        for (const p of e.problems) flash(req, 'error', p.key, p.params);
+        return res.redirect(303, `/invoices/${id}/finalize`);
+      }
       if (e instanceof ConflictError) flash(req, 'error', e.userMessageKey ?? 'errors.title');
       else if (e instanceof ValidationError) flash(req, 'error', 'invoices.validation.noLines');
       else throw e;
