@@ -132,3 +132,21 @@ describe('a final invoice is locked', () => {
     expect(createHash('sha256').update(pdf.body as Buffer).digest('hex')).toBe(before.sha256);
   });
 });
+
+describe('journals in the export filter', () => {
+  it('are offered by name and administration, blocked ones not at all, and select per administration', async () => {
+    const [{ id: final }] = await db<{ id: number }>(`select id from invoice where reference = 'LOCKED'`);
+    const j70 = await one<{ description: string }>(`select description from journal where division = $1 and code = '70'`, [D1]);
+    const blocked = await one<{ code: string }>(`select code from journal where division = $1 and type in (20, 21) and code <> '70' order by code limit 1`, [D1]);
+    await db(`update journal set blocked = true where division = $1 and code = $2`, [D1, blocked.code]);
+    const page = await admin.get('/accounting/export');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`value="${D1}:70"`);
+    expect(page.text).toContain(`70 · ${j70.description.replace(/&/g, '&amp;')}`);
+    expect(page.text).toContain(`administratie ${D1}`);
+    expect(page.text).not.toContain(`value="${D1}:${blocked.code}"`);
+    expect(page.text).not.toMatch(/name="journals" value="70"/); // never a bare code merged across administrations
+    expect((await admin.get(`/accounting/export?journals=${D1}:70`)).text).toContain(`/invoices/${final}`);
+    expect((await admin.get(`/accounting/export?journals=7654321:70`)).text).not.toContain(`/invoices/${final}`);
+  });
+});

@@ -17,7 +17,11 @@ export interface ExportFilter {
   dateTo?: string;
   numberFrom?: string;
   numberTo?: string;
-  /** Journal codes; an invoice is in when its location's journal (for its kind) is one of them. */
+  /**
+   * Journals as "<division>:<code>" (a code alone is another journal in another administration); an invoice is in
+   * when its location books into that division and its journal (for its kind) has that code. A bare code (older links)
+   * still matches that code in any division.
+   */
   journals?: string[];
   /** Explicitly chosen invoices (checkboxes). */
   invoiceIds?: number[];
@@ -38,7 +42,7 @@ export function parseExportFilter(raw: Record<string, unknown>): ExportFilter {
     dateTo: iso(raw.dateTo),
     numberFrom: num(raw.numberFrom),
     numberTo: num(raw.numberTo),
-    journals: list(raw.journals).filter((j) => /^[\w-]{1,20}$/.test(j)),
+    journals: list(raw.journals).filter((j) => /^(\d{1,9}:)?[\w-]{1,20}$/.test(j)),
     invoiceIds: ids.length ? ids : undefined,
   };
 }
@@ -113,12 +117,19 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
     if (filter.numberFrom) and.push({ number: { $gte: filter.numberFrom } });
     if (filter.numberTo) and.push({ number: { $lte: filter.numberTo } });
     if (filter.journals?.length) {
-      and.push({
-        $or: [
-          { kind: 'invoice', location: { salesJournalCode: { $in: filter.journals } } },
-          { kind: 'credit_note', location: { $or: [{ creditJournalCode: { $in: filter.journals } }, { creditJournalCode: null, salesJournalCode: { $in: filter.journals } }] } },
-        ],
-      });
+      const byDivision = new Map<number | null, string[]>();
+      for (const j of filter.journals) {
+        const m = /^(\d+):(.+)$/.exec(j);
+        const key = m ? Number(m[1]) : null;
+        (byDivision.get(key) ?? byDivision.set(key, []).get(key)!).push(m ? m[2] : j);
+      }
+      const or: FilterQuery<Invoice>[] = [];
+      for (const [division, codes] of byDivision) {
+        const inDivision = division === null ? {} : { exactDivision: division };
+        or.push({ kind: 'invoice', location: { ...inDivision, salesJournalCode: { $in: codes } } });
+        or.push({ kind: 'credit_note', location: { ...inDivision, $or: [{ creditJournalCode: { $in: codes } }, { creditJournalCode: null, salesJournalCode: { $in: codes } }] } });
+      }
+      and.push({ $or: or });
     }
     return em.find(Invoice, { $and: and }, { populate: ['customer', 'location'], orderBy: { location: { id: 'asc' }, number: 'asc', id: 'asc' }, limit });
   }
