@@ -12,6 +12,7 @@ import { Migration20261121232442_Invoices } from './Migration20261121232442_Invo
 import { Migration20261121232618_InvoiceExportRuns } from './Migration20261121232618_InvoiceExportRuns.js';
 import { Migration20261121233002_InvoiceListIndexes } from './Migration20261121233002_InvoiceListIndexes.js';
 import { Migration20261121235227_Payments } from './Migration20261121235227_Payments.js';
+import { Migration20261202033507_FormSubmissions } from './Migration20261202033507_FormSubmissions.js';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121225430_Initial', class: Migration20261121225430_Initial },
@@ -24,4 +25,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121232618_InvoiceExportRuns', class: Migration20261121232618_InvoiceExportRuns },
   { name: 'Migration20261121233002_InvoiceListIndexes', class: Migration20261121233002_InvoiceListIndexes },
   { name: 'Migration20261121235227_Payments', class: Migration20261121235227_Payments },
+  { name: 'Migration20261202033507_FormSubmissions', class: Migration20261202033507_FormSubmissions },
 ];

@@ -42,7 +42,8 @@ afterAll(async () => {
 });
 
 async function loggedIn(): Promise<Page> {
-  const page = await browser.newPage();
+  // a context of its own: no cookies of an earlier test (a logged-in session would skip the login page)
+  const page = await (await browser.createBrowserContext()).newPage();
   await page.setViewport({ width: 1280, height: 900 });
   await page.goto(`${base}/login`);
   await page.type('#f-email', 'form-accountant@example.com');

@@ -35,6 +35,17 @@ afterAll(async () => {
 const db = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => sql<T>(t.db.url, text, params);
 const exportRow = async (invoiceId: number) => (await db<Record<string, unknown>>('select * from invoice_export where invoice_id = $1', [invoiceId]))[0];
 
+/**
+ * A change to an exported invoice as older versions allowed it (final invoices are locked now, issue 12 item 5:
+ * a correction is a credit note). Rows changed that way must still be re-sent or refused correctly.
+ */
+async function changeExported(id: number, body: Record<string, unknown>) {
+  const [{ status }] = await db<{ status: string }>('select status from invoice where id = $1', [id]);
+  await db(`update invoice set status = 'draft' where id = $1`, [id]);
+  await t.inContext(() => t.app.get(InvoicesService).update(id, body));
+  await db(`update invoice set status = $2, changed_after_export = true where id = $1`, [id, status]);
+}
+
 /** Clicks an export button on the Accounting screen and waits for the run to finish. */
 async function runExport(action: string, body: Record<string, unknown> = {}) {
   const token = await csrf(admin, '/accounting/export');
@@ -224,12 +235,10 @@ describe('Accounting → Export', () => {
     const fresh = await invoicingFixture(t, { code: 'CHG', nextNumber: '2032001' });
     const inv = await finalInvoice(t, fresh);
     await runExport('all', { locationId: fresh.locationId });
-    await t.inContext(() =>
-      t.app.get(InvoicesService).update(inv.id, {
+    await changeExported(inv.id, {
         locationId: String(fresh.locationId), customerId: String(fresh.customerId), invoiceDate: '2026-11-20', number: inv.number,
         'lines[0][description]': 'Advies (gewijzigd)', 'lines[0][quantity]': '4', 'lines[0][unitPrice]': '95.00', 'lines[0][vatRateId]': String(fresh.vatHigh),
-      }),
-    );
+      });
     await runExport('all', { locationId: fresh.locationId });
     const entries = await exactEntries(x, D1, inv.number);
     expect(entries).toHaveLength(1);
@@ -240,12 +249,10 @@ describe('Accounting → Export', () => {
     // with a credit note; the processed case (Status 50) is the next test
     await x.control('simulate/payment', { division: D1, invoiceNumber: Number(inv.number) });
     const change = (qty: string) =>
-      t.inContext(() =>
-        t.app.get(InvoicesService).update(inv.id, {
+      changeExported(inv.id, {
           locationId: String(fresh.locationId), customerId: String(fresh.customerId), invoiceDate: '2026-11-20', number: inv.number,
           'lines[0][description]': 'Advies (nogmaals gewijzigd)', 'lines[0][quantity]': qty, 'lines[0][unitPrice]': '95.00', 'lines[0][vatRateId]': String(fresh.vatHigh),
-        }),
-      );
+      });
     await change('5');
     await runExport('all', { locationId: fresh.locationId });
     expect((await exportRow(inv.id)).state).toBe('needs_credit_note');

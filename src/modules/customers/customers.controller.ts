@@ -15,7 +15,8 @@ const CONFLICT_CHOICES: readonly ConflictChoice[] = ['new', 'exact', 'koppel'];
 import { COUNTRIES, CUSTOMER_FIELDS } from './customer.form.js';
 import { EXACT_CHANGES_POLICIES, type Customer, type CustomerExactLink, type ExactChangesPolicy } from './customer.entity.js';
 import { snapshotDiff } from './customer.mapping.js';
-import { CustomerConflictError, CustomerNotSendableError } from './customers.errors.js';
+import { CustomerConflictError, CustomerNotSendableError, DuplicateCustomerError } from './customers.errors.js';
+import { FormOnceService } from '../../common/form-once.js';
 import { toInt } from '../../common/validation.js';
 
 const num = (v: unknown) => toInt(v);
@@ -27,6 +28,7 @@ export class CustomersController {
   constructor(
     private readonly customers: CustomersService,
     private readonly exporter: CustomerExportService,
+    private readonly forms: FormOnceService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -56,20 +58,32 @@ export class CustomersController {
   async newForm(@Req() req: Request, @Res() res: Response, @Query('location') location?: string) {
     const locations = await this.customers.locations();
     const locationId = num(location) ?? locations.find((l) => l.exactDivision)?.id ?? locations[0]?.id;
-    render(req, res, 'customers/form', await this.formModel({ type: 'business', country: 'NL', locationId }, { title: 'customers.new', action: '/customers', isNew: true }));
+    render(req, res, 'customers/form', await this.formModel({ type: 'business', country: 'NL', locationId }, { title: 'customers.new', action: '/customers', isNew: true, formToken: this.forms.token() }));
   }
 
   @Post()
   @Roles('admin', 'accountant') // creates or changes what is sent to Exact
   async create(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
+    // the same form sent twice (double-click, Back + Save) makes one customer: the second POST goes to it
+    const claim = await this.forms.claim(body._form, 'customer');
+    if (!claim.first) {
+      flash(req, 'info', claim.target ? 'forms.alreadySaved' : 'forms.beingSaved');
+      return res.redirect(303, claim.target ?? '/customers');
+    }
     try {
       const { customer, send } = await this.customers.create(body);
+      await this.forms.done(claim, `/customers/${customer.id}`);
       flash(req, 'success', 'customers.created', { name: customer.name, number: customer.number });
       this.flashSend(req, send);
       res.redirect(303, `/customers/${customer.id}`);
     } catch (e) {
+      await this.forms.release(claim);
+      const extra = { title: 'customers.new', action: '/customers', isNew: true, formToken: this.forms.token(body._form) };
+      if (e instanceof DuplicateCustomerError) {
+        return render(req, res, 'customers/form', await this.formModel(body, { ...extra, duplicate: e.existing }), { status: 422 });
+      }
       if (!(e instanceof ValidationError)) throw e;
-      render(req, res, 'customers/form', await this.formModel(body, { title: 'customers.new', action: '/customers', isNew: true, errors: e.fieldErrors }), { status: 422 });
+      render(req, res, 'customers/form', await this.formModel(body, { ...extra, errors: e.fieldErrors }), { status: 422 });
     }
   }
 

@@ -13,6 +13,13 @@ export class CustomerNotSendableError extends DomainError {
   }
 }
 
+/** Saving would make a second customer with the same name and address (Back + Save, a double entry): asked first. */
+export class DuplicateCustomerError extends DomainError {
+  constructor(readonly existing: { id: number; number: string; name: string }) {
+    super('customer_duplicate', `A customer with this name and address exists: ${existing.number}`, 422, 'customers.duplicate.exists', { number: existing.number, name: existing.name });
+  }
+}
+
 /** Exact's account has another name or address than Koppel's: the user chooses (nothing is overwritten silently). */
 export class CustomerConflictError extends DomainError {
   constructor(readonly customerId: number, readonly division: number) {

@@ -12,7 +12,7 @@ import { Customer, CustomerExactLink, CustomerSettings, type CustomerType, type 
 import { CustomerForm, EXACT_FIELDS, type CustomerInput } from './customer.form.js';
 import { ACCOUNT_SELECT, customerDataFromAccount, guessType, sameCompany, sameSnapshot, snapshotOfAccount, snapshotOfCustomer, trimCode, type CustomerData } from './customer.mapping.js';
 import { CustomerExportService, type SendResult } from './customer-export.service.js';
-import { CustomerConflictError, CustomerNotSendableError, type CustomerProblem } from './customers.errors.js';
+import { CustomerConflictError, CustomerNotSendableError, DuplicateCustomerError, type CustomerProblem } from './customers.errors.js';
 
 export const CUSTOMER_SORTS = ['number', 'name', 'city', 'createdAt'] as const;
 export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
@@ -126,6 +126,7 @@ export class CustomersService {
 
   async create(body: unknown): Promise<{ customer: Customer; send?: SaveSend }> {
     const input = await this.validate(body);
+    if ((body as Record<string, unknown> | undefined)?.confirmDuplicate !== 'on') await this.assertNoTwin(input);
     let customer: Customer | undefined;
     for (let attempt = 0; !customer; attempt++) {
       const number = input.number ?? (await this.nextNumber());
@@ -140,6 +141,18 @@ export class CustomersService {
       }
     }
     return { customer, send: await this.sendOnSave(customer.id) };
+  }
+
+  /** A customer with the same name and the same postcode and house number (as a person compares them) already exists. */
+  private async assertNoTwin(input: CustomerInput): Promise<void> {
+    const rows = await this.em.getConnection().execute<{ id: number; number: string; name: string }[]>(
+      `select id, number, name from customers
+        where status = 'active' and lower(regexp_replace(name, '\\s+', ' ', 'g')) = lower(?)
+          and coalesce(upper(replace(postcode, ' ', '')), '') = ? and coalesce(lower(trim(house_number)), '') = ?
+        order by id limit 1`,
+      [input.name.replace(/\s+/g, ' ').trim(), (input.postcode ?? '').replace(/\s/g, '').toUpperCase(), (input.houseNumber ?? '').trim().toLowerCase()],
+    );
+    if (rows[0]) throw new DuplicateCustomerError(rows[0]);
   }
 
   async update(id: number, body: unknown): Promise<{ customer: Customer; send?: SaveSend }> {

@@ -9,6 +9,8 @@ import { ConflictError, ValidationError, type FieldErrors } from '../../common/e
 import { isIsoDate, toFieldErrors, toInt } from '../../common/validation.js';
 import { Clock } from '../../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { FormOnceService } from '../../common/form-once.js';
+import { FinalizeBlockedError, FinalizeService } from './finalize.service.js';
 import { InvoicesService, type ResolvedDimensions } from './invoices.service.js';
 import { InvoiceListService, INVOICE_KINDS, INVOICE_SORTS, parseInvoiceListQuery, COUNT_CAP, type InvoiceSort } from './invoice-list.service.js';
 import { ProductsService, type Choices } from './products.service.js';
@@ -20,7 +22,8 @@ import { VatRate } from '../ledgers/vat.entity.js';
 
 const LINE_FIELDS = ['description', 'quantity', 'unitPrice', 'discountPercent', 'vatRateId', 'productId', 'glAccountId', 'costCenterId', 'costUnitId'] as const;
 type LineValues = Partial<Record<(typeof LINE_FIELDS)[number], string>> & { index: number; errors?: FieldErrors };
-const EDITABLE: readonly InvoiceStatus[] = ['draft', 'final', 'exported'];
+/** Final invoices are locked (customer, location, amounts, PDF): a correction is a credit note. */
+const EDITABLE: readonly InvoiceStatus[] = ['draft'];
 const CUSTOMER_OPTIONS = 200;
 
 const num = (v: unknown) => toInt(v);
@@ -90,6 +93,8 @@ export class InvoicesController {
     private readonly products: ProductsService,
     private readonly em: EntityManager,
     private readonly clock: Clock,
+    private readonly forms: FormOnceService,
+    private readonly finalizer: FinalizeService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -143,22 +148,30 @@ export class InvoicesController {
     const locationId = num(raw.location) ?? choices.locations[0]?.id;
     const values: Record<string, unknown> = { locationId, customerId: num(raw.customer), invoiceDate: this.today(), language: 'nl' };
     const lines: LineValues[] = [{ index: 0, quantity: '1', discountPercent: '0', vatRateId: str(choices.vatRates[0]?.id) }];
-    render(req, res, 'invoices/form', await this.formModel(values, lines, choices, { title: 'invoices.new', action: '/invoices', isNew: true }));
+    render(req, res, 'invoices/form', await this.formModel(values, lines, choices, { title: 'invoices.new', action: '/invoices', isNew: true, formToken: this.forms.token() }));
   }
 
   @Post()
   @Roles('admin', 'accountant')
   async create(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
     const lines = typedLines(body);
+    // the same form sent twice (double-click, Back + Save) makes one invoice: the second POST goes to it
+    const claim = await this.forms.claim(body._form, 'invoice');
+    if (!claim.first) {
+      flash(req, 'info', claim.target ? 'forms.alreadySaved' : 'forms.beingSaved');
+      return res.redirect(303, claim.target ?? '/invoices');
+    }
     try {
       const inv = await this.invoices.create(cleanBody(body, lines));
+      await this.forms.done(claim, `/invoices/${inv.id}`);
       flash(req, 'success', 'invoices.created');
       res.redirect(303, `/invoices/${inv.id}`);
     } catch (e) {
+      await this.forms.release(claim);
       if (!(e instanceof ValidationError)) throw e;
       lineErrors(lines);
       const choices = await this.products.choices();
-      render(req, res, 'invoices/form', await this.formModel(body, lines, choices, { title: 'invoices.new', action: '/invoices', isNew: true, errors: e.fieldErrors }), { status: 422 });
+      render(req, res, 'invoices/form', await this.formModel(body, lines, choices, { title: 'invoices.new', action: '/invoices', isNew: true, errors: e.fieldErrors, formToken: this.forms.token(body._form) }), { status: 422 });
     }
   }
 
@@ -166,7 +179,10 @@ export class InvoicesController {
   @Roles('admin', 'accountant')
   async editForm(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
     const inv = await this.invoices.get(id);
-    if (!EDITABLE.includes(inv.status)) throw new ConflictError('Paid invoices cannot be changed', 'invoices.errors.paid');
+    if (!EDITABLE.includes(inv.status)) {
+      flash(req, 'info', 'invoices.errors.locked');
+      return res.redirect(303, `/invoices/${id}`);
+    }
     const choices = await this.products.choices();
     const values = {
       locationId: inv.location.id,
@@ -216,6 +232,10 @@ export class InvoicesController {
       flash(req, 'success', inv.changedAfterExport ? 'invoices.updatedAfterExport' : 'invoices.updated');
       res.redirect(303, `/invoices/${id}`);
     } catch (e) {
+      if (e instanceof ConflictError && e.userMessageKey === 'invoices.errors.locked') {
+        flash(req, 'error', 'invoices.errors.locked');
+        return res.redirect(303, `/invoices/${id}`);
+      }
       if (!(e instanceof ValidationError)) throw e;
       lineErrors(lines);
       this.em.clear();
@@ -499,7 +519,10 @@ export class InvoicesController {
     const inv = await this.invoices.get(id);
     if (inv.status !== 'draft') return res.redirect(303, `/invoices/${id}`);
     const settings = await this.invoices.settings(inv.location.id);
+    const check = await this.finalizer.check(id);
     render(req, res, 'invoices/confirm', {
+      blocking: check.blocking,
+      warnings: check.warnings,
       title: 'invoices.finalize.title',
       nav: 'invoices',
       action: `/invoices/${id}/finalize`,
@@ -516,9 +539,14 @@ export class InvoicesController {
   @Roles('admin', 'accountant')
   async finalize(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
     try {
-      const inv = await this.invoices.finalize(id);
+      const inv = await this.finalizer.finalize(id);
       flash(req, 'success', 'invoices.finalize.done', { number: inv.number });
     } catch (e) {
+      if (e instanceof FinalizeBlockedError) {
+        flash(req, 'error', 'invoices.finalize.blocked');
+        for (const p of e.problems) flash(req, 'error', p.key, p.params);
+        return res.redirect(303, `/invoices/${id}/finalize`);
+      }
       if (e instanceof ConflictError) flash(req, 'error', e.userMessageKey ?? 'errors.title');
       else if (e instanceof ValidationError) flash(req, 'error', 'invoices.validation.noLines');
       else throw e;

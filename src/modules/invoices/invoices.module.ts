@@ -8,12 +8,13 @@ import { LocationInvoicingController, ProductsController } from './products.cont
 import { InvoiceExportService } from './export/invoice-export.service.js';
 import { ExportRunService } from './export/export-run.service.js';
 import { ExportController } from './export/export.controller.js';
+import { FinalizeService } from './finalize.service.js';
 import { LedgersModule } from '../ledgers/ledgers.module.js';
 import { CustomersModule } from '../customers/customers.module.js';
 
 @Module({
   imports: [LedgersModule, CustomersModule],
-  providers: [InvoicesService, PdfRenderer, InvoiceListService, ProductsService, InvoiceExportService, ExportRunService],
+  providers: [InvoicesService, PdfRenderer, InvoiceListService, ProductsService, InvoiceExportService, ExportRunService, FinalizeService],
   controllers: [InvoicesController, ProductsController, LocationInvoicingController, ExportController],
   exports: [InvoicesService, PdfRenderer, InvoiceListService, ProductsService, InvoiceExportService, ExportRunService],
 })

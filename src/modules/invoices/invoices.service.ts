@@ -83,10 +83,13 @@ export class InvoicesService {
     return inv;
   }
 
-  /** Drafts and final invoices can be changed; an exported one is marked for re-sending (or a credit note). */
+  /**
+   * Only drafts can be changed. A final invoice is locked — customer, location, amounts and its stored PDF stay as
+   * they were sent; a correction is a credit note (issue 12, item 5).
+   */
   async update(id: number, body: Record<string, unknown>): Promise<Invoice> {
     const inv = await this.get(id);
-    if (inv.status === 'paid' || inv.status === 'partly_paid') throw new ConflictError('Paid invoices cannot be changed', 'invoices.errors.paid');
+    if (inv.status !== 'draft') throw new ConflictError('Final invoices are locked', 'invoices.errors.locked');
     const input = await this.parse(body, id);
     this.em.assign(inv, {
       location: this.em.getReference(Location, input.locationId),
@@ -99,8 +102,6 @@ export class InvoicesService {
     });
     inv.lines.removeAll();
     await this.setLines(inv, input);
-    if (inv.status === 'exported') inv.changedAfterExport = true;
-    if (inv.status !== 'draft') await this.storePdf(inv);
     await this.flush();
     return inv;
   }

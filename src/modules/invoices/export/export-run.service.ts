@@ -18,7 +18,11 @@ export interface ExportFilter {
   dateTo?: string;
   numberFrom?: string;
   numberTo?: string;
-  /** Journal codes; an invoice is in when its location's journal (for its kind) is one of them. */
+  /**
+   * Journals as "<division>:<code>" (a code alone is another journal in another administration); an invoice is in
+   * when its location books into that division and its journal (for its kind) has that code. A bare code (older links)
+   * still matches that code in any division.
+   */
   journals?: string[];
   /** Explicitly chosen invoices (checkboxes). */
   invoiceIds?: number[];
@@ -39,9 +43,16 @@ export function parseExportFilter(raw: Record<string, unknown>): ExportFilter {
     dateTo: iso(raw.dateTo),
     numberFrom: num(raw.numberFrom),
     numberTo: num(raw.numberTo),
-    journals: list(raw.journals).filter((j) => /^[\w-]{1,20}$/.test(j)),
+    journals: list(raw.journals).filter((j) => /^(\d{1,9}:)?[\w-]{1,20}$/.test(j)),
     invoiceIds: ids.length ? ids : undefined,
   };
+}
+
+/** The selection a filter makes, as a stable text (same filter, same key; the order of lists does not count). */
+export function selectionKey(filter: ExportFilter): string {
+  const f = filter ?? {};
+  const sorted = (xs?: (string | number)[]) => (xs?.length ? [...xs].map(String).sort() : undefined);
+  return JSON.stringify([f.locationId ?? null, f.dateFrom ?? null, f.dateTo ?? null, f.numberFrom ?? null, f.numberTo ?? null, sorted(f.journals) ?? null, sorted(f.invoiceIds) ?? null]);
 }
 
 /** A run that has not beaten its heart for this long died with its process. */
@@ -107,12 +118,19 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
     if (filter.numberFrom) and.push({ number: { $gte: filter.numberFrom } });
     if (filter.numberTo) and.push({ number: { $lte: filter.numberTo } });
     if (filter.journals?.length) {
-      and.push({
-        $or: [
-          { kind: 'invoice', location: { salesJournalCode: { $in: filter.journals } } },
-          { kind: 'credit_note', location: { $or: [{ creditJournalCode: { $in: filter.journals } }, { creditJournalCode: null, salesJournalCode: { $in: filter.journals } }] } },
-        ],
-      });
+      const byDivision = new Map<number | null, string[]>();
+      for (const j of filter.journals) {
+        const m = /^(\d+):(.+)$/.exec(j);
+        const key = m ? Number(m[1]) : null;
+        (byDivision.get(key) ?? byDivision.set(key, []).get(key)!).push(m ? m[2] : j);
+      }
+      const or: FilterQuery<Invoice>[] = [];
+      for (const [division, codes] of byDivision) {
+        const inDivision = division === null ? {} : { exactDivision: division };
+        or.push({ kind: 'invoice', location: { ...inDivision, salesJournalCode: { $in: codes } } });
+        or.push({ kind: 'credit_note', location: { ...inDivision, $or: [{ creditJournalCode: { $in: codes } }, { creditJournalCode: null, salesJournalCode: { $in: codes } }] } });
+      }
+      and.push({ $or: or });
     }
     return em.find(Invoice, { $and: and }, { populate: ['customer', 'location'], orderBy: { location: { id: 'asc' }, number: 'asc', id: 'asc' }, limit });
   }
@@ -126,11 +144,33 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
 
   /** Starts a run in the background and returns its id at once (the page shows its progress). */
   async start(action: Exclude<RunAction, 'automatic'>, filter: ExportFilter, includePdf: boolean, userId: number | null): Promise<number> {
+    return (await this.startOnce(action, filter, includePdf, userId)).runId;
+  }
+
+  /**
+   * One export run per selection at a time: while a run of the same filter is running (in any process), a second
+   * click (double-click, a second tab, Back + click) starts nothing and gets that run (`joined`). The check and the
+   * insert happen under a transaction-scoped advisory lock on the selection, so two clicks at once cannot both start.
+   */
+  async startOnce(action: Exclude<RunAction, 'automatic'>, filter: ExportFilter, includePdf: boolean, userId: number | null): Promise<{ runId: number; joined: boolean }> {
+    const key = selectionKey(filter);
     const invoices = action === 'accounts' ? [] : await this.selection(filter);
-    const runId = await this.createRun(action, filter, includePdf, invoices.map((i) => i.id), userId);
+    const em = this.orm.em.fork();
+    const started = await em.transactional(async (tem) => {
+      await tem.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [`koppel:export-run:${key}`], 'all', tem.getTransactionContext());
+      const fresh = new Date(this.clock.now().getTime() - STALE_RUN_MS);
+      const running = await tem.find(InvoiceExportRun, { state: 'running', action: { $ne: 'automatic' } }, { orderBy: { id: 'desc' } });
+      const same = running.find((r) => selectionKey(r.filter as ExportFilter) === key && (this.running.has(r.id) || r.heartbeatAt > fresh));
+      if (same) return { runId: same.id, joined: true };
+      const run = tem.create(InvoiceExportRun, { action, filter: filter as Record<string, unknown>, includePdf, invoiceIds: invoices.map((i) => i.id), userId });
+      await tem.flush();
+      return { runId: run.id, joined: false };
+    });
+    if (started.joined) return started;
+    const runId = started.runId;
     const p = this.execute(runId, 'interactive', () => includePdf).catch((e) => this.logger.error(`export run ${runId} failed: ${(e as Error)?.stack ?? e}`));
     this.running.set(runId, p.finally(() => this.running.delete(runId)));
-    return runId;
+    return started;
   }
 
   /** Runs an export to the end (used by start() in the background, by the nightly job and by tests). */

@@ -40,7 +40,8 @@ export class ExportController {
     const em = this.orm.em.fork();
     const [locations, journals, invoices, recent] = await Promise.all([
       em.find(Location, {}, { orderBy: { name: 'asc' } }),
-      em.find(Journal, { type: { $in: [20, 21] } }, { orderBy: { code: 'asc' } }),
+      // sales and return journals that Exact still accepts, per administration (a code alone means another journal elsewhere)
+      em.find(Journal, { type: { $in: [20, 21] }, blocked: false, missing: false }, { orderBy: { division: 'asc', code: 'asc' } }),
       this.runs.selection(filter, em, 200),
       this.runs.recent(5),
     ]);
@@ -55,7 +56,7 @@ export class ExportController {
       const prepared = await this.exporter.prepare(inv, division ? lookups.get(division) : undefined);
       items.push({ invoice: this.invoiceView(inv), problems: prepared.problems, preview: prepared.preview, row: rowOf.get(inv.id) });
     }
-    const journalCodes = [...new Set(journals.map((j) => j.code))];
+    const journalChoices = journals.map((j) => ({ value: `${j.division}:${j.code}`, code: j.code, description: j.description, division: j.division }));
     render(req, res, 'export/index', {
       title: 'export.title',
       nav: 'accounting',
@@ -63,7 +64,7 @@ export class ExportController {
       filter,
       filterQuery: this.filterQuery(filter),
       locations,
-      journals: journalCodes,
+      journals: journalChoices,
       allJournals: !filter.journals?.length,
       items,
       clean: items.filter((i) => !i.problems.length).length,
@@ -84,7 +85,8 @@ export class ExportController {
     const action = (ACTIONS as readonly string[]).includes(String(body.action)) ? (body.action as (typeof ACTIONS)[number]) : 'all';
     const filter = parseExportFilter(body);
     const includePdf = body.includePdf === 'on' || body.includePdf === 'true';
-    const runId = await this.runs.start(action, filter, includePdf, req.user?.id ?? null);
+    const { runId, joined } = await this.runs.startOnce(action, filter, includePdf, req.user?.id ?? null);
+    if (joined) flash(req, 'info', 'export.alreadyRunning');
     res.redirect(303, `/accounting/export/runs/${runId}`);
   }
 
