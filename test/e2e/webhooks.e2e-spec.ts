@@ -13,6 +13,7 @@ import { WebhookHandlers } from '../../src/modules/webhooks/webhook.handlers.js'
 import { WebhookWorker } from '../../src/modules/webhooks/webhook.worker.js';
 import { WebhookInbox } from '../../src/modules/webhooks/webhook.inbox.js';
 import { WebhookSubscriptionService } from '../../src/modules/webhooks/webhook.subscriptions.js';
+import { WebhookMaintenance } from '../../src/modules/webhooks/webhook.maintenance.js';
 import type { WebhookEvent } from '../../src/modules/webhooks/webhooks.types.js';
 
 // Real HTTP both ways: Koppel listens on a real port, the sandbox subscribes it and calls back.
@@ -344,8 +345,10 @@ describe('disconnect', () => {
       expect(list).toHaveLength(0);
     }
     expect(await q('select * from webhook_subscription')).toHaveLength(0);
-    // stays removed: the periodic check does not bring them back while disconnected
-    await new Promise((r) => setTimeout(r, 1500));
+    // stays removed: the periodic check (run here and awaited, twice, instead of sleeping and hoping it ran)
+    // does not bring them back while disconnected
+    await t.app.get(WebhookMaintenance).checkSoon();
+    await t.app.get(WebhookMaintenance).checkSoon();
     expect(await q('select * from webhook_subscription')).toHaveLength(0);
   });
 });
