@@ -222,8 +222,12 @@ describe('Accounting → Export', () => {
     const two = await finalInvoice(t, fresh);
     await x.control('faults', { endpoints: ['documents/Documents'], methods: ['POST'], status: 429, count: 1 });
     // after a 429 Koppel waits for the minute's reset before it calls again; move both clocks past it
+    // (once the sandbox has answered that 429 — a fixed sleep guessed it and, when it was too short, the clocks
+    // moved before the 429 and Koppel waited a real minute for the reset)
+    const refused = () => x.requests({ endpoint: 'documents/documents', method: 'POST', status: 429 });
+    const refusedBefore = await refused();
     const exporting = runExport('all', { locationId: fresh.locationId });
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitFor(async () => ((await refused()) > refusedBefore ? true : undefined), 'the 429 on the document', 60_000);
     await advanceClocks(x, [t], 61);
     await exporting;
     await x.control('faults', undefined, 'DELETE');

@@ -17,7 +17,7 @@ await configureApp(app);
 const pool = app.get(PG_POOL);
 app.get(WebhookHandlers).register('KoppelBurst', async (e) => {
   await pool.query('insert into burst_attempt (key, pid) values ($1, $2)', [e.key, process.pid]);
-  await new Promise((r) => setTimeout(r, 3));
+  await new Promise((r) => setTimeout(r, Number(process.env.BURST_WORK_MS ?? 3))); // the handler's "work"
   await pool.query('insert into burst_effect (key, pid) values ($1, $2)', [e.key, process.pid]);
 }, { name: 'burst', subscribe: false });
 await app.listen(Number(process.env.WEBHOOK_TEST_PORT), '127.0.0.1');

@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ExactClient } from '../../exact/exact.client.js';
 import { SyncRegistry } from '../sync/sync.registry.js';
@@ -12,6 +12,8 @@ import type { PaymentSource } from './invoice-payment.entity.js';
 export const PAYMENTS_RESOURCE = 'payments';
 /** A run repeats at most this often for notifications that came in while it was busy (the next run takes the rest). */
 const MAX_ROUNDS = 5;
+/** How long a notification that found the payments job busy keeps trying to enqueue a run (the schedule is the net). */
+const FOLLOW_UP_MS = 5 * 60_000;
 
 /**
  * The payments reconciliation as a sync resource (every 15 minutes per division, from the stored PaymentTerms
@@ -21,6 +23,9 @@ const MAX_ROUNDS = 5;
  */
 @Injectable()
 export class PaymentsSync implements OnModuleInit {
+  private readonly logger = new Logger('PaymentsSync');
+  /** divisions with a follow-up poll in this process */
+  private readonly following = new Set<number>();
 
   constructor(
     private readonly orm: MikroORM,
@@ -41,7 +46,29 @@ export class PaymentsSync implements OnModuleInit {
   /** The webhook handler: idempotent and quick (one upsert and one enqueue, no Exact call). */
   async onFinancialTransaction(e: WebhookEvent): Promise<void> {
     await this.request(e.division);
-    await this.sync.enqueue(e.division, PAYMENTS_RESOURCE, 'webhook');
+    if ((await this.sync.enqueue(e.division, PAYMENTS_RESOURCE, 'webhook')) === 'busy') this.followUp(e.division);
+  }
+
+  /**
+   * The job was busy: the run in progress usually takes the request in its next round, but it may already be past
+   * its last look (or at MAX_ROUNDS), and its job still blocks a new one until pg-boss has completed it. Until
+   * the request is handled, enqueue again as soon as the job is gone (polling, at most FOLLOW_UP_MS), so a
+   * payment is not left waiting for the 15-minute schedule.
+   */
+  private followUp(division: number): void {
+    if (this.following.has(division)) return;
+    this.following.add(division);
+    void (async () => {
+      const until = Date.now() + FOLLOW_UP_MS;
+      while (Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 250).unref());
+        const { requested, handled } = await this.requests(division);
+        if (requested <= handled) return;
+        if ((await this.sync.enqueue(division, PAYMENTS_RESOURCE, 'webhook')) === 'queued') return;
+      }
+    })()
+      .catch((err: Error) => this.logger.warn(`payments follow-up for ${division}: ${err.message}`))
+      .finally(() => this.following.delete(division));
   }
 
   async request(division: number): Promise<void> {
