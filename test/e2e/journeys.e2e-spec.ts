@@ -306,7 +306,8 @@ describe('(a) the accountant\'s day', () => {
     await page.select('#f-locationId', String(ids.UTR));
     await page.type('#f-customerQ', 'Bakkerij Journey');
     await page.waitForFunction((id) => !!document.querySelector(`#f-customerId option[value="${id}"]`), { timeout: 30_000 }, String(ids.customer));
-    await settle(page); // the search's last answer is in (it replaces the choices)
+    // the search answers after a 300 ms pause in typing and replaces the choices: wait for its last answer
+    await page.waitForNetworkIdle({ idleTime: 1000, timeout: 30_000 });
     await page.select('#f-customerId', String(ids.customer));
     await settle(page);
     for (let i = 1; i <= 3; i++) {
