@@ -58,7 +58,17 @@ function restorePendingForm() {
   if (!data) return;
   let pending;
   try { pending = JSON.parse(data.textContent || ''); } catch { return; }
-  const form = [...document.querySelectorAll('form[action]')].find((f) => new URL(f.action, location.href).pathname === pending.action);
+  const forms = [...document.querySelectorAll('form')];
+  let form = forms.find((f) => f.getAttribute('action') && new URL(f.getAttribute('action'), location.href).pathname === pending.action);
+  if (!form) {
+    // posted by an htmx action inside the form (e.g. inline validation): the form holding most of the fields
+    const names = new Set(pending.fields.map(([name]) => name));
+    let best = 0;
+    for (const f of forms) {
+      const n = [...f.elements].filter((el) => names.has(el.name) && el.type !== 'hidden').length;
+      if (n > best) { best = n; form = f; }
+    }
+  }
   if (!form) return;
   const find = (name) => [...form.elements].filter((el) => el.name === name);
   const missing = () => pending.fields.some(([name]) => find(name).length === 0 && /\[\d+\]/.test(name));

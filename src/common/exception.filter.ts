@@ -56,9 +56,9 @@ export class AppExceptionFilter implements ExceptionFilter {
     }
     // No (more) login — a page, an htmx action, or a form posted after the session expired (its CSRF token
     // belonged to the old session): log in, then land on the full page the user was on, with what they typed.
-    const onAuthPage = /^\/(login|setup)(\/|\?|$)/.test(req.path);
-    // (a form on the first-run page without a valid token is refused outright: nothing of it is kept)
-    if (m.status === 401 || (m.code === 'csrf' && !req.user && req.path !== '/setup')) {
+    // (The login and setup forms themselves keep their 403 "form expired": there is no session to lose there.)
+    const onAuthPage = /^\/(login|setup|logout|language)(\/|$)/.test(req.path);
+    if (m.status === 401 || (m.code === 'csrf' && !req.user && !onAuthPage)) {
       const page = onAuthPage ? '/' : returnPage(req);
       const kept = !onAuthPage && keepPendingForm(req, page);
       const target = `/login?next=${encodeURIComponent(page)}${kept || m.code === 'csrf' ? '&expired=1' : ''}`;
