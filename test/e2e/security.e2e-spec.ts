@@ -202,6 +202,17 @@ describe('input at the edge (item 7)', () => {
     }
   });
 
+  it('answers 404, never 500, for a record id in a URL that is no positive PostgreSQL integer', async () => {
+    const admin = await t.login(ADMIN.email, ADMIN.password);
+    const pages = ['/customers/:id', '/invoices/:id', '/settings/locations/:id/edit', '/settings/locations/:id/delete', '/products/:id/edit', '/invoices/:id/pdf'];
+    for (const page of pages) {
+      for (const id of ['99999999999', '2147483648', '1e3', '0', '-1', 'abc']) {
+        const res = await admin.get(page.replace(':id', id));
+        expect([page, id, res.status]).toEqual([page, id, 404]);
+      }
+    }
+  });
+
   it('refuses an Exact ID that is no GUID with 422', async () => {
     const admin = await t.login(ADMIN.email, ADMIN.password);
     const [{ id }] = await sql<{ id: number }>(

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/guards.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
@@ -18,6 +18,7 @@ import { snapshotDiff } from './customer.mapping.js';
 import { CustomerConflictError, CustomerNotSendableError, DuplicateCustomerError } from './customers.errors.js';
 import { FormOnceService } from '../../common/form-once.js';
 import { toInt } from '../../common/validation.js';
+import { IdPipe } from '../../common/id.pipe.js';
 
 const num = (v: unknown) => toInt(v);
 
@@ -157,7 +158,7 @@ export class CustomersController {
 
   @Get('export/:id')
   @Roles('admin', 'accountant')
-  async exportStatus(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async exportStatus(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     const run = await this.exporter.getExport(id);
     const s = run.summary;
     const pct = s && s.total ? Math.round((100 * s.done) / s.total) : run.status === 'running' ? 0 : 100;
@@ -165,7 +166,7 @@ export class CustomersController {
   }
 
   @Get(':id')
-  async show(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async show(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     const customer = await this.customers.get(id);
     const links = await this.customers.links(id);
     const mergedInto = customer.mergedIntoId ? await this.customers.get(customer.mergedIntoId).catch(() => undefined) : undefined;
@@ -202,7 +203,7 @@ export class CustomersController {
 
   @Get(':id/edit')
   @Roles('admin', 'accountant') // creates or changes what is sent to Exact
-  async editForm(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async editForm(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     const c = await this.customers.get(id);
     const values = { ...c, locationId: c.location?.id };
     render(req, res, 'customers/form', await this.formModel(values as unknown as Record<string, unknown>, { title: 'customers.editTitle', titleParams: { name: c.name }, action: `/customers/${id}`, id }));
@@ -210,7 +211,7 @@ export class CustomersController {
 
   @Post(':id')
   @Roles('admin', 'accountant') // creates or changes what is sent to Exact
-  async update(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+  async update(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number, @Body() body: Record<string, unknown>) {
     try {
       const { customer, send } = await this.customers.update(id, body);
       flash(req, 'success', 'customers.updated', { name: customer.name, number: customer.number });
@@ -226,7 +227,7 @@ export class CustomersController {
   /** "Send to Exact" for one division (the location's by default). */
   @Post(':id/send')
   @Roles('admin', 'accountant')
-  async send(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+  async send(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number, @Body() body: Record<string, unknown>) {
     const c = await this.customers.get(id);
     const division = num(body.division) ?? c.location?.exactDivision;
     if (!division) {
@@ -245,7 +246,7 @@ export class CustomersController {
   /** The side-by-side choice: "create as a new relation with a new number", "use Exact's" or "use Koppel's". */
   @Post(':id/conflict')
   @Roles('admin', 'accountant')
-  async resolve(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+  async resolve(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number, @Body() body: Record<string, unknown>) {
     const c = await this.customers.get(id);
     const division = num(body.division);
     // no default: a missing or unknown choice changes nothing (overwriting Exact is never what an empty form means)

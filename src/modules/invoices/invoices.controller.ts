@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Decimal } from 'decimal.js';
@@ -19,6 +19,7 @@ import { calculate, type CalcLineInput } from './invoice-calc.js';
 import { INVOICE_STATUSES, Invoice, InvoiceExport, InvoiceExportLog, InvoicePdf, LocationInvoicing, Product, type InvoiceStatus } from './invoice.entity.js';
 import { Customer } from '../customers/customer.entity.js';
 import { VatRate } from '../ledgers/vat.entity.js';
+import { IdPipe } from '../../common/id.pipe.js';
 
 const LINE_FIELDS = ['description', 'quantity', 'unitPrice', 'discountPercent', 'vatRateId', 'productId', 'glAccountId', 'costCenterId', 'costUnitId'] as const;
 type LineValues = Partial<Record<(typeof LINE_FIELDS)[number], string>> & { index: number; errors?: FieldErrors };
@@ -177,7 +178,7 @@ export class InvoicesController {
 
   @Get(':id/edit')
   @Roles('admin', 'accountant')
-  async editForm(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async editForm(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     const inv = await this.invoices.get(id);
     if (!EDITABLE.includes(inv.status)) {
       flash(req, 'info', 'invoices.errors.locked');
@@ -225,7 +226,7 @@ export class InvoicesController {
 
   @Post(':id')
   @Roles('admin', 'accountant')
-  async update(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+  async update(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number, @Body() body: Record<string, unknown>) {
     const lines = typedLines(body);
     try {
       const inv = await this.invoices.update(id, cleanBody(body, lines));
@@ -396,7 +397,7 @@ export class InvoicesController {
   // ---------------------------------------------------------------- detail and actions
 
   @Get(':id')
-  async show(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async show(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     const inv = await this.invoices.get(id);
     const rates = inv.lines.getItems().map((l) => l.vatRate);
     const t = calculate(inv.lines.getItems().map((l) => ({ description: l.description, quantity: l.quantity, unitPrice: l.unitPrice, discountPercent: l.discountPercent, vatPercentage: l.vatRate.percentage, vatRateId: l.vatRate.id })));
@@ -501,7 +502,7 @@ export class InvoicesController {
   }
 
   @Get(':id/pdf')
-  async pdf(@Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async pdf(@Res() res: Response, @Param('id', IdPipe) id: number) {
     const { bytes, filename, sha256 } = await this.invoices.pdfBytes(id);
     res.status(200);
     res.setHeader('Content-Type', 'application/pdf');
@@ -515,7 +516,7 @@ export class InvoicesController {
   /** "Make final": a confirmation page (number, PDF, no more deleting), then POST. */
   @Get(':id/finalize')
   @Roles('admin', 'accountant')
-  async confirmFinalize(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async confirmFinalize(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     const inv = await this.invoices.get(id);
     if (inv.status !== 'draft') return res.redirect(303, `/invoices/${id}`);
     const settings = await this.invoices.settings(inv.location.id);
@@ -537,7 +538,7 @@ export class InvoicesController {
 
   @Post(':id/finalize')
   @Roles('admin', 'accountant')
-  async finalize(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async finalize(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     try {
       const inv = await this.finalizer.finalize(id);
       flash(req, 'success', 'invoices.finalize.done', { number: inv.number });
@@ -556,7 +557,7 @@ export class InvoicesController {
 
   @Post(':id/credit-note')
   @Roles('admin', 'accountant')
-  async creditNote(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async creditNote(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     try {
       const credit = await this.invoices.createCreditNote(id);
       flash(req, 'success', 'invoices.creditCreated');
@@ -570,7 +571,7 @@ export class InvoicesController {
 
   @Get(':id/delete')
   @Roles('admin', 'accountant')
-  async confirmDelete(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async confirmDelete(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     const inv = await this.invoices.get(id);
     if (inv.status !== 'draft') return res.redirect(303, `/invoices/${id}`);
     render(req, res, 'invoices/confirm', {
@@ -588,7 +589,7 @@ export class InvoicesController {
 
   @Post(':id/delete')
   @Roles('admin', 'accountant')
-  async remove(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async remove(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     try {
       await this.invoices.remove(id);
       flash(req, 'success', 'invoices.delete.done');

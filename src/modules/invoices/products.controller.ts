@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Decimal } from 'decimal.js';
 import { Roles } from '../auth/guards.js';
@@ -7,6 +7,7 @@ import { flash } from '../../common/flash.js';
 import { ValidationError } from '../../common/errors.js';
 import { ProductsService } from './products.service.js';
 import type { LocationInvoicing, Product, ProductGroup } from './invoice.entity.js';
+import { IdPipe } from '../../common/id.pipe.js';
 
 const idOf = (x?: { id: number } | null) => (x ? String(x.id) : '');
 
@@ -115,13 +116,13 @@ export class ProductsController {
   }
 
   @Get('groups/:id/edit')
-  async editGroup(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async editGroup(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     const g = await this.products.group(id);
     render(req, res, 'products/group-form', await this.model({ title: 'invoices.groups.edit', titleParams: { name: g.name }, action: `/products/groups/${id}`, values: groupValues(g) }));
   }
 
   @Post('groups/:id')
-  async updateGroup(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+  async updateGroup(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number, @Body() body: Record<string, unknown>) {
     try {
       const g = await this.products.updateGroup(id, body);
       flash(req, 'success', 'invoices.groups.saved', { name: g.name });
@@ -135,13 +136,13 @@ export class ProductsController {
   // ---------------------------------------------------------------- one product
 
   @Get(':id/edit')
-  async editForm(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async editForm(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     const p = await this.products.product(id);
     render(req, res, 'products/form', await this.model({ title: 'invoices.products.edit', titleParams: { name: p.name }, action: `/products/${id}`, values: productValues(p), id }));
   }
 
   @Post(':id')
-  async update(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+  async update(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number, @Body() body: Record<string, unknown>) {
     try {
       const p = await this.products.updateProduct(id, body);
       flash(req, 'success', 'invoices.products.saved', { name: p.name });
@@ -160,7 +161,7 @@ export class LocationInvoicingController {
   constructor(private readonly products: ProductsService) {}
 
   @Get(':id/invoicing')
-  async form(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async form(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     const loc = await this.products.location(id);
     const s = await this.products.locationInvoicing(id);
     render(req, res, 'products/location-invoicing', {
@@ -174,7 +175,7 @@ export class LocationInvoicingController {
   }
 
   @Post(':id/invoicing')
-  async save(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+  async save(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number, @Body() body: Record<string, unknown>) {
     const loc = await this.products.location(id);
     try {
       await this.products.saveLocationInvoicing(id, body);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/guards.js';
 import { render, isFragmentRequest, signalRefresh } from '../../common/views.js';
@@ -13,6 +13,7 @@ import { LedgerSettingsService } from './ledger-settings.service.js';
 import { ImportForm, LedgerSettingsForm } from './ledgers.form.js';
 import { LEDGER_RESOURCES, type LedgerImportMode, type LedgerResource } from './ledger-import.entity.js';
 import { toGlAccountRow, toImportView, LINK_CLASS } from './ledgers.view.js';
+import { IdPipe } from '../../common/id.pipe.js';
 
 type Tab = 'overview' | 'gl-accounts' | 'journals' | 'vat' | 'cost-centers';
 const PAGE_OF: Record<LedgerResource, string> = { 'gl-accounts': 'gl-accounts', journals: 'journals', 'vat-codes': 'vat', 'cost-centers': 'cost-centers' };
@@ -113,13 +114,13 @@ export class LedgersController {
   }
 
   @Get('gl-accounts/:id/edit')
-  async editGlAccount(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async editGlAccount(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     const a = await this.ledgers.glAccount(id);
     render(req, res, 'ledgers/gl-form', { title: 'ledgers.gl.edit', titleParams: { number: a.number }, nav: 'accounting', tab: 'gl-accounts', action: `/accounting/gl-accounts/${id}`, id, values: a });
   }
 
   @Post('gl-accounts/:id')
-  async updateGlAccount(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+  async updateGlAccount(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number, @Body() body: Record<string, unknown>) {
     try {
       const a = await this.ledgers.updateGlAccount(id, body);
       flash(req, 'success', 'ledgers.gl.updated', { number: a.number });

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/guards.js';
 import { render } from '../../common/views.js';
@@ -13,6 +13,7 @@ import { LedgersSync } from './ledgers.sync.js';
 import { LocationExactForm } from './ledgers.form.js';
 import { toImportView } from './ledgers.view.js';
 import { exactProblem } from './ledgers.controller.js';
+import { IdPipe } from '../../common/id.pipe.js';
 
 /**
  * Settings → Locations → Exact: the administration (division) of a location and its sales journals per
@@ -57,13 +58,13 @@ export class LocationExactController {
   }
 
   @Get(':id/exact')
-  async form(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async form(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     const loc = await this.locations.get(id);
     render(req, res, 'ledgers/location-exact', await this.model(loc, { exactDivision: loc.exactDivision, salesJournalCode: loc.salesJournalCode, creditJournalCode: loc.creditJournalCode }));
   }
 
   @Post(':id/exact')
-  async save(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+  async save(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number, @Body() body: Record<string, unknown>) {
     const loc = await this.locations.get(id);
     try {
       const input = parseForm(LocationExactForm, body);

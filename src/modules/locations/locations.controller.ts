@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/guards.js';
 import { LocationsService, LOCATION_SORTS } from './locations.service.js';
@@ -8,6 +8,7 @@ import { render } from '../../common/views.js';
 import { flash } from '../../common/flash.js';
 import { ValidationError } from '../../common/errors.js';
 import type { Location } from './location.entity.js';
+import { IdPipe } from '../../common/id.pipe.js';
 
 const formModel = (values: Partial<Location> | Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   nav: 'settings',
@@ -56,13 +57,13 @@ export class LocationsController {
   }
 
   @Get(':id/edit')
-  async editForm(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async editForm(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     const loc = await this.locations.get(id);
     render(req, res, 'locations/form', formModel(loc, { title: 'locations.editTitle', titleParams: { name: loc.name }, action: `/settings/locations/${id}`, id, exactDivision: loc.exactDivision }));
   }
 
   @Post(':id')
-  async update(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+  async update(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number, @Body() body: Record<string, unknown>) {
     try {
       const loc = await this.locations.update(id, body);
       flash(req, 'success', 'locations.updated', { name: loc.name });
@@ -75,13 +76,13 @@ export class LocationsController {
   }
 
   @Get(':id/delete')
-  async confirmDelete(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async confirmDelete(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     const loc = await this.locations.get(id);
     render(req, res, 'locations/delete', { title: 'locations.deleteTitle', titleParams: { name: loc.name }, nav: 'settings', location: loc });
   }
 
   @Post(':id/delete')
-  async remove(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async remove(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     const loc = await this.locations.remove(id);
     flash(req, 'success', 'locations.deleted', { name: loc.name });
     res.redirect(303, '/settings/locations');

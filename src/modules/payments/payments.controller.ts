@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, ParseIntPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Roles } from '../auth/guards.js';
@@ -10,6 +10,7 @@ import { PaymentsService } from './payments.service.js';
 import type { InvoicePayment } from './invoice-payment.entity.js';
 import { sameOriginPath } from '../../common/return-path.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { IdPipe } from '../../common/id.pipe.js';
 
 export const paymentView = (p: InvoicePayment) => ({
   id: p.id,
@@ -36,7 +37,7 @@ export class PaymentsController {
   /** htmx: the popup fragment; without htmx: the same list as a page. */
   @Get('invoices/:id/payments')
   @Roles('admin', 'accountant')
-  async list(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async list(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     const inv = await this.orm.em.fork().findOne(Invoice, { id }, { fields: ['id', 'number', 'kind', 'gross', 'paid', 'open', 'status'] });
     if (!inv) throw new NotFoundError('Invoice not found');
     const items = (await this.payments.forInvoice(id)).map(paymentView);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/guards.js';
 import { UsersService } from './users.service.js';
@@ -8,6 +8,7 @@ import { render } from '../../common/views.js';
 import { flash } from '../../common/flash.js';
 import { ForbiddenError, ValidationError } from '../../common/errors.js';
 import { ROLES } from './user.entity.js';
+import { IdPipe } from '../../common/id.pipe.js';
 
 /** Settings → Users (administrators only). */
 @Controller('settings/users')
@@ -44,19 +45,19 @@ export class UsersController {
   }
 
   @Post(':id/role')
-  async role(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+  async role(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number, @Body() body: Record<string, unknown>) {
     await this.guardSelf(req, () => this.users.setRole(req.user!, id, parseForm(RoleForm, body).role));
     res.redirect(303, '/settings/users');
   }
 
   @Post(':id/disable')
-  async disable(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async disable(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     await this.guardSelf(req, () => this.users.setDisabled(req.user!, id, true));
     res.redirect(303, '/settings/users');
   }
 
   @Post(':id/enable')
-  async enable(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async enable(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     await this.guardSelf(req, () => this.users.setDisabled(req.user!, id, false));
     res.redirect(303, '/settings/users');
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Roles } from '../../auth/guards.js';
@@ -11,6 +11,7 @@ import { LedgersService, type ExportLookup } from '../../ledgers/ledgers.service
 import { InvoiceExport, type Invoice } from '../invoice.entity.js';
 import { Location } from '../../locations/location.entity.js';
 import { Journal } from '../../ledgers/journal.entity.js';
+import { IdPipe } from '../../../common/id.pipe.js';
 
 const ACTIONS = ['all', 'customers', 'invoices', 'accounts'] as const;
 
@@ -102,7 +103,7 @@ export class ExportController {
   }
 
   @Get('runs/:id')
-  async progress(@Req() req: Request, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async progress(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     const run = await this.runs.get(id);
     if (!run) throw new NotFoundError('Export run');
     const rows = run.state === 'running' ? [] : await this.runs.rowsOf(run);
