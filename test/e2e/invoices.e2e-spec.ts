@@ -76,8 +76,8 @@ afterAll(async () => {
 });
 
 describe('roles', () => {
-  it('lets planners view invoices but not create, change or delete them', async () => {
-    expect((await planner.get('/invoices')).status).toBe(200);
+  it('keeps planners out of invoices (issue 13, item 8: they neither read nor create, change or delete them)', async () => {
+    expect((await planner.get('/invoices')).status).toBe(403);
     expect((await planner.get('/invoices/new')).status).toBe(403);
     const res = await post(planner, '/invoices', { locationId: ids.ams, customerId: ids.zoet, invoiceDate: '2026-01-10' });
     expect(res.status).toBe(403);
@@ -297,7 +297,8 @@ describe('make final, PDF, credit note, delete', () => {
     const stored = await one<{ sha256: string; size: number; bytes: Buffer }>('select sha256, size, bytes from invoice_pdf where invoice_id = $1', [ids.first]);
     expect(stored.sha256).toBe(createHash('sha256').update(stored.bytes).digest('hex'));
 
-    const pdf = await planner.get(`/invoices/${ids.first}/pdf`).buffer(true).parse(binary as never);
+    expect((await planner.get(`/invoices/${ids.first}/pdf`)).status).toBe(403); // planners read no PDFs (issue 13, item 8)
+    const pdf = await accountant.get(`/invoices/${ids.first}/pdf`).buffer(true).parse(binary as never);
     expect(pdf.status).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.headers['content-disposition']).toBe('attachment; filename="factuur-AMS-1000.pdf"');
