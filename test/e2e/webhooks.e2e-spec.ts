@@ -276,7 +276,10 @@ describe('1000 notifications in a burst', () => {
     const burstUrl = `http://127.0.0.1:${burstPort}/webhooks/exact`;
     const appEnv = { ...env, WEBHOOK_POLL_MS: '50', WEBHOOK_CONCURRENCY: '4' };
     // A: the built app in its own process, so that it can be killed (SIGKILL: no shutdown hook, rows left claimed)
-    const a = await startWebhookProcess(burstPort, { ...appEnv, DATABASE_URL: t.db.url, DATA_DIR: t.db.dataDir, BURST_WORK_MS: '5', WEBHOOK_CHECK_SECONDS: '0' });
+    // A's handler passes a gate (a shared advisory lock) between its attempt and its effect: the test closes the
+    // gate to hold A mid-work, so the kill lands while A is handling notifications, on any machine's speed
+    const GATE = 7_342_001;
+    const a = await startWebhookProcess(burstPort, { ...appEnv, DATABASE_URL: t.db.url, DATA_DIR: t.db.dataDir, BURST_WORK_MS: '5', WEBHOOK_CHECK_SECONDS: '0', BURST_GATE: String(GATE) });
     const killedPid = a.pid!;
 
     const bodies = Array.from({ length: N }, (_, i) => signed({ Topic: 'KoppelBurst', Key: `burst-${i}` }));
@@ -288,9 +291,17 @@ describe('1000 notifications in a burst', () => {
       const inFlight = async () => Number((await q<{ n: string }>(
         'select count(*) as n from burst_attempt a where pid = $1 and not exists (select 1 from burst_effect e where e.key = a.key and e.pid = a.pid)', [killedPid],
       ))[0].n);
-      await waitFor(async () => sent.accepted >= N / 3 && (await inFlight()) > 0, 'a third accepted and A busy', 60_000);
-      a.kill('SIGKILL');
-      await new Promise((r) => a.once('exit', r));
+      await waitFor(async () => sent.accepted >= N / 3 && (await count("topic = 'KoppelBurst' and status = 'done'")) > 0, 'a third accepted and some done', 60_000);
+      const gate = new pg.Client({ connectionString: t.db.url });
+      await gate.connect();
+      try {
+        await gate.query('select pg_advisory_lock($1)', [GATE]);
+        await waitFor(async () => (await inFlight()) > 0, 'A held mid-work at the gate', 60_000);
+        a.kill('SIGKILL');
+        await new Promise((r) => a.once('exit', r));
+      } finally {
+        await gate.end(); // opens the gate (the session's lock ends with it)
+      }
       const failuresAtKill = sent.failures;
       const interrupted = await inFlight();
       const doneAtKill = await count("topic = 'KoppelBurst' and status = 'done'");

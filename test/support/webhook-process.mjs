@@ -17,6 +17,8 @@ await configureApp(app);
 const pool = app.get(PG_POOL);
 app.get(WebhookHandlers).register('KoppelBurst', async (e) => {
   await pool.query('insert into burst_attempt (key, pid) values ($1, $2)', [e.key, process.pid]);
+  // a test can hold the handler here, between its attempt and its effect (the test holds the advisory lock)
+  if (process.env.BURST_GATE) await pool.query('select pg_advisory_xact_lock_shared($1)', [Number(process.env.BURST_GATE)]);
   await new Promise((r) => setTimeout(r, Number(process.env.BURST_WORK_MS ?? 3))); // the handler's "work"
   await pool.query('insert into burst_effect (key, pid) values ($1, $2)', [e.key, process.pid]);
 }, { name: 'burst', subscribe: false });
