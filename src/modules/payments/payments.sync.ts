@@ -10,8 +10,13 @@ import { PaymentsService, TERM_SELECT, type TermRow } from './payments.service.j
 import type { PaymentSource } from './invoice-payment.entity.js';
 
 export const PAYMENTS_RESOURCE = 'payments';
-/** A run repeats at most this often for notifications that came in while it was busy (the next run takes the rest). */
-const MAX_ROUNDS = 5;
+/**
+ * A run goes round once more at most for notifications that came in while it was busy: one run, then at most one
+ * follow-up (issue 13). Later notifications queue the next run.
+ */
+const MAX_ROUNDS = 2;
+/** A run asked for by a notification waits this long in the queue, so the rest of a burst folds into it. */
+export const WEBHOOK_RUN_DELAY_SECONDS = 3;
 
 /**
  * The payments reconciliation as a sync resource (every 15 minutes per division, from the stored PaymentTerms
@@ -35,13 +40,14 @@ export class PaymentsSync implements OnModuleInit {
     if (!this.registry.get(PAYMENTS_RESOURCE)) {
       this.registry.register({ name: PAYMENTS_RESOURCE, schedule: '15min', labelKey: 'payments.syncLabel', run: (ctx) => this.run(ctx) });
     }
-    this.webhooks.register('FinancialTransactions', (e) => this.onFinancialTransaction(e), { name: 'payments' });
+    // every pending FinancialTransactions notification of a division asks for the same run: they fold into one
+    this.webhooks.register('FinancialTransactions', (e) => this.onFinancialTransaction(e), { name: 'payments', fold: 'division' });
   }
 
   /** The webhook handler: idempotent and quick (one upsert and one enqueue, no Exact call). */
   async onFinancialTransaction(e: WebhookEvent): Promise<void> {
     await this.request(e.division);
-    await this.sync.enqueue(e.division, PAYMENTS_RESOURCE, 'manual');
+    await this.sync.enqueue(e.division, PAYMENTS_RESOURCE, 'manual', { startAfterSeconds: WEBHOOK_RUN_DELAY_SECONDS });
   }
 
   async request(division: number): Promise<void> {
@@ -76,6 +82,20 @@ export class PaymentsSync implements OnModuleInit {
       const after = await this.requests(ctx.division);
       if (after.requested <= start.requested) return;
     }
+    // notifications came in during the follow-up too: one more run is queued as soon as this one has ended
+    this.followUp(ctx.division);
+  }
+
+  /** Queues the next run once the current job is over (the queue takes one job per division at a time). */
+  private followUp(division: number): void {
+    const until = Date.now() + 60_000;
+    const attempt = async (): Promise<void> => {
+      const r = await this.requests(division);
+      if (r.requested <= r.handled) return;
+      if ((await this.sync.enqueue(division, PAYMENTS_RESOURCE, 'manual', { startAfterSeconds: WEBHOOK_RUN_DELAY_SECONDS })) === 'queued') return;
+      if (Date.now() < until) setTimeout(() => void attempt().catch(() => undefined), 500).unref();
+    };
+    setTimeout(() => void attempt().catch(() => undefined), 200).unref();
   }
 
   /** One pass over sync/Cashflow/PaymentTerms from the cursor; the cursor moves after each applied page. */
