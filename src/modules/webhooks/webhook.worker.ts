@@ -12,7 +12,7 @@ export const LEASE_SECONDS = 300;
 const DIVISIONS_TTL_MS = 5000;
 const HOUSEKEEPING_MS = 10_000;
 /** Notifications of folding topics wait this long after arriving, so a burst is in the inbox and folds (issue 13). */
-export const FOLD_SETTLE_MS = 1500;
+export const FOLD_SETTLE_MS = 500;
 
 /**
  * Works the inbox: claims due rows (SKIP LOCKED + lease, safe with any number of processes), checks the
