@@ -3,6 +3,33 @@ import type { Request, Response } from 'express';
 import { DomainError, ValidationError } from './errors.js';
 import { isFragmentRequest } from './views.js';
 import { keepPendingForm, returnPage } from './pending-form.js';
+import { isLang, langFromHeader, translator } from './i18n/i18n.js';
+
+/**
+ * The database could not be reached (stopped, restarting, connection cut): PostgreSQL's connection and
+ * shutdown codes, node's socket errors, pg's "Connection terminated", MikroORM's ConnectionException.
+ */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  for (let cur = e as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; cur && depth < 5; cur = cur.cause as typeof cur, depth++) {
+    const code = typeof cur.code === 'string' ? cur.code : '';
+    if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'].includes(code)) return true;
+    if (cur.name === 'ConnectionException') return true;
+    if (typeof cur.message === 'string' && /Connection terminated|connection timeout|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(cur.message)) return true;
+  }
+  return false;
+}
+
+/** What was typed into a form, flattened to field names as the browser sends them (lines[0][description]); no secrets. */
+function typedFields(body: unknown, prefix = '', out: { name: string; value: string }[] = []): { name: string; value: string }[] {
+  if (!body || typeof body !== 'object' || Buffer.isBuffer(body)) return out;
+  for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+    const name = prefix ? `${prefix}[${k}]` : k;
+    if (/password/i.test(k)) continue;
+    if (v && typeof v === 'object') typedFields(v, name, out);
+    else if (v !== undefined && v !== null) out.push({ name, value: String(v) });
+  }
+  return out.slice(0, 500);
+}
 
 interface Mapped {
   status: number;
@@ -33,6 +60,7 @@ function map(exception: unknown): Mapped {
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return { status, code: e.type ?? `http_${status}`, messageKey: 'errors.title' };
   }
+  if (isDatabaseUnavailable(exception)) return { status: 503, code: 'database_unavailable', messageKey: 'errors.databaseUnavailable' };
   return { status: 500, code: 'internal', messageKey: 'errors.server' };
 }
 
@@ -46,7 +74,8 @@ export class AppExceptionFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const m = map(exception);
-    if (m.status >= 500) this.logger.error(`${req.method} ${req.originalUrl}: ${(exception as Error)?.stack ?? String(exception)}`);
+    if (m.status === 503) this.logger.warn(`${req.method} ${req.originalUrl}: database unavailable (${(exception as Error)?.message ?? exception})`);
+    else if (m.status >= 500) this.logger.error(`${req.method} ${req.originalUrl}: ${(exception as Error)?.stack ?? String(exception)}`);
     if (res.headersSent) return;
 
     const wantsJson = req.path.startsWith('/api/') || req.path.startsWith('/webhooks/') || (!req.accepts('html') && !!req.accepts('json'));
@@ -78,8 +107,16 @@ export class AppExceptionFilter implements ExceptionFilter {
         return;
       }
     }
-    const titleKey = m.status === 404 ? 'errors.notFoundTitle' : m.status === 403 ? 'errors.forbiddenTitle' : 'errors.title';
-    const model = { title: titleKey, status: m.status, messageKey: m.messageKey, params: m.params, fieldErrors: m.fieldErrors };
+    // a page: the error may come before the request's view context was set up (session store down): translate anyway
+    if (typeof res.locals.t !== 'function') {
+      const lang = isLang(req.session?.lang) ? req.session.lang : langFromHeader(req.get('accept-language'));
+      Object.assign(res.locals, { t: translator(lang), lang });
+    }
+    const titleKey = m.status === 404 ? 'errors.notFoundTitle' : m.status === 403 ? 'errors.forbiddenTitle' : m.status === 503 ? 'errors.databaseUnavailableTitle' : 'errors.title';
+    // a form sent while the database was away: nothing is lost, the page keeps what was typed and sends it again
+    const retry = m.status === 503 && req.method === 'POST' ? { action: req.originalUrl, fields: typedFields(req.body) } : undefined;
+    const model = { title: titleKey, status: m.status, messageKey: m.messageKey, params: m.params, fieldErrors: m.fieldErrors, retry, visibleFields: retry?.fields.filter((f) => f.name !== '_csrf') };
+    if (m.status === 503) res.setHeader('Retry-After', '10');
     res.status(m.status);
     if (isFragmentRequest(req)) res.render('fragments/error', { ...model, layout: false });
     else res.render('errors/error', model);

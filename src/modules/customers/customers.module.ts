@@ -26,7 +26,7 @@ export class CustomersModule implements OnModuleInit, OnApplicationBootstrap {
 
   /** New and changed Exact accounts arrive by webhook (topic Accounts); the 15-minute sync is the fallback. */
   onModuleInit(): void {
-    this.webhooks.register('Accounts', async (e) => void (await this.customers.onExactAccountChanged(e.division, e.key, e.action)), { name: 'customers' });
+    this.webhooks.register('Accounts', async (e) => void (await this.customers.onExactAccountChanged(e.division, e.key, e.action)), { name: 'customers', fold: 'key' });
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -10,8 +10,11 @@ import { PaymentsService, TERM_SELECT, type TermRow } from './payments.service.j
 import type { PaymentSource } from './invoice-payment.entity.js';
 
 export const PAYMENTS_RESOURCE = 'payments';
-/** A run repeats at most this often for notifications that came in while it was busy (the next run takes the rest). */
-const MAX_ROUNDS = 5;
+/**
+ * A run goes round once more at most for notifications that came in while it was busy: one run, then at most one
+ * follow-up (issue 13). Later notifications queue the next run.
+ */
+const MAX_ROUNDS = 2;
 /** How long a notification that found the payments job busy keeps trying to enqueue a run (the schedule is the net). */
 const FOLLOW_UP_MS = 5 * 60_000;
 
@@ -40,7 +43,8 @@ export class PaymentsSync implements OnModuleInit {
     if (!this.registry.get(PAYMENTS_RESOURCE)) {
       this.registry.register({ name: PAYMENTS_RESOURCE, schedule: '15min', labelKey: 'payments.syncLabel', run: (ctx) => this.run(ctx) });
     }
-    this.webhooks.register('FinancialTransactions', (e) => this.onFinancialTransaction(e), { name: 'payments' });
+    // every pending FinancialTransactions notification of a division asks for the same run: they fold into one
+    this.webhooks.register('FinancialTransactions', (e) => this.onFinancialTransaction(e), { name: 'payments', fold: 'division' });
   }
 
   /** The webhook handler: idempotent and quick (one upsert and one enqueue, no Exact call). */
@@ -103,6 +107,8 @@ export class PaymentsSync implements OnModuleInit {
       const after = await this.requests(ctx.division);
       if (after.requested <= start.requested) return;
     }
+    // notifications came in during the follow-up too: one more run is queued as soon as this one has ended
+    this.followUp(ctx.division);
   }
 
   /** One pass over sync/Cashflow/PaymentTerms from the cursor; the cursor moves after each applied page. */

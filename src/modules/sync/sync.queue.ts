@@ -64,9 +64,9 @@ export class SyncQueue {
   }
 
   /** Enqueues one job; returns its id, or null when a job with the same key is already queued or running. */
-  async send(data: SyncJobData): Promise<string | null> {
+  async send(data: SyncJobData, opts: { startAfterSeconds?: number } = {}): Promise<string | null> {
     const boss = await this.ready();
-    return boss.send(SYNC_QUEUE, data, { singletonKey: singletonKey(data.resource, data.division) });
+    return boss.send(SYNC_QUEUE, data, { singletonKey: singletonKey(data.resource, data.division), ...(opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}) });
   }
 
   /** Cancels a job (e.g. the job of a dead process, so a fresh one can be enqueued). */

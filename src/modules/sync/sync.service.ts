@@ -56,14 +56,15 @@ export class SyncService {
   /**
    * Enqueues one division × resource. 'busy' when a job for it is already queued or running (in any
    * process), or — for a schedule's fire time (`firedAt`) — when another process already handled that fire.
+   * `startAfterSeconds` keeps the job queued that long first, so triggers of a burst fold into it.
    */
-  async enqueue(division: number, resource: string, trigger: SyncTrigger, opts: { firedAt?: Date } = {}): Promise<EnqueueResult> {
+  async enqueue(division: number, resource: string, trigger: SyncTrigger, opts: { firedAt?: Date; startAfterSeconds?: number } = {}): Promise<EnqueueResult> {
     const def = this.registry.get(resource);
     if (!def) throw new SyncResourceUnknownError(resource);
     await this.store.ensureState(division, resource);
     const next = this.schedules.nextFire(def.schedule, opts.firedAt ?? this.clock.now());
     if (opts.firedAt && !(await this.store.claimFire(division, resource, opts.firedAt, next))) return 'busy';
-    const jobId = await this.queue.send({ division, resource, trigger });
+    const jobId = await this.queue.send({ division, resource, trigger }, { startAfterSeconds: opts.startAfterSeconds });
     if (!jobId) {
       await this.store.setNextRun(division, resource, next);
       return 'busy';

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { WebhookHandler, WebhookHandlerOptions } from './webhooks.types.js';
+import type { WebhookFold, WebhookHandler, WebhookHandlerOptions } from './webhooks.types.js';
 
 export interface RegisteredHandler {
   topic: string;
   name: string;
   subscribe: boolean;
+  fold?: WebhookFold;
   handle: WebhookHandler;
 }
 
@@ -26,7 +27,7 @@ export class WebhookHandlers {
     const list = this.byTopic.get(topic) ?? [];
     const name = opts.name ?? `handler-${list.length + 1}`;
     if (list.some((h) => h.name === name)) throw new Error(`webhook handler "${name}" for ${topic} is already registered`);
-    const entry: RegisteredHandler = { topic, name, subscribe: opts.subscribe ?? true, handle };
+    const entry: RegisteredHandler = { topic, name, subscribe: opts.subscribe ?? true, fold: opts.fold, handle };
     list.push(entry);
     this.byTopic.set(topic, list);
     for (const l of this.listeners) l(topic);
@@ -40,6 +41,13 @@ export class WebhookHandlers {
 
   for(topic: string): readonly RegisteredHandler[] {
     return this.byTopic.get(topic) ?? [];
+  }
+
+  /** How pending notifications of the topic fold together: only when every handler allows it, in the narrowest mode. */
+  foldOf(topic: string): WebhookFold | undefined {
+    const list = this.for(topic);
+    if (!list.length || list.some((h) => !h.fold)) return undefined;
+    return list.some((h) => h.fold === 'key') ? 'key' : 'division';
   }
 
   has(topic: string): boolean {

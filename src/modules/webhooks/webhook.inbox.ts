@@ -63,18 +63,20 @@ export class WebhookInbox {
 
   /**
    * Claims up to `limit` due rows for this worker with a lease (FOR UPDATE SKIP LOCKED: two processes
-   * never claim the same row). Oldest first.
+   * never claim the same row). Oldest first. Notifications of topics that fold (`settle.topics`) are taken once
+   * they are `settle.ms` old, so the rest of a burst is pending by then and folds into one handling.
    */
-  async claim(worker: string, limit: number, leaseSeconds: number): Promise<InboxRow[]> {
+  async claim(worker: string, limit: number, leaseSeconds: number, settle: { topics: string[]; ms: number } = { topics: [], ms: 0 }): Promise<InboxRow[]> {
     const { rows } = await this.pool.query<InboxRow>(
       `with due as (
          select id from webhook_inbox where status = 'pending' and next_attempt_at <= now()
+            and (topic <> all($4::text[]) or received_at <= now() - make_interval(secs => $5))
           order by next_attempt_at, id limit $2 for update skip locked)
        update webhook_inbox w set status = 'processing', claimed_by = $1, locked_until = now() + make_interval(secs => $3),
               attempts = w.attempts + 1
          from due where w.id = due.id
        returning w.id, w.topic, w.division, w.action, w.key, w.endpoint, w.event_created_on, w.received_at, w.attempts, w.handled`,
-      [worker, limit, leaseSeconds],
+      [worker, limit, leaseSeconds, settle.topics, settle.ms / 1000],
     );
     return rows.sort((a, b) => Number(a.id) - Number(b.id));
   }
@@ -99,6 +101,38 @@ export class WebhookInbox {
       [row.id, worker, final ? 'failed' : 'pending', error.slice(0, 2000), JSON.stringify(handled), retryDelaySeconds(row.attempts)],
     );
     return final ? 'failed' : 'retry';
+  }
+
+  /**
+   * Folding (issue 13): the pending notifications that handling `row` now covers — same topic and division, and in
+   * 'key' mode the same key and action — are marked done with `handled` (as if handled), because the handler that is
+   * about to run reads the state they announce. Rows another worker holds are left alone (SKIP LOCKED); rows that
+   * arrive after this statement are handled on their own (at most one follow-up). Returns how many were folded.
+   */
+  async fold(row: InboxRow, mode: 'key' | 'division', handled: string[]): Promise<number> {
+    const byKey = mode === 'key';
+    const r = await this.pool.query(
+      `with f as (
+         select id from webhook_inbox
+          where status = 'pending' and topic = $1 and division = $2 and id <> $3
+            and ($4::boolean is false or (key = $5 and action = $6))
+          for update skip locked)
+       update webhook_inbox w set status = 'done', processed_at = now(), locked_until = null, claimed_by = null, last_error = null,
+              handled = $7::jsonb
+         from f where w.id = f.id`,
+      [row.topic, row.division, row.id, byKey, row.key, row.action, JSON.stringify([...handled, `folded:${row.id}`])],
+    );
+    return r.rowCount ?? 0;
+  }
+
+  /** Several rows of one claim that fold together: all but the first are done by the first one's handling. */
+  async foldClaimed(ids: string[], worker: string, into: string, handled: string[]): Promise<void> {
+    if (!ids.length) return;
+    await this.pool.query(
+      `update webhook_inbox set status = 'done', processed_at = now(), locked_until = null, claimed_by = null, last_error = null, handled = $3::jsonb
+        where id = any($1::bigint[]) and claimed_by = $2 and status = 'processing'`,
+      [ids, worker, JSON.stringify([...handled, `folded:${into}`])],
+    );
   }
 
   /** Kept but set aside: unknown division or no handler for the topic. */

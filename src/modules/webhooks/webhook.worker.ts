@@ -11,6 +11,8 @@ import type { WebhookAction, WebhookEvent } from './webhooks.types.js';
 export const LEASE_SECONDS = 300;
 const DIVISIONS_TTL_MS = 5000;
 const HOUSEKEEPING_MS = 10_000;
+/** Notifications of folding topics wait this long after arriving, so a burst is in the inbox and folds (issue 13). */
+export const FOLD_SETTLE_MS = 500;
 
 /**
  * Works the inbox: claims due rows (SKIP LOCKED + lease, safe with any number of processes), checks the
@@ -108,7 +110,8 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
         // claim in batches (half the slots at least) so a busy inbox costs few queries per notification
         if (free > 0 && (free >= Math.ceil(max / 2) || this.active.size === 0)) {
           this.kicked = false;
-          const rows = await this.inbox.claim(this.id, free, LEASE_SECONDS);
+          const folding = this.handlers.topics().filter((topic) => this.handlers.foldOf(topic));
+          const rows = await this.foldBatch(await this.inbox.claim(this.id, free, LEASE_SECONDS, { topics: folding, ms: FOLD_SETTLE_MS }));
           for (const row of rows) {
             const p: Promise<void> = this.process(row).finally(() => {
               this.active.delete(p);
@@ -125,6 +128,37 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
         await this.sleep(Math.max(1000, this.config.webhooks.pollMs));
       }
     }
+  }
+
+  /** Rows of one claim that fold together (same topic, division and — in 'key' mode — key and action): one runs for all. */
+  private async foldBatch(rows: InboxRow[]): Promise<InboxRow[]> {
+    const groups = new Map<string, InboxRow[]>();
+    const keep: InboxRow[] = [];
+    for (const row of rows) {
+      const mode = this.handlers.foldOf(row.topic);
+      if (!mode) {
+        keep.push(row);
+        continue;
+      }
+      const g = `${row.topic}|${row.division}${mode === 'key' ? `|${row.key}|${row.action}` : ''}`;
+      const list = groups.get(g);
+      if (list) list.push(row);
+      else {
+        groups.set(g, [row]);
+        keep.push(row);
+      }
+    }
+    for (const [first, ...rest] of groups.values()) {
+      if (!rest.length) continue;
+      try {
+        await this.inbox.foldClaimed(rest.map((r) => r.id), this.id, first.id, this.handlers.for(first.topic).map((h) => h.name));
+      } catch (e) {
+        // not folded: they are handled one by one instead
+        this.logger.warn(`folding notifications into ${first.id}: ${(e as Error).message}`);
+        keep.push(...rest);
+      }
+    }
+    return keep.sort((a, b) => Number(a.id) - Number(b.id));
   }
 
   private async housekeeping(): Promise<void> {
@@ -169,6 +203,9 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
         attempt: row.attempts,
       };
       const handled = [...(row.handled ?? [])];
+      // what is still pending for the same change is covered by this handling (its handler reads Exact's state now)
+      const fold = this.handlers.foldOf(row.topic);
+      if (fold) await this.inbox.fold(row, fold, handlers.map((h) => h.name));
       const errors: string[] = [];
       for (const h of handlers) {
         if (handled.includes(h.name)) continue;

@@ -37,7 +37,16 @@ export interface WebhookHandlerOptions {
   name?: string;
   /** Subscribe to the topic in Exact (default true). Topics in WEBHOOK_TOPICS are always subscribed. */
   subscribe?: boolean;
+  /**
+   * Notifications this handler may take together (issue 13, bursts): 'key' = pending notifications for the same
+   * division, key and action are covered by handling one of them (the handler reads the current state in Exact);
+   * 'division' = every pending notification of the topic for the division is (the handler only asks for a run).
+   * A topic folds only when all its handlers allow it (the narrowest mode wins). Default: each one is handled.
+   */
+  fold?: WebhookFold;
 }
+
+export type WebhookFold = 'key' | 'division';
 
 /**
  * pending → processing → done; failures go back to pending with a later next_attempt_at and end as

@@ -67,6 +67,10 @@ const STALE_RUN_MS = 2 * 60_000;
 export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ExportRuns');
   private readonly running = new Map<number, Promise<void>>();
+  /** Runs this process started: one of them that is no longer in `running` has no worker any more. */
+  private readonly startedHere = new Set<number>();
+  /** Runs that ended while the database was away and wait for it to record their end. */
+  private readonly ending = new Set<number>();
   private stopping = false;
 
   constructor(
@@ -168,6 +172,7 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
     });
     if (started.joined) return started;
     const runId = started.runId;
+    this.startedHere.add(runId);
     const p = this.execute(runId, 'interactive', () => includePdf).catch((e) => this.logger.error(`export run ${runId} failed: ${(e as Error)?.stack ?? e}`));
     this.running.set(runId, p.finally(() => this.running.delete(runId)));
     return started;
@@ -222,7 +227,11 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
           run.done++;
           if (outcome === 'exported' || outcome === 'unchanged') run.exported++;
           else if (outcome === 'blocked' || outcome === 'needs_credit_note') run.blocked++;
-          else run.failed++;
+          else if (outcome === 'busy') {
+            // another sender has it right now: not a failure, it stays in the queue for that sender or the next run
+            summary.busy = [...((summary.busy as number[] | undefined) ?? []), inv.id];
+            run.summary = { ...summary };
+          } else run.failed++;
           await beat();
         }
       }
@@ -231,11 +240,38 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
       run.finishedAt = this.clock.now();
       await em.flush();
     } catch (e) {
-      run.summary = { ...summary, error: String((e as Error)?.message ?? e) };
-      run.state = 'interrupted';
-      run.finishedAt = this.clock.now();
-      await em.flush();
+      // the database may be the reason: the end of the run is written as soon as it answers again
+      await this.finish(runId, { ...summary, error: String((e as Error)?.message ?? e) });
       throw e;
+    }
+  }
+
+  /**
+   * Marks a run interrupted with a fresh unit of work, retrying while the database is away (issue 13: a run
+   * must never stay "running" after its worker is gone). Gives up only when the app shuts down.
+   */
+  private async finish(runId: number, summary: Record<string, unknown>): Promise<void> {
+    this.ending.add(runId);
+    try {
+      await this.recordEnd(runId, summary);
+    } finally {
+      this.ending.delete(runId);
+    }
+  }
+
+  private async recordEnd(runId: number, summary: Record<string, unknown>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.orm.em.fork().getConnection().execute(
+          `update invoice_export_run set state = 'interrupted', summary = ?, finished_at = ? where id = ? and state = 'running'`,
+          [JSON.stringify(summary), this.clock.now(), runId],
+        );
+        return;
+      } catch (e) {
+        if (this.stopping) throw e;
+        if (attempt % 30 === 0) this.logger.warn(`export run ${runId}: cannot record its end yet (${(e as Error).message}); retrying`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
     }
   }
 
@@ -247,11 +283,23 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
     return rows.map((r) => r.d);
   }
 
+  /** True while this process works on the run. */
+  isActive(runId: number): boolean {
+    return this.running.has(runId);
+  }
+
+  /** True while the run has stopped and waits for the database to record that. */
+  isEnding(runId: number): boolean {
+    return this.ending.has(runId);
+  }
+
   /** A run whose process died shows as interrupted (its invoices are safe: the ledger knows each step). */
   async get(runId: number): Promise<InvoiceExportRun | null> {
     const em = this.orm.em.fork();
     const run = await em.findOne(InvoiceExportRun, { id: runId });
-    if (run && run.state === 'running' && !this.running.has(runId) && this.clock.now().getTime() - run.heartbeatAt.getTime() > STALE_RUN_MS) {
+    // its worker is gone: a run of this process that no longer runs here, or one whose heart stopped beating elsewhere
+    const workerGone = (r: InvoiceExportRun) => !this.running.has(runId) && (this.startedHere.has(runId) || this.clock.now().getTime() - r.heartbeatAt.getTime() > STALE_RUN_MS);
+    if (run && run.state === 'running' && workerGone(run)) {
       run.state = 'interrupted';
       await em.flush();
     }

@@ -74,6 +74,8 @@ const unclear = (e: unknown) => e instanceof ExactNetworkError || (e instanceof 
 @Injectable()
 export class InvoiceExportService {
   private readonly logger = new Logger('InvoiceExport');
+  /** Claims this process holds right now ("<invoiceId>|<owner>"): one of ours that is not here is stale. */
+  private readonly held = new Set<string>();
 
   constructor(
     private readonly orm: MikroORM,
@@ -218,7 +220,9 @@ export class InvoiceExportService {
     const free =
       !current.claimed_by ||
       (current.claimed_at && now.getTime() - new Date(current.claimed_at).getTime() > CLAIM_TIMEOUT_MS) ||
-      ownerIsGone(current.claimed_by);
+      ownerIsGone(current.claimed_by) ||
+      // a claim of this very process that no sender here holds any more (its release was lost with the database)
+      (current.claimed_by.startsWith(OWNER_PREFIX) && !this.held.has(`${invoiceId}|${current.claimed_by.slice(OWNER_PREFIX.length)}`));
     if (!free) return false;
     const rows = await conn.execute<{ id: number }[]>(
       `update invoice_export set claimed_by = ?, claimed_at = ? where invoice_id = ? and claimed_by is not distinct from ? returning id`,
@@ -243,11 +247,15 @@ export class InvoiceExportService {
       await this.block(em, inv, 0, [{ key: 'export.problems.noDivision', params: { location: inv.location.name } }], opts.includePdf);
       return 'blocked';
     }
-    if (!(await this.claim(em, inv.id, division, opts.includePdf, opts.owner))) return 'busy';
+    const key = `${inv.id}|${opts.owner}`;
+    if (this.held.has(key) || !(await this.claim(em, inv.id, division, opts.includePdf, opts.owner))) return 'busy';
+    this.held.add(key);
     try {
       return await this.exportClaimed(em, inv, division, opts);
     } finally {
-      await this.release(this.orm.em.fork(), inv.id, opts.owner);
+      this.held.delete(key);
+      // a release lost with the database is harmless: this process recognises its own claim as stale
+      await this.release(this.orm.em.fork(), inv.id, opts.owner).catch((e) => this.logger.warn(`releasing the claim on invoice ${inv.id}: ${(e as Error).message}`));
     }
   }
 
@@ -300,24 +308,26 @@ export class InvoiceExportService {
           return 'blocked';
         }
         if (!row.exactDocumentId) {
-          row.exactDocumentId = await this.step(em, inv, row, 'document', async () => {
+          await this.step(em, inv, row, 'document', (id) => (row.exactDocumentId = id), async () => {
             const found = await api.documents.first({ filter: f.and(f.eq('Subject', this.subject(inv)), f.eq('Type', SALES_INVOICE_DOCUMENT_TYPE)), select: ['ID'] }, { kind });
             return found?.ID;
           }, async () => (await api.documents.create({ Subject: this.subject(inv), Type: SALES_INVOICE_DOCUMENT_TYPE, Account: customerId, DocumentDate: inv.invoiceDate }, { kind })).ID);
         }
         if (!row.exactAttachmentId) {
           const documentId = row.exactDocumentId!;
-          row.exactAttachmentId = await this.step(em, inv, row, 'attachment', async () => {
+          await this.step(em, inv, row, 'attachment', (id) => {
+            row.exactAttachmentId = id;
+            row.pdfSha256 = pdf.sha256;
+          }, async () => {
             const found = await api.documentAttachments.first({ filter: f.guid('Document', documentId), select: ['ID'] }, { kind });
             return found?.ID;
           }, async () => (await api.documentAttachments.create({ Document: documentId, FileName: `${this.subject(inv).replace(/\s+/g, '-')}.pdf`, Attachment: Buffer.from(pdf.bytes).toString('base64') }, { kind })).ID);
-          row.pdfSha256 = pdf.sha256;
         }
       }
       if (!row.exactEntryId) {
         const journal = prepared.preview!.journal;
         const entryNumber = Number(inv.number);
-        row.exactEntryId = await this.step(em, inv, row, 'entry', async () => {
+        await this.step(em, inv, row, 'entry', (id) => (row.exactEntryId = id), async () => {
           const found = await api.salesEntries.first({ filter: f.and(f.eq('EntryNumber', entryNumber), f.eq('Journal', journal)), select: ['EntryID', 'YourRef'] }, { kind });
           // only ours when our reference matches too (never adopt someone else's entry with that number)
           return found && String(found.YourRef ?? '').trim() === inv.number ? found.EntryID : undefined;
@@ -359,13 +369,16 @@ export class InvoiceExportService {
    * One step of the protocol. Intent first (committed), then — if the previous attempt of this step
    * ended unclearly — a lookup by our own reference, then the POST. A definite refusal clears the intent;
    * an unclear outcome keeps it, so the next attempt looks up before posting again.
+   * `store` puts the new ID on the ledger row: it is committed in the SAME write that completes the step
+   * (intent cleared, "ok" logged), so no kill can leave a completed step without its ID.
    */
-  private async step(em: EntityManager, inv: Invoice, row: InvoiceExport, step: ExportStep, lookup: () => Promise<string | undefined>, post: () => Promise<string>): Promise<string> {
+  private async step(em: EntityManager, inv: Invoice, row: InvoiceExport, step: ExportStep, store: (id: string) => void, lookup: () => Promise<string | undefined>, post: () => Promise<string>): Promise<string> {
     if (row.pendingStep === step) {
       const found = await lookup();
       if (found) {
         this.log(em, inv, step, 'found', `already in Exact: ${found}`);
         row.pendingStep = null;
+        store(found);
         await em.flush();
         return found;
       }
@@ -376,6 +389,7 @@ export class InvoiceExportService {
     try {
       const id = await post();
       row.pendingStep = null;
+      store(id);
       this.log(em, inv, step, 'ok', id);
       await em.flush();
       return id;
@@ -387,6 +401,7 @@ export class InvoiceExportService {
         if (found) {
           this.log(em, inv, step, 'found', `already in Exact: ${found}`);
           row.pendingStep = null;
+          store(found);
           await em.flush();
           return found;
         }
