@@ -162,12 +162,15 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
     const em = this.orm.em.fork();
     const started = await em.transactional(async (tem) => {
       await tem.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [`koppel:export-run:${key}`], 'all', tem.getTransactionContext());
-      const fresh = new Date(this.clock.now().getTime() - STALE_RUN_MS);
+      // only a run this process is working on is joined: a 'running' row of another process may belong to one that
+      // was killed (its heartbeat still fresh), and joining it would leave the click waiting on nothing. Two
+      // processes may each run the same selection; the per-invoice claim still sends every invoice once.
       const running = await tem.find(InvoiceExportRun, { state: 'running', action: { $ne: 'automatic' } }, { orderBy: { id: 'desc' } });
-      const same = running.find((r) => selectionKey(r.filter as ExportFilter) === key && (this.running.has(r.id) || r.heartbeatAt > fresh));
+      const same = running.find((r) => selectionKey(r.filter as ExportFilter) === key && (this.running.has(r.id) || this.startedHere.has(r.id)));
       if (same) return { runId: same.id, joined: true };
       const run = tem.create(InvoiceExportRun, { action, filter: filter as Record<string, unknown>, includePdf, invoiceIds: invoices.map((i) => i.id), userId });
       await tem.flush();
+      this.startedHere.add(run.id); // before the lock is let go, so a second click in this process joins it
       return { runId: run.id, joined: false };
     });
     if (started.joined) return started;
