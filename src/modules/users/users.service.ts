@@ -6,13 +6,11 @@ import { PasswordService } from '../auth/password.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../common/errors.js';
 import type { NewUserInput } from './user.form.js';
 import type { CurrentUser } from '../auth/current-user.js';
+import type { UserAccounts } from '../auth/auth.types.js';
 
-export function toCurrentUser(u: User): CurrentUser {
-  return { id: u.id, email: u.email, name: u.name, role: u.role, language: u.language };
-}
-
+/** Users own their records; they are also the accounts auth logs in with (the UserAccounts port). */
 @Injectable()
-export class UsersService {
+export class UsersService implements UserAccounts {
   constructor(
     private readonly em: EntityManager,
     private readonly passwords: PasswordService,
@@ -112,8 +110,7 @@ export class UsersService {
     await this.em.nativeUpdate(User, { id }, { language });
   }
 
-  async recordLogin(user: User): Promise<void> {
-    user.lastLoginAt = new Date();
-    await this.em.flush();
+  async recordLogin(id: number): Promise<void> {
+    await this.em.nativeUpdate(User, { id }, { lastLoginAt: new Date() });
   }
 }
