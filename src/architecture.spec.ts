@@ -65,4 +65,9 @@ describe('architecture', () => {
     const offending = filesUnder('modules/auth/').flatMap((f) => importsOf(join(SRC, f), text.get(f)!).filter((i) => i.startsWith('modules/users/')).map((i) => `${f} → ${i}`));
     expect(offending).toEqual([]);
   });
+
+  it('a unique violation becomes a field error through src/common/unique.ts only', () => {
+    const own = [...text.entries()].filter(([f, t]) => f !== 'common/unique.ts' && !f.startsWith('exact-sandbox/') && /UniqueConstraintViolationException|\b23505\b/.test(t)).map(([f]) => f);
+    expect(own).toEqual([]);
+  });
 });

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { User, type Language, type Role } from './user.entity.js';
 import { PasswordService } from '../auth/password.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../common/errors.js';
+import { flushUnique } from '../../common/unique.js';
 import type { NewUserInput } from './user.form.js';
 import type { CurrentUser } from '../auth/current-user.js';
 import type { UserAccounts } from '../auth/auth.types.js';
@@ -47,15 +47,7 @@ export class UsersService implements UserAccounts {
       passwordHash: await this.passwords.hash(input.password),
       disabled: false,
     });
-    try {
-      await this.em.flush();
-    } catch (e) {
-      if (e instanceof UniqueConstraintViolationException) {
-        this.em.clear();
-        throw new ValidationError({ email: ['validation.taken'] });
-      }
-      throw e;
-    }
+    await flushUnique(this.em, 'email');
     return user;
   }
 
