@@ -70,4 +70,9 @@ describe('architecture', () => {
     const own = [...text.entries()].filter(([f, t]) => f !== 'common/unique.ts' && !f.startsWith('exact-sandbox/') && /UniqueConstraintViolationException|\b23505\b/.test(t)).map(([f]) => f);
     expect(own).toEqual([]);
   });
+
+  it('business dates come from the Clock (tests set it): no module takes "today" from the machine clock', () => {
+    const own = filesUnder('modules/').filter((f) => /new Date\(\)\.toISOString\(\)\.slice\(0,\s*10\)|Date\.now\(\)\)?\.toISOString\(\)\.slice\(0,\s*10\)/.test(text.get(f)!));
+    expect(own).toEqual([]);
+  });
 });

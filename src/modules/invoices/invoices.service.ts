@@ -240,7 +240,7 @@ export class InvoicesService {
     const original = await this.get(id);
     if (original.kind === 'credit_note') throw new ConflictError('A credit note cannot be credited', 'invoices.errors.creditOfCredit');
     if (original.status === 'draft') throw new ConflictError('Only final invoices can be credited', 'invoices.errors.creditOfDraft');
-    const today = this.clock.now().toISOString().slice(0, 10);
+    const today = this.clock.today();
     const credit = this.em.create(Invoice, {
       location: original.location,
       customer: original.customer,
