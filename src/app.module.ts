@@ -27,7 +27,7 @@ export class AppModule {
         CoreModule.forRoot(config, databaseUrl),
         MikroOrmModule.forRoot({ ...ormConfig(databaseUrl), registerRequestContext: false }),
         HealthModule,
-        AuthModule,
+        AuthModule.register(UsersModule),
         UsersModule,
         LocationsModule,
         SyncModule,

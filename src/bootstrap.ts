@@ -13,11 +13,10 @@ import { projectRoot } from './common/paths.js';
 import { createViewEngine, VIEWS_DIR } from './common/views.js';
 import { AppExceptionFilter } from './common/exception.filter.js';
 import { sanitizeInput } from './common/sanitize.middleware.js';
-import { ormContext, viewContext } from './common/request-context.middleware.js';
+import { CURRENT_USER_LOADER, ormContext, viewContext, type CurrentUserLoader } from './common/request-context.middleware.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { PG_POOL } from './database/pg-pool.js';
 import { BannerRegistry, ShutdownRegistry } from './common/core.module.js';
-import { UsersService } from './modules/users/users.service.js';
 import { deriveKey, loadMasterKey } from './common/secret-key.js';
 import { webhookRawBody } from './modules/webhooks/webhook.body.js';
 import { hostCheck } from './common/host-check.middleware.js';
@@ -98,7 +97,7 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
     getCsrfTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? req.get('x-csrf-token'),
     skipCsrfProtection: isMachinePath,
   });
-  const context = viewContext(app.get(UsersService), (rq, rs) => generateCsrfToken(rq, rs), config, app.get(BannerRegistry));
+  const context = viewContext(app.get<CurrentUserLoader>(CURRENT_USER_LOADER), (rq, rs) => generateCsrfToken(rq, rs), config, app.get(BannerRegistry));
   app.use((req: Request, res: import('express').Response, next: import('express').NextFunction) =>
     isMachinePath(req) ? next() : context(req, res, next),
   );

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppConfig } from './config/config.js';
+import { childProcessEnv, type AppConfig } from './config/config.js';
 import { projectRoot } from './common/paths.js';
 
 /**
@@ -22,8 +22,7 @@ export async function startSandboxProcess(config: AppConfig, log: (m: string) =>
   }
   const port = config.exact.sandboxPort;
   const child = spawn(process.execPath, [entry], {
-    env: {
-      ...process.env,
+    env: childProcessEnv({
       EXACT_SANDBOX_PORT: String(port),
       DATA_DIR: config.dataDir,
       SANDBOX_CLIENT_ID: config.exact.clientId,
@@ -31,7 +30,7 @@ export async function startSandboxProcess(config: AppConfig, log: (m: string) =>
       SANDBOX_WEBHOOK_SECRET: config.exact.webhookSecret,
       SANDBOX_REDIRECT_URI: config.exact.redirectUri,
       SANDBOX_CONTROL_TOKEN: config.exact.sandboxControlToken ?? '',
-    },
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

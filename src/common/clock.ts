@@ -7,6 +7,10 @@ export class Clock {
   now(): Date {
     return new Date(Date.now() + this.offsetMs);
   }
+  /** Today's date as YYYY-MM-DD (UTC, as Koppel's business dates have always been), for dates people see and filter on. */
+  today(): string {
+    return this.now().toISOString().slice(0, 10);
+  }
   /** For tests and the sandbox demo: move this process's clock. */
   advance(ms: number): void {
     this.offsetMs += ms;

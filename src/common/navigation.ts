@@ -1,4 +1,4 @@
-import type { Role } from '../modules/users/user.entity.js';
+import type { Role } from './roles.js';
 
 export interface NavItem {
   /** matches the `nav` a page passes to the layout, and the i18n key nav.<key> */

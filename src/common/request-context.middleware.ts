@@ -1,13 +1,17 @@
 import type { NextFunction, Request, Response } from 'express';
 import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
-import { UsersService, toCurrentUser } from '../modules/users/users.service.js';
 import { DEFAULT_LANGUAGE, isLang, langFromHeader, translator, type Lang } from './i18n/i18n.js';
 import { takeFlash } from './flash.js';
-import { resetSession } from '../modules/auth/session.js';
+import { resetSession } from './session.js';
 import { jsonForScript, takePendingForm } from './pending-form.js';
 import { MAIN_NAV, SETTINGS_NAV, navFor } from './navigation.js';
 import type { AppConfig } from '../config/config.js';
 import type { BannerRegistry } from './core.module.js';
+
+/** Loads the logged-in user of a session: the user, or undefined when it no longer exists or is disabled. */
+export type CurrentUserLoader = (id: number) => Promise<Express.User | undefined>;
+/** The provider token of the CurrentUserLoader (the auth module provides it; src/common imports no module). */
+export const CURRENT_USER_LOADER = Symbol('CurrentUserLoader');
 
 /** A fresh MikroORM identity map per request (one unit of work per request). */
 export function ormContext(orm: MikroORM) {
@@ -18,7 +22,7 @@ export function ormContext(orm: MikroORM) {
  * Loads the logged-in user, picks the language (user → session → Accept-Language) and
  * fills res.locals for every view: t, lang, user, flash, csrf token, navigation.
  */
-export function viewContext(users: UsersService, csrfToken: (req: Request, res: Response) => string, config: AppConfig, banners: BannerRegistry) {
+export function viewContext(loadUser: CurrentUserLoader, csrfToken: (req: Request, res: Response) => string, config: AppConfig, banners: BannerRegistry) {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       // a login lasts SESSION_MAX_HOURS at most, however active it is (sessions from before have no start: expired)
@@ -27,8 +31,8 @@ export function viewContext(users: UsersService, csrfToken: (req: Request, res: 
       }
       const id = req.session?.userId;
       if (id) {
-        const user = await users.findActive(id);
-        if (user) req.user = toCurrentUser(user);
+        const user = await loadUser(id);
+        if (user) req.user = user;
         else delete req.session.userId;
       }
       const lang: Lang = req.user?.language ?? (isLang(req.session?.lang) ? req.session.lang : langFromHeader(req.get('accept-language')));
@@ -53,7 +57,7 @@ export function viewContext(users: UsersService, csrfToken: (req: Request, res: 
         flash: isDocument ? [...takeFlash(req), ...(pending ? [{ kind: 'info', key: 'auth.formRestored' }] : [])] : [],
         pendingForm: pending ? jsonForScript({ action: pending.action, fields: pending.fields }) : undefined,
         csrfToken: csrfToken(req, res),
-        appVersion: process.env.npm_package_version ?? '',
+        appVersion: config.appVersion,
         sandbox: config.exact.sandbox,
         banners: req.user && req.method === 'GET' && req.get('HX-Request') !== 'true' ? await banners.collect(req.user) : [],
       });

@@ -115,6 +115,8 @@ export function parseTrustProxy(v: string): false | number | string[] | undefine
 
 export interface AppConfig {
   env: RawConfig['NODE_ENV'];
+  /** The version shown in the page footer (npm sets npm_package_version when it starts Koppel). */
+  appVersion: string;
   host: string;
   port: number;
   dataDir: string;
@@ -202,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (problems.length) throw new ConfigError(problems);
   return {
     env: c.NODE_ENV,
+    appVersion: env.npm_package_version ?? '',
     host: c.HOST,
     port: c.PORT,
     dataDir: resolve(projectRoot, c.DATA_DIR),
@@ -246,6 +249,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       pollSeconds: c.SYNC_POLL_SECONDS,
     },
   };
+}
+
+/** The environment a child process of Koppel (the built-in sandbox) starts with: this process's, plus `extra`. */
+export function childProcessEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
 }
 
 /** Injection token for the typed configuration. */

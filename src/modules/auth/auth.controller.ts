@@ -3,13 +3,13 @@ import type { Request, Response } from 'express';
 import { Public } from './guards.js';
 import { AuthService } from './auth.service.js';
 import { SetupCodeService } from './setup-code.service.js';
-import { UsersService } from '../users/users.service.js';
-import { LanguageForm, LoginForm, SetupForm } from '../users/user.form.js';
+import { UserAccounts } from './auth.types.js';
+import { LanguageForm, LoginForm, SetupForm } from './auth.form.js';
 import { parseForm } from '../../common/validation.js';
 import { render } from '../../common/views.js';
 import { flash } from '../../common/flash.js';
 import { DomainError, ValidationError } from '../../common/errors.js';
-import { destroySession, establishSession } from './session.js';
+import { destroySession, establishSession } from '../../common/session.js';
 import { isLang, type Lang } from '../../common/i18n/i18n.js';
 import { sameOriginPath } from '../../common/return-path.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
@@ -18,7 +18,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
-    private readonly users: UsersService,
+    private readonly users: UserAccounts,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly setupCode: SetupCodeService,
   ) {}

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { UsersService } from '../users/users.service.js';
 import { PasswordService } from './password.service.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { DomainError } from '../../common/errors.js';
-import type { User } from '../users/user.entity.js';
+import { UserAccounts, type Account } from './auth.types.js';
 
 export class InvalidLoginError extends DomainError {
   constructor() {
@@ -14,20 +13,20 @@ export class InvalidLoginError extends DomainError {
 @Injectable()
 export class AuthService {
   constructor(
-    private readonly users: UsersService,
+    private readonly users: UserAccounts,
     private readonly passwords: PasswordService,
     private readonly throttle: LoginThrottleService,
   ) {}
 
   /** Checks the credentials; the same error for unknown, disabled or wrong-password accounts. */
-  async authenticate(email: string, password: string, ip: string): Promise<User> {
+  async authenticate(email: string, password: string, ip: string): Promise<Account> {
     // the attempt is counted before the password is checked: parallel guesses cannot outrun the counter
     await this.throttle.reserve(email, ip);
     const user = await this.users.findByEmail(email);
     const ok = await this.passwords.verify(user?.passwordHash, password);
     if (!user || !ok || user.disabled) throw new InvalidLoginError();
     await this.throttle.succeeded(email, ip);
-    await this.users.recordLogin(user);
+    await this.users.recordLogin(user.id);
     return user;
   }
 }

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DomainError, UnauthenticatedError } from '../../common/errors.js';
-import type { Role } from '../users/user.entity.js';
+import type { Role } from '../../common/roles.js';
 
 const PUBLIC = 'koppel:public';
 const ROLES = 'koppel:roles';

@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EntityManager, MikroORM, UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/postgresql';
+import { EntityManager, MikroORM, type FilterQuery } from '@mikro-orm/postgresql';
 import { ExactClient } from '../../exact/exact.client.js';
 import { ExactError } from '../../exact/errors.js';
 import { f } from '../../exact/odata.js';
 import type { ExactAccount } from '../../exact/exact.types.js';
 import { NotFoundError, ValidationError, type FieldErrors } from '../../common/errors.js';
+import { flushUnique, isUniqueViolation } from '../../common/unique.js';
 import { normaliseVat, toFieldErrors, firstFieldError } from '../../common/validation.js';
 import { toPage, type ListQuery, type Page } from '../../common/pagination.js';
 import { Location } from '../locations/location.entity.js';
@@ -135,7 +136,7 @@ export class CustomersService {
         await this.em.flush();
         customer = c;
       } catch (e) {
-        if (!(e instanceof UniqueConstraintViolationException)) throw e;
+        if (!isUniqueViolation(e)) throw e;
         this.em.clear();
         if (input.number || attempt >= 3) throw new ValidationError({ number: ['validation.taken'] });
       }
@@ -163,15 +164,7 @@ export class CustomersService {
     const changed = EXACT_FIELDS.some((k) => (c[k] ?? null) !== (next[k] ?? null));
     // the number is the Code in Exact: it stays once the customer is linked to an account
     this.em.assign(c, { ...next, number: linked ? c.number : (input.number ?? c.number), version: changed ? c.version + 1 : c.version });
-    try {
-      await this.em.flush();
-    } catch (e) {
-      if (e instanceof UniqueConstraintViolationException) {
-        this.em.clear();
-        throw new ValidationError({ number: ['validation.taken'] });
-      }
-      throw e;
-    }
+    await flushUnique(this.em, 'number');
     return { customer: c, send: changed ? await this.sendOnSave(c.id) : undefined };
   }
 
@@ -293,7 +286,7 @@ export class CustomersService {
     try {
       await this.em.flush();
     } catch (e) {
-      if (!(e instanceof UniqueConstraintViolationException)) throw e;
+      if (!isUniqueViolation(e)) throw e;
       this.em.clear();
       // a concurrent import of the same account was first
       const again = await this.em.findOne(CustomerExactLink, { division, exactId: { $in: [exactId, exactId.toLowerCase()] } }, { populate: ['customer'] });
@@ -355,7 +348,7 @@ export class CustomersService {
       await em.flush();
     } catch (e) {
       // a concurrent delivery of the same notification was first
-      if (e instanceof UniqueConstraintViolationException) return 'unchanged';
+      if (isUniqueViolation(e)) return 'unchanged';
       throw e;
     }
     return 'created';

@@ -50,7 +50,7 @@ export class DashboardService {
     const divisions = overview.map(toDivisionView).map(({ rows, ...d }) => ({ ...d, failedLabels: rows.filter((r) => r.status === 'failed').map((r) => r.labelKey ?? r.resource) }));
     if (!finance) return { work: [], connection, divisions, steps: [] };
 
-    const today = this.clock.now().toISOString().slice(0, 10);
+    const today = this.clock.today();
     const [counts, open, setup] = await Promise.all([this.invoiceCounts(), this.openAmounts(today), this.setup()]);
     const work: WorkItem[] = [];
     const add = (key: string, count: number, href: string, kind: WorkItem['kind']) => count > 0 && work.push({ key, count, href, kind });

@@ -1,27 +1,23 @@
-import { Controller, Get, Inject, Next, Post, Query, Req, Res } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import { Controller, Get, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { Roles } from '../auth/guards.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { ExactConnectionService } from '../../exact/connection.service.js';
 import { ExactError } from '../../exact/errors.js';
 import { render } from '../../common/views.js';
 import { flash } from '../../common/flash.js';
-import { ExactOAuth } from './exact-oauth.js';
+import { ExactOAuthGuard } from './exact-oauth.guard.js';
 import { ApiCallLogService } from './api-call-log.service.js';
 
 /** Settings → Integrations → Exact Online (administrators only). */
 @Controller('settings/integrations')
 @Roles('admin')
 export class IntegrationsController {
-  private readonly oauth: ExactOAuth;
-
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly connection: ExactConnectionService,
     private readonly calls: ApiCallLogService,
-  ) {
-    this.oauth = new ExactOAuth(config);
-  }
+  ) {}
 
   @Get()
   index(@Res() res: Response) {
@@ -43,15 +39,20 @@ export class IntegrationsController {
     }, { fragment: 'integrations/exact-status' });
   }
 
-  /** "Connect Exact Online" / "Reconnect": off to Exact's consent page. */
+  /** "Connect Exact Online" / "Reconnect": the guard sends the browser off to Exact's consent page. */
   @Post('exact/connect')
-  connect(@Req() req: Request, @Res() res: Response, @Next() next: NextFunction) {
-    this.oauth.start(req, res, next);
+  @UseGuards(ExactOAuthGuard)
+  connect(@Req() req: Request, @Res() res: Response) {
+    // only reached when the connection could not even be started
+    flash(req, 'error', 'exact.connect.failed', { detail: req.exactOAuth && !req.exactOAuth.ok ? (req.exactOAuth.message ?? '') : '' });
+    res.redirect(303, '/settings/integrations/exact');
   }
 
+  /** Exact's redirect back: the guard has checked the state and exchanged the code (req.exactOAuth). */
   @Get('exact/callback')
+  @UseGuards(ExactOAuthGuard)
   async callback(@Req() req: Request, @Res() res: Response) {
-    const outcome = await this.oauth.finish(req, res);
+    const outcome = req.exactOAuth ?? { ok: false, reason: 'error' };
     if (!outcome.ok) {
       const key = outcome.reason === 'denied' ? 'exact.connect.denied' : outcome.reason === 'state' ? 'exact.connect.state' : 'exact.connect.failed';
       flash(req, 'error', key, { detail: outcome.message ?? '' });

@@ -4,6 +4,7 @@ import { CronJob } from 'cron';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { IntegrationsController } from './integrations.controller.js';
 import { ApiCallLogService } from './api-call-log.service.js';
+import { ExactOAuthStrategy } from './exact-oauth.strategy.js';
 import { BannerRegistry } from '../../common/core.module.js';
 import { ExactConnectionService } from '../../exact/connection.service.js';
 import { ExactRateLimiter } from '../../exact/rate-limiter.js';
@@ -73,7 +74,7 @@ export class ExactHousekeeping implements OnModuleInit {
 }
 
 @Module({
-  providers: [ApiCallLogService, ExactHousekeeping],
+  providers: [ApiCallLogService, ExactHousekeeping, ExactOAuthStrategy],
   controllers: [IntegrationsController],
   exports: [ApiCallLogService],
 })

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { createHash } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import { Invoice, InvoiceLine, InvoicePdf, LocationInvoicing, Product, type InvoiceStatus } from './invoice.entity.js';
@@ -14,6 +13,7 @@ import { GlAccount } from '../ledgers/gl-account.entity.js';
 import { VatRate } from '../ledgers/vat.entity.js';
 import { CostCenter, CostUnit } from '../ledgers/cost-center.entity.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../../common/errors.js';
+import { flushUnique } from '../../common/unique.js';
 import { toFieldErrors } from '../../common/validation.js';
 import { Clock } from '../../common/clock.js';
 import { paymentReference } from './invoice-calc.js';
@@ -240,7 +240,7 @@ export class InvoicesService {
     const original = await this.get(id);
     if (original.kind === 'credit_note') throw new ConflictError('A credit note cannot be credited', 'invoices.errors.creditOfCredit');
     if (original.status === 'draft') throw new ConflictError('Only final invoices can be credited', 'invoices.errors.creditOfDraft');
-    const today = this.clock.now().toISOString().slice(0, 10);
+    const today = this.clock.today();
     const credit = this.em.create(Invoice, {
       location: original.location,
       customer: original.customer,
@@ -285,16 +285,8 @@ export class InvoicesService {
     await this.flush();
   }
 
-  private async flush(): Promise<void> {
-    try {
-      await this.em.flush();
-    } catch (e) {
-      // a number taken at the same moment by another user ends as a field error, not a 500
-      if (e instanceof UniqueConstraintViolationException) {
-        this.em.clear();
-        throw new ValidationError({ number: ['validation.taken'] });
-      }
-      throw e;
-    }
+  private flush(): Promise<void> {
+    // a number taken at the same moment by another user ends as a field error, not a 500
+    return flushUnique(this.em, 'number');
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
+import type { FilterQuery } from '@mikro-orm/core';
 import { LocationInvoicing, Product, ProductGroup } from './invoice.entity.js';
 import { LocationInvoicingForm, ProductForm, ProductGroupForm } from './products.form.js';
 import { Location } from '../locations/location.entity.js';
@@ -9,6 +9,7 @@ import { VatRate } from '../ledgers/vat.entity.js';
 import { CostCenter, CostUnit } from '../ledgers/cost-center.entity.js';
 import { LedgerSettingsService } from '../ledgers/ledger-settings.service.js';
 import { NotFoundError, ValidationError } from '../../common/errors.js';
+import { flushUnique } from '../../common/unique.js';
 import { parseForm } from '../../common/validation.js';
 
 /** Options for the selects of the invoice, product, group and location-invoicing forms. */
@@ -76,7 +77,7 @@ export class ProductsService {
     await this.checkRefs(v);
     const p = this.em.create(Product, { code: v.code, name: v.name, active: v.active });
     this.assignProduct(p, v);
-    await this.flushUnique('code');
+    await flushUnique(this.em, 'code');
     return p;
   }
 
@@ -88,7 +89,7 @@ export class ProductsService {
     p.name = v.name;
     p.active = v.active;
     this.assignProduct(p, v);
-    await this.flushUnique('code');
+    await flushUnique(this.em, 'code');
     return p;
   }
 
@@ -118,7 +119,7 @@ export class ProductsService {
     await this.checkRefs(v);
     const g = this.em.create(ProductGroup, { name: v.name });
     this.assignGroup(g, v);
-    await this.flushUnique('name');
+    await flushUnique(this.em, 'name');
     return g;
   }
 
@@ -128,7 +129,7 @@ export class ProductsService {
     await this.checkRefs(v);
     g.name = v.name;
     this.assignGroup(g, v);
-    await this.flushUnique('name');
+    await flushUnique(this.em, 'name');
     return g;
   }
 
@@ -183,17 +184,5 @@ export class ProductsService {
     await check('costCenterId', CostCenter, v.costCenterId);
     await check('costUnitId', CostUnit, v.costUnitId);
     if (Object.keys(errors).length) throw new ValidationError(errors);
-  }
-
-  private async flushUnique(field: string): Promise<void> {
-    try {
-      await this.em.flush();
-    } catch (e) {
-      if (e instanceof UniqueConstraintViolationException) {
-        this.em.clear();
-        throw new ValidationError({ [field]: ['validation.taken'] });
-      }
-      throw e;
-    }
   }
 }

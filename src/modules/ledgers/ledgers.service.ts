@@ -1,8 +1,9 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { MikroORM, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { Decimal } from 'decimal.js';
 import { ExactConnectionService } from '../../exact/connection.service.js';
 import { NotFoundError, ValidationError } from '../../common/errors.js';
+import { flushUnique } from '../../common/unique.js';
 import { parseForm } from '../../common/validation.js';
 import { Location } from '../locations/location.entity.js';
 import { GlAccount, GlAccountLink, type GlLinkStatus } from './gl-account.entity.js';
@@ -135,7 +136,7 @@ export class LedgersService implements OnModuleInit {
     const em = this.em();
     if (await em.count(GlAccount, { number: input.number })) throw new ValidationError({ number: ['validation.taken'] });
     const a = em.create(GlAccount, { ...input, description: input.description ?? null, source: 'manual' });
-    await this.flushUnique(em, 'number');
+    await flushUnique(em, 'number');
     return a;
   }
 
@@ -151,17 +152,8 @@ export class LedgersService implements OnModuleInit {
       await em.nativeDelete(GlAccountLink, { glAccount: a });
     }
     em.assign(a, { ...input, description: input.description ?? null });
-    await this.flushUnique(em, 'number');
+    await flushUnique(em, 'number');
     return a;
-  }
-
-  private async flushUnique(em: EntityManager, field: string): Promise<void> {
-    try {
-      await em.flush();
-    } catch (e) {
-      if (e instanceof UniqueConstraintViolationException) throw new ValidationError({ [field]: ['validation.taken'] });
-      throw e;
-    }
   }
 
   // ---------------------------------------------------------------- journals
@@ -251,7 +243,7 @@ export class LedgersService implements OnModuleInit {
     const entity = input.kind === 'center' ? CostCenter : CostUnit;
     if (await em.count(entity, { code: input.code })) throw new ValidationError({ code: ['validation.taken'] });
     const item = em.create(entity, { code: input.code, description: input.description, source: 'manual' });
-    await this.flushUnique(em, 'code');
+    await flushUnique(em, 'code');
     return item;
   }
 

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
+import type { FilterQuery } from '@mikro-orm/core';
 import { Location } from './location.entity.js';
 import { LocationForm, type LocationInput } from './location.form.js';
 import { NotFoundError, ValidationError, type FieldErrors } from '../../common/errors.js';
+import { flushUnique } from '../../common/unique.js';
 import { toFieldErrors, firstFieldError } from '../../common/validation.js';
 import { toPage, type ListQuery, type Page } from '../../common/pagination.js';
 
@@ -62,7 +63,7 @@ export class LocationsService {
   async create(body: unknown): Promise<Location> {
     const input = await this.validate(body);
     const loc = this.em.create(Location, { ...input, vatNumber: input.vatNumber ?? undefined });
-    await this.flushUnique();
+    await flushUnique(this.em, 'code'); // a concurrent insert of the same code ends as a field error
     return loc;
   }
 
@@ -70,7 +71,7 @@ export class LocationsService {
     const loc = await this.get(id);
     const input = await this.validate(body, id);
     this.em.assign(loc, { ...input, vatNumber: input.vatNumber ?? null });
-    await this.flushUnique();
+    await flushUnique(this.em, 'code'); // a concurrent insert of the same code ends as a field error
     return loc;
   }
 
@@ -79,18 +80,5 @@ export class LocationsService {
     this.em.remove(loc);
     await this.em.flush();
     return loc;
-  }
-
-  /** A concurrent insert of the same code still ends as a field error, not a 500. */
-  private async flushUnique(): Promise<void> {
-    try {
-      await this.em.flush();
-    } catch (e) {
-      if (e instanceof UniqueConstraintViolationException) {
-        this.em.clear();
-        throw new ValidationError({ code: ['validation.taken'] });
-      }
-      throw e;
-    }
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { Decimal } from 'decimal.js';
+import { Clock } from '../../common/clock.js';
 import { ExactClient } from '../../exact/exact.client.js';
 import { BulkResource, type CallOptions } from '../../exact/resource.js';
 import { f } from '../../exact/odata.js';
@@ -84,6 +85,7 @@ export class PaymentsService {
   constructor(
     private readonly orm: MikroORM,
     private readonly client: ExactClient,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -120,7 +122,7 @@ export class PaymentsService {
           entryId: l.EntryID,
           entryNumber: l.EntryNumber ?? null,
           journalCode: l.JournalCode ? String(l.JournalCode).trim() : null,
-          date: isoDate(l.Date) ?? isoDate(m.term.LastPaymentDate) ?? new Date().toISOString().slice(0, 10),
+          date: isoDate(l.Date) ?? isoDate(m.term.LastPaymentDate) ?? this.clock.today(),
           amount: amount.toFixed(2),
           source,
         });
@@ -229,7 +231,7 @@ export class PaymentsService {
       entryId: null,
       entryNumber: null,
       journalCode: null,
-      date: isoDate(m.term.LastPaymentDate) ?? isoDate(m.term.EndDate) ?? new Date().toISOString().slice(0, 10),
+      date: isoDate(m.term.LastPaymentDate) ?? isoDate(m.term.EndDate) ?? this.clock.today(),
       amount: rest.toFixed(2),
       source,
     });

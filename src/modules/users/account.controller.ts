@@ -7,7 +7,7 @@ import { parseForm } from '../../common/validation.js';
 import { render } from '../../common/views.js';
 import { flash } from '../../common/flash.js';
 import { ValidationError } from '../../common/errors.js';
-import { establishSession } from '../auth/session.js';
+import { establishSession } from '../../common/session.js';
 
 /** The logged-in user's own account: changing the password (every role). */
 @Controller('account')

@@ -1,8 +1,8 @@
 import { Entity, Enum, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { BaseEntity } from '../../database/base.entity.js';
+import { ROLES, type Role } from '../../common/roles.js';
 
-export const ROLES = ['admin', 'accountant', 'planner'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 export const LANGUAGES = ['nl', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 

@@ -1,18 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { User, type Language, type Role } from './user.entity.js';
 import { PasswordService } from '../auth/password.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../common/errors.js';
+import { flushUnique } from '../../common/unique.js';
 import type { NewUserInput } from './user.form.js';
 import type { CurrentUser } from '../auth/current-user.js';
+import type { UserAccounts } from '../auth/auth.types.js';
 
-export function toCurrentUser(u: User): CurrentUser {
-  return { id: u.id, email: u.email, name: u.name, role: u.role, language: u.language };
-}
-
+/** Users own their records; they are also the accounts auth logs in with (the UserAccounts port). */
 @Injectable()
-export class UsersService {
+export class UsersService implements UserAccounts {
   constructor(
     private readonly em: EntityManager,
     private readonly passwords: PasswordService,
@@ -49,15 +47,7 @@ export class UsersService {
       passwordHash: await this.passwords.hash(input.password),
       disabled: false,
     });
-    try {
-      await this.em.flush();
-    } catch (e) {
-      if (e instanceof UniqueConstraintViolationException) {
-        this.em.clear();
-        throw new ValidationError({ email: ['validation.taken'] });
-      }
-      throw e;
-    }
+    await flushUnique(this.em, 'email');
     return user;
   }
 
@@ -112,8 +102,7 @@ export class UsersService {
     await this.em.nativeUpdate(User, { id }, { language });
   }
 
-  async recordLogin(user: User): Promise<void> {
-    user.lastLoginAt = new Date();
-    await this.em.flush();
+  async recordLogin(id: number): Promise<void> {
+    await this.em.nativeUpdate(User, { id }, { lastLoginAt: new Date() });
   }
 }

@@ -1,9 +1,8 @@
 import type { Request } from 'express';
-import type { User } from '../users/user.entity.js';
-import '../../common/pending-form.js';
+import './pending-form.js';
 
 /** Starts a fresh session for the user (a new id against session fixation). */
-export function establishSession(req: Request, user: User): Promise<void> {
+export function establishSession(req: Request, user: { id: number; language: string }): Promise<void> {
   const flash = req.session.flash;
   const pendingForm = req.session.pendingForm; // what was typed before the session expired, restored after login
   return new Promise((resolve, reject) =>
