@@ -233,10 +233,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   }
   try {
     await pgServer.start();
-  } catch {
+  } catch (e) {
     throw new Error(
       `The embedded PostgreSQL could not start on port ${opts.port}. Is another program using that port? ` +
         `Set EMBEDDED_PG_PORT to another port, or DATABASE_URL to use an existing PostgreSQL server.`,
+      { cause: e },
     );
   }
   await ensureAppDatabase(opts.port, opts.database, creds, log);

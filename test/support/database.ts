@@ -41,7 +41,7 @@ export async function startTestDatabase(): Promise<TestDatabase> {
       },
     };
   }
-  const db = await startEmbeddedPostgres({ dir: join(dataDir, 'pg'), port: await freePort(), database: 'koppel', persistent: false });
+  const db = await startOnFreePort(join(dataDir, 'pg'));
   return {
     url: db.url,
     dataDir,
@@ -50,4 +50,18 @@ export async function startTestDatabase(): Promise<TestDatabase> {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A free port is only free when it is asked for: between freePort() and PostgreSQL's listen (initdb takes seconds)
+ * another test file running in parallel can take it. Start again on a new port then (the cluster is kept).
+ */
+async function startOnFreePort(dir: string, attempts = 4) {
+  for (let i = 1; ; i++) {
+    try {
+      return await startEmbeddedPostgres({ dir, port: await freePort(), database: 'koppel', persistent: false });
+    } catch (e) {
+      if (i >= attempts) throw e;
+    }
+  }
 }
