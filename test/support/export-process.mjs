@@ -5,7 +5,7 @@ import 'reflect-metadata';
 const dist = (p) => new URL(`../../dist/src/${p}`, import.meta.url).href;
 const { loadConfig } = await import(dist('config/config.js'));
 const { AppModule } = await import(dist('app.module.js'));
-const { ExportRunService } = await import(dist('modules/invoices/export/export-run.service.js'));
+const { ExportRunService } = await import(dist('modules/accounting-export/accounting-export.service.js'));
 const { NestFactory } = await import('@nestjs/core');
 
 const config = loadConfig({ ...process.env, SYNC_ENABLED: 'false', LOG_LEVEL: 'error' });

@@ -1,17 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
-import { Invoice, InvoiceExport, InvoiceExportLog, InvoicePdf, type ExportStep } from '../invoice.entity.js';
-import { InvoicesService } from '../invoices.service.js';
-import { calculate, paymentReference } from '../invoice-calc.js';
-import { LedgersService, type ExportLookup } from '../../ledgers/ledgers.service.js';
-import { CustomerExportService } from '../../customers/customer-export.service.js';
-import { ExactClient } from '../../../exact/exact.client.js';
-import { ExactError, ExactNetworkError, ExactServerError } from '../../../exact/errors.js';
-import { f, toExactDate } from '../../../exact/odata.js';
-import type { CallKind } from '../../../exact/rate-limiter.js';
-import type { ExactSalesEntryLine } from '../../../exact/exact.types.js';
-import { Clock } from '../../../common/clock.js';
+import { Invoice, InvoiceExport, InvoiceExportLog, InvoicePdf, type ExportStep } from '../invoices/invoice.entity.js';
+import { InvoicesService } from '../invoices/invoices.service.js';
+import { calculate, paymentReference } from '../invoices/invoice-calc.js';
+import { LedgersService, type ExportLookup } from '../ledgers/ledgers.service.js';
+import { CustomerExportService } from '../customers/customer-export.service.js';
+import { ExactClient } from '../../exact/exact.client.js';
+import { ExactError, ExactNetworkError, ExactServerError } from '../../exact/errors.js';
+import { f, toExactDate } from '../../exact/odata.js';
+import type { CallKind } from '../../exact/rate-limiter.js';
+import type { ExactSalesEntryLine } from '../../exact/exact.types.js';
+import { Clock } from '../../common/clock.js';
 
 /** A reason an invoice cannot be sent yet: an i18n key with its parameters. */
 export interface ExportProblem {

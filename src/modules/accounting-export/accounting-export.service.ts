@@ -1,15 +1,15 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { MikroORM, RequestContext, type EntityManager } from '@mikro-orm/postgresql';
 import type { FilterQuery } from '@mikro-orm/core';
-import { Invoice, InvoiceExport, InvoiceExportRun, LocationInvoicing } from '../invoice.entity.js';
+import { Invoice, InvoiceExport, InvoiceExportRun, LocationInvoicing } from '../invoices/invoice.entity.js';
 import { InvoiceExportService, type ExportOutcome } from './invoice-export.service.js';
-import { LedgersService, type ExportLookup } from '../../ledgers/ledgers.service.js';
-import { CustomerExportService } from '../../customers/customer-export.service.js';
-import { SyncRegistry } from '../../sync/sync.registry.js';
-import { SyncService } from '../../sync/sync.service.js';
-import { Clock } from '../../../common/clock.js';
-import { isIsoDate, toInt } from '../../../common/validation.js';
-import type { CallKind } from '../../../exact/rate-limiter.js';
+import { LedgersService, type ExportLookup } from '../ledgers/ledgers.service.js';
+import { CustomerExportService } from '../customers/customer-export.service.js';
+import { SyncRegistry } from '../sync/sync.registry.js';
+import { SyncService } from '../sync/sync.service.js';
+import { Clock } from '../../common/clock.js';
+import { isIsoDate, toInt } from '../../common/validation.js';
+import type { CallKind } from '../../exact/rate-limiter.js';
 
 /** The filters of the Accounting → Export screen. */
 export interface ExportFilter {

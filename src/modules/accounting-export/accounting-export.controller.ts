@@ -1,17 +1,17 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { Roles } from '../../auth/guards.js';
-import { render } from '../../../common/views.js';
-import { flash } from '../../../common/flash.js';
-import { NotFoundError } from '../../../common/errors.js';
-import { ExportRunService, parseExportFilter, type ExportFilter } from './export-run.service.js';
+import { Roles } from '../auth/guards.js';
+import { render } from '../../common/views.js';
+import { flash } from '../../common/flash.js';
+import { NotFoundError } from '../../common/errors.js';
+import { ExportRunService, parseExportFilter, type ExportFilter } from './accounting-export.service.js';
 import { InvoiceExportService } from './invoice-export.service.js';
-import { LedgersService, type ExportLookup } from '../../ledgers/ledgers.service.js';
-import { InvoiceExport, type Invoice } from '../invoice.entity.js';
-import { Location } from '../../locations/location.entity.js';
-import { Journal } from '../../ledgers/journal.entity.js';
-import { IdPipe } from '../../../common/id.pipe.js';
+import { LedgersService, type ExportLookup } from '../ledgers/ledgers.service.js';
+import { InvoiceExport, type Invoice } from '../invoices/invoice.entity.js';
+import { Location } from '../locations/location.entity.js';
+import { Journal } from '../ledgers/journal.entity.js';
+import { IdPipe } from '../../common/id.pipe.js';
 
 const ACTIONS = ['all', 'customers', 'invoices', 'accounts'] as const;
 
