@@ -111,8 +111,9 @@ export class LedgersSync implements OnModuleInit {
   private async run(ctx: SyncContext): Promise<void> {
     const resource = ctx.resource as LedgerResource;
     const em = ctx.em;
-    // every queued request of this division × resource is answered by this run (the widest one decides)
-    let requests = await em.find(LedgerImport, { division: ctx.division, resource, status: 'queued' }, { orderBy: { id: 'asc' } });
+    // every queued request of this division × resource is answered by this run (the widest one decides); one still
+    // 'running' lost its worker (the engine runs one job per division × resource, and this job holds it now)
+    let requests = await em.find(LedgerImport, { division: ctx.division, resource, status: { $in: ['queued', 'running'] } }, { orderBy: { id: 'asc' } });
     if (!requests.length && ctx.trigger !== 'schedule') {
       // a retry of a failed manual run: take the failed request again
       const failed = await em.findOne(LedgerImport, { division: ctx.division, resource, status: 'failed' }, { orderBy: { id: 'desc' } });
