@@ -71,7 +71,9 @@ describe('work a person started goes before scheduled work', () => {
     } finally {
       hold.open();
     }
-    await waitFor(async () => starts.length === 1 + NIGHT.length || undefined, 'the whole night done', 120_000);
+    await waitFor(async () => starts.length === 1 + NIGHT.length || undefined, 'the whole night done', 120_000).catch(async (e) => {
+      throw new Error(`${(e as Error).message}: ${JSON.stringify(starts)} ${JSON.stringify(await jobStates(t.db.url, 'test-night'))} ${JSON.stringify(await sql(t.db.url, 'select resource, division, status, last_error from sync_state where status <> \'ok\''))}`);
+    });
     expect(new Set(starts.filter((s) => s.startsWith('night:'))).size).toBe(NIGHT.length);
   }, 180_000);
 });

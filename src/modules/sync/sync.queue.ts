@@ -124,7 +124,10 @@ export class SyncQueue {
 
   async work(handler: (job: Job<SyncJobData> & { retryCount: number }) => Promise<void>): Promise<void> {
     const boss = await this.ready();
-    const base = { batchSize: 1, pollingIntervalSeconds: this.config.sync.pollSeconds };
+    // NOTIFY only wakes a worker for a NEW job; without notifyPollingIntervalSeconds a worker that just finished one
+    // waits pg-boss's 30-second backstop before fetching the next one already waiting (a queued night crawled)
+    const poll = this.config.sync.pollSeconds;
+    const base = { batchSize: 1, pollingIntervalSeconds: poll, notifyPollingIntervalSeconds: poll };
     await boss.work<SyncJobData>(SYNC_QUEUE, { ...base, localConcurrency: this.config.sync.concurrency }, async ([job]) => handler(job));
     await boss.work<SyncJobData>(SYNC_QUEUE, { ...base, localConcurrency: 1, minPriority: PRIORITY.person }, async ([job]) => handler(job));
   }
