@@ -11,6 +11,9 @@ import { Clock } from '../../common/clock.js';
 import { isIsoDate, toInt } from '../../common/validation.js';
 import type { CallKind } from '../../exact/rate-limiter.js';
 import type { SyncTaskContext } from '../sync/sync.types.js';
+import { Location } from '../locations/location.entity.js';
+import { Journal } from '../ledgers/journal.entity.js';
+import type { SelectionItem } from './accounting-export.view.js';
 
 /** The filters of the Accounting → Export screen. */
 export interface ExportFilter {
@@ -341,6 +344,37 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
       }
     }
     return run;
+  }
+
+  /** The Accounting → Export page's reads: choices, the selection with each invoice's preflight, the latest runs. */
+  async page(filter: ExportFilter): Promise<{ locations: Location[]; journals: Journal[]; items: SelectionItem[]; recent: InvoiceExportRun[] }> {
+    const em = this.orm.em.fork();
+    const [locations, journals, invoices, recent] = await Promise.all([
+      em.find(Location, {}, { orderBy: { name: 'asc' } }),
+      // sales and return journals that Exact still accepts, per administration
+      em.find(Journal, { type: { $in: [20, 21] }, blocked: false, missing: false }, { orderBy: { division: 'asc', code: 'asc' } }),
+      this.selection(filter, em, 200),
+      this.recent(5),
+    ]);
+    const rows = await em.find(InvoiceExport, { invoice: { $in: invoices.map((i) => i.id) } });
+    const rowOf = new Map(rows.map((r) => [typeof r.invoice === 'object' ? r.invoice.id : (r.invoice as number), r]));
+    const lookups = new Map<number, ExportLookup>();
+    const items: SelectionItem[] = [];
+    for (const inv of invoices) {
+      const division = inv.location.exactDivision ?? undefined;
+      if (division && !lookups.has(division)) lookups.set(division, await this.ledgers.exportLookup(division));
+      await em.populate(inv, ['lines', 'lines.vatRate', 'lines.product', 'lines.glAccount', 'lines.costCenter', 'lines.costUnit']);
+      const prepared = await this.exporter.prepare(inv, division ? lookups.get(division) : undefined);
+      items.push({ invoice: inv, problems: prepared.problems, preview: prepared.preview, row: rowOf.get(inv.id) });
+    }
+    return { locations, journals, items, recent };
+  }
+
+  /** Re-queue: the chosen invoices, or every failed or blocked one (of the filter's location); returns how many. */
+  async requeue(filter: ExportFilter): Promise<number> {
+    const em = this.orm.em.fork();
+    const ids = filter.invoiceIds ?? (await em.find(InvoiceExport, { state: { $in: ['failed', 'blocked'] }, ...(filter.locationId ? { invoice: { location: filter.locationId } } : {}) })).map((r) => (typeof r.invoice === 'object' ? r.invoice.id : (r.invoice as number)));
+    return this.exporter.requeue(ids);
   }
 
   async recent(limit = 10): Promise<InvoiceExportRun[]> {
