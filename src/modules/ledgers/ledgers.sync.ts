@@ -98,9 +98,18 @@ export class LedgersSync implements OnModuleInit {
     return { result: 'queued', importId: imp.id };
   }
 
-  /** The latest import of a division × resource (for the progress/summary panel). */
-  latest(division: number, resource: LedgerResource): Promise<LedgerImport | null> {
-    return this.orm.em.fork().findOne(LedgerImport, { division, resource }, { orderBy: { id: 'desc' } });
+  /**
+   * The latest import of a division × resource (for the progress/summary panel). The request keeps what was asked
+   * and the summary; the live progress of a running one is the sync engine's (sync_state of its job).
+   */
+  async latest(division: number, resource: LedgerResource): Promise<LedgerImport | null> {
+    const em = this.orm.em.fork();
+    const imp = await em.findOne(LedgerImport, { division, resource }, { orderBy: { id: 'desc' } });
+    if (imp?.status === 'running') {
+      const state = await em.findOne(SyncState, { division, resource });
+      if (state?.status === 'running') Object.assign(imp, { progressDone: state.progressDone, progressTotal: state.progressTotal ?? null });
+    }
+    return imp;
   }
 
   get(id: number): Promise<LedgerImport | null> {
@@ -127,8 +136,9 @@ export class LedgersSync implements OnModuleInit {
     for (const r of requests) Object.assign(r, { status: 'running', startedAt: now, error: null, progressDone: 0 });
     await em.flush();
     const summary = new Summary();
+    // live progress goes to the engine's run (one place; latest() shows it), not to each request; the flush keeps
+    // writing the records in batches as before
     const progress = async (done: number, total?: number) => {
-      for (const r of requests) Object.assign(r, { progressDone: done, progressTotal: total ?? r.progressTotal });
       await em.flush();
       await ctx.progress(done, total);
     };
