@@ -204,6 +204,7 @@ export class SyncRunner {
     try {
       const result = await def.run(ctx);
       if (result) summary = result;
+      controller.signal.throwIfAborted(); // stopped at a safe point (shutdown): not 'ok'
       await this.store.finishTask(runId, this.lease.id, { status: 'ok', now: this.clock.now(), durationMs: elapsed(), figures, summary });
     } catch (e) {
       if (lost || e instanceof SyncOwnershipLostError) {
