@@ -59,7 +59,7 @@ export default async function run(args) {
       ids[code] = { location: loc.id, pdf };
     }
 
-    const { ExportRunService } = await import(env.dist('modules/invoices/export/export-run.service.js'));
+    const { ExportRunService } = await import(env.dist('modules/accounting-export/accounting-export.service.js'));
     const runs = env.app.get(ExportRunService);
     const result = {};
     let totalSeconds = 0;

@@ -15,6 +15,7 @@ import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
 import { CustomersModule } from './modules/customers/customers.module.js';
 import { LedgersModule } from './modules/ledgers/ledgers.module.js';
 import { InvoicesModule } from './modules/invoices/invoices.module.js';
+import { AccountingExportModule } from './modules/accounting-export/accounting-export.module.js';
 import { PaymentsModule } from './modules/payments/payments.module.js';
 import { FormOnceModule } from './common/form-once.js';
 
@@ -38,6 +39,7 @@ export class AppModule {
         WebhooksModule,
         LedgersModule,
         InvoicesModule,
+        AccountingExportModule,
         PaymentsModule,
         FormOnceModule,
       ],

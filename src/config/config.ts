@@ -55,7 +55,7 @@ const schema = z.object({
   EXACT_ERROR_BUDGET: z.coerce.number().int().min(1).max(10).default(8),
   EXACT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300000).default(30000),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
-  SYNC_ENABLED: bool(true).describe('false = this process runs no sync jobs, triggers or sweeper (pages still work)'),
+  SYNC_ENABLED: bool(true).describe('false = this process does no background work at all (sync jobs, exports, imports, webhook inbox, timers, sweeper); it serves pages and only queues work'),
   SYNC_CRON: cron('*/15 * * * *'),
   NIGHTLY_CRON: cron('0 2 * * *'),
   SYNC_TIMEZONE: z
@@ -232,7 +232,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionMaxAgeMs: Math.round(c.SESSION_MAX_HOURS * 3600 * 1000),
     webhooks: {
       topics: c.WEBHOOK_TOPICS,
-      worker: c.WEBHOOK_WORKER,
+      // the inbox is background work: a process without the engine (SYNC_ENABLED=false) only receives
+      worker: c.WEBHOOK_WORKER && c.SYNC_ENABLED,
       concurrency: c.WEBHOOK_CONCURRENCY,
       maxAttempts: c.WEBHOOK_MAX_ATTEMPTS,
       pollMs: c.WEBHOOK_POLL_MS,

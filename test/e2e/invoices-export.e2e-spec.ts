@@ -4,7 +4,7 @@ import { advanceClocks, connectExact, startExactSandbox, type ExactTestEnv } fro
 import { sql, SYNC_TEST_ENV, waitFor } from '../support/sync.js';
 import { attachmentSha, D1, exactEntries, finalInvoice, importLedgers, invoicingFixture, type InvoicingFixture } from '../support/invoices.js';
 import { InvoicesService } from '../../src/modules/invoices/invoices.service.js';
-import { InvoiceExportService } from '../../src/modules/invoices/export/invoice-export.service.js';
+import { InvoiceExportService } from '../../src/modules/accounting-export/invoice-export.service.js';
 import { Invoice, InvoiceLine, LocationInvoicing, Product, ProductGroup } from '../../src/modules/invoices/invoice.entity.js';
 import { GlAccount } from '../../src/modules/ledgers/gl-account.entity.js';
 import { CostCenter, CostUnit } from '../../src/modules/ledgers/cost-center.entity.js';

@@ -5,7 +5,7 @@ import { connectExact, startExactSandbox, type ExactTestEnv } from '../support/e
 import { sql, SYNC_TEST_ENV, waitFor } from '../support/sync.js';
 import { D1, finalInvoice, importLedgers, invoicingFixture, type InvoicingFixture } from '../support/invoices.js';
 import { stopPostgres } from '../support/pg-outage.js';
-import { ExportRunService } from '../../src/modules/invoices/export/export-run.service.js';
+import { ExportRunService } from '../../src/modules/accounting-export/accounting-export.service.js';
 
 // Issue 13: PostgreSQL stopped for a while during an export and a form submit. The form answers a translated 503
 // that keeps what was typed; the interrupted run does not stay "running"; the invoice claimed by the live process

@@ -27,12 +27,13 @@ export interface TestApp {
 }
 
 /** The real app on a database: migrations, the same configureApp as main.ts, init. */
-export async function bootApp(config: AppConfig, url: string): Promise<{ app: NestExpressApplication; orm: MikroORM }> {
+export async function bootApp(config: AppConfig, url: string, beforeInit?: (app: NestExpressApplication) => void): Promise<{ app: NestExpressApplication; orm: MikroORM }> {
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, url)] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
   const orm = app.get<MikroORM>(MikroORM);
   await orm.migrator.up();
   await configureApp(app);
+  beforeInit?.(app); // e.g. a test's sync resources, registered before this process's workers start
   await app.init();
   return { app, orm };
 }

@@ -26,9 +26,9 @@ export interface SecondApp {
  * Boots another Koppel app (a second "process") on an existing database, as startTestApp does for the
  * first one; closing it leaves the database running.
  */
-export async function startAppOnDatabase(db: TestDatabase, env: Record<string, string> = {}): Promise<SecondApp> {
+export async function startAppOnDatabase(db: TestDatabase, env: Record<string, string> = {}, beforeInit?: (app: NestExpressApplication) => void): Promise<SecondApp> {
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: db.dataDir, LOG_LEVEL: 'error', ...env });
-  const { app, orm } = await bootApp(config, db.url);
+  const { app, orm } = await bootApp(config, db.url, beforeInit);
   return { app, orm, config, close: () => app.close() };
 }
 

@@ -11,7 +11,8 @@ const { WebhookHandlers } = await import(dist('modules/webhooks/webhook.handlers
 const { PG_POOL } = await import(dist('database/pg-pool.js'));
 const { NestFactory } = await import('@nestjs/core');
 
-const config = loadConfig({ ...process.env, SYNC_ENABLED: 'false', LOG_LEVEL: 'error' });
+// the inbox is background work: it needs the engine on (SYNC_ENABLED) — without timers, so only the inbox runs here
+const config = loadConfig({ ...process.env, SYNC_ENABLED: 'true', SYNC_TIMERS: 'false', LOG_LEVEL: 'error' });
 const app = await NestFactory.create(AppModule.forRoot(config, process.env.DATABASE_URL), { logger: ['error'] });
 await configureApp(app);
 const pool = app.get(PG_POOL);

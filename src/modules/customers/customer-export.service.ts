@@ -8,7 +8,7 @@ import type { CallKind } from '../../exact/rate-limiter.js';
 import type { ExactAccount } from '../../exact/exact.types.js';
 import { Clock } from '../../common/clock.js';
 import { NotFoundError } from '../../common/errors.js';
-import { Customer, CustomerExactLink, CustomerExport, CustomerSettings, type ExportSummary, type LinkConflict } from './customer.entity.js';
+import { Customer, CustomerExactLink, CustomerSettings, type ExportSummary, type LinkConflict } from './customer.entity.js';
 import {
   ACCOUNT_SELECT,
   changedFields,
@@ -432,41 +432,6 @@ export class CustomerExportService {
     summary.errors = summary.errors.slice(0, 200);
     await opts.onProgress?.(summary);
     return summary;
-  }
-
-  /** Starts "Export customers" in the background; the page polls `getExport(id)`. */
-  async startExport(filter: ExportFilter): Promise<CustomerExport> {
-    const em = this.orm.em.fork();
-    const run = em.create(CustomerExport, { filter: filter as Record<string, unknown> });
-    await em.flush();
-    void this.runExport(run.id, filter);
-    return run;
-  }
-
-  private async runExport(id: number, filter: ExportFilter): Promise<void> {
-    const save = async (patch: Partial<CustomerExport>) => {
-      await this.orm.em.fork().nativeUpdate(CustomerExport, { id }, patch);
-    };
-    try {
-      const summary = await this.exportChanged(filter, { kind: 'background', onProgress: (s) => save({ summary: s }) });
-      await save({ status: 'done', summary, finishedAt: this.clock.now() });
-    } catch (e) {
-      const summary = (e as { summary?: ExportSummary }).summary;
-      const msg = e instanceof ExactError ? `${e.message}${e.exactMessage ? `: ${e.exactMessage}` : ''}` : String((e as Error)?.message ?? e);
-      this.logger.error(`customer export ${id} failed: ${msg}`);
-      await save({ status: 'failed', error: msg.slice(0, 2000), finishedAt: this.clock.now(), ...(summary ? { summary } : {}) }).catch(() => undefined);
-    }
-  }
-
-  async getExport(id: number): Promise<CustomerExport> {
-    const run = await this.orm.em.fork().findOne(CustomerExport, { id });
-    if (!run) throw new NotFoundError('Export');
-    return run;
-  }
-
-  /** After a restart: runs left 'running' by a stopped process are marked failed (their customers stay "changed"). */
-  async failStaleExports(): Promise<void> {
-    await this.orm.em.fork().nativeUpdate(CustomerExport, { status: 'running', createdAt: { $lt: new Date(this.clock.now().getTime() - 6 * 3_600_000) } }, { status: 'failed', error: 'interrupted', finishedAt: this.clock.now() });
   }
 }
 

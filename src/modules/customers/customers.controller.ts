@@ -10,6 +10,7 @@ import { isGuid } from '../../common/validation.js';
 import { ExactError } from '../../exact/errors.js';
 import { CustomersService, CUSTOMER_SORTS, type SaveSend } from './customers.service.js';
 import { CustomerExportService, type ConflictChoice } from './customer-export.service.js';
+import { CustomerExportRuns } from './customer-export.runs.js';
 
 const CONFLICT_CHOICES: readonly ConflictChoice[] = ['new', 'exact', 'koppel'];
 import { COUNTRIES, CUSTOMER_FIELDS } from './customer.form.js';
@@ -29,6 +30,7 @@ export class CustomersController {
   constructor(
     private readonly customers: CustomersService,
     private readonly exporter: CustomerExportService,
+    private readonly exportRuns: CustomerExportRuns,
     private readonly forms: FormOnceService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -152,14 +154,14 @@ export class CustomersController {
   @Roles('admin', 'accountant')
   async startExport(@Res() res: Response, @Body() body: Record<string, unknown>) {
     const q = typeof body.q === 'string' && body.q.trim() ? body.q.trim().slice(0, 100) : undefined;
-    const run = await this.exporter.startExport({ q, locationId: num(body.location) });
+    const run = await this.exportRuns.start({ q, locationId: num(body.location) });
     res.redirect(303, `/customers/export/${run.id}`);
   }
 
   @Get('export/:id')
   @Roles('admin', 'accountant')
   async exportStatus(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
-    const run = await this.exporter.getExport(id);
+    const run = await this.exportRuns.get(id);
     const s = run.summary;
     const pct = s && s.total ? Math.round((100 * s.done) / s.total) : run.status === 'running' ? 0 : 100;
     render(req, res, 'customers/export', { title: 'customers.export.title', nav: 'customers', run, summary: s, pct, running: run.status === 'running' }, { fragment: 'customers/export-progress' });

@@ -1,8 +1,9 @@
-import { Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { WebhookHandlers } from '../webhooks/webhook.handlers.js';
 import { CustomersService as Customers } from './customers.service.js';
 import { CustomersService } from './customers.service.js';
 import { CustomerExportService } from './customer-export.service.js';
+import { CustomerExportRuns } from './customer-export.runs.js';
 import { CustomersController } from './customers.controller.js';
 import { CustomersSync } from './customers.sync.js';
 
@@ -13,13 +14,12 @@ import { CustomersSync } from './customers.sync.js';
  * - CustomerExportService.preflight / ensureInExact / exportChanged — see customer-export.service.ts
  */
 @Module({
-  providers: [CustomersService, CustomerExportService, CustomersSync],
+  providers: [CustomersService, CustomerExportService, CustomerExportRuns, CustomersSync],
   controllers: [CustomersController],
   exports: [CustomersService, CustomerExportService],
 })
-export class CustomersModule implements OnModuleInit, OnApplicationBootstrap {
+export class CustomersModule implements OnModuleInit {
   constructor(
-    private readonly exporter: CustomerExportService,
     private readonly customers: Customers,
     private readonly webhooks: WebhookHandlers,
   ) {}
@@ -27,9 +27,5 @@ export class CustomersModule implements OnModuleInit, OnApplicationBootstrap {
   /** New and changed Exact accounts arrive by webhook (topic Accounts); the 15-minute sync is the fallback. */
   onModuleInit(): void {
     this.webhooks.register('Accounts', async (e) => void (await this.customers.onExactAccountChanged(e.division, e.key, e.action)), { name: 'customers', fold: 'key' });
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.exporter.failStaleExports().catch(() => undefined);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../../common/errors.js';
 import { InvoicesService } from './invoices.service.js';
-import { InvoiceExportService, type ExportProblem } from './export/invoice-export.service.js';
+import { InvoiceExportService, type ExportProblem } from '../accounting-export/invoice-export.service.js';
 import { LedgersService } from '../ledgers/ledgers.service.js';
 import type { Invoice } from './invoice.entity.js';
 

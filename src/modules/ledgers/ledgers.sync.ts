@@ -98,9 +98,18 @@ export class LedgersSync implements OnModuleInit {
     return { result: 'queued', importId: imp.id };
   }
 
-  /** The latest import of a division × resource (for the progress/summary panel). */
-  latest(division: number, resource: LedgerResource): Promise<LedgerImport | null> {
-    return this.orm.em.fork().findOne(LedgerImport, { division, resource }, { orderBy: { id: 'desc' } });
+  /**
+   * The latest import of a division × resource (for the progress/summary panel). The request keeps what was asked
+   * and the summary; the live progress of a running one is the sync engine's (sync_state of its job).
+   */
+  async latest(division: number, resource: LedgerResource): Promise<LedgerImport | null> {
+    const em = this.orm.em.fork();
+    const imp = await em.findOne(LedgerImport, { division, resource }, { orderBy: { id: 'desc' } });
+    if (imp?.status === 'running') {
+      const state = await em.findOne(SyncState, { division, resource });
+      if (state?.status === 'running') Object.assign(imp, { progressDone: state.progressDone, progressTotal: state.progressTotal ?? null });
+    }
+    return imp;
   }
 
   get(id: number): Promise<LedgerImport | null> {
@@ -111,8 +120,9 @@ export class LedgersSync implements OnModuleInit {
   private async run(ctx: SyncContext): Promise<void> {
     const resource = ctx.resource as LedgerResource;
     const em = ctx.em;
-    // every queued request of this division × resource is answered by this run (the widest one decides)
-    let requests = await em.find(LedgerImport, { division: ctx.division, resource, status: 'queued' }, { orderBy: { id: 'asc' } });
+    // every queued request of this division × resource is answered by this run (the widest one decides); one still
+    // 'running' lost its worker (the engine runs one job per division × resource, and this job holds it now)
+    let requests = await em.find(LedgerImport, { division: ctx.division, resource, status: { $in: ['queued', 'running'] } }, { orderBy: { id: 'asc' } });
     if (!requests.length && ctx.trigger !== 'schedule') {
       // a retry of a failed manual run: take the failed request again
       const failed = await em.findOne(LedgerImport, { division: ctx.division, resource, status: 'failed' }, { orderBy: { id: 'desc' } });
@@ -126,8 +136,9 @@ export class LedgersSync implements OnModuleInit {
     for (const r of requests) Object.assign(r, { status: 'running', startedAt: now, error: null, progressDone: 0 });
     await em.flush();
     const summary = new Summary();
+    // live progress goes to the engine's run (one place; latest() shows it), not to each request; the flush keeps
+    // writing the records in batches as before
     const progress = async (done: number, total?: number) => {
-      for (const r of requests) Object.assign(r, { progressDone: done, progressTotal: total ?? r.progressTotal });
       await em.flush();
       await ctx.progress(done, total);
     };

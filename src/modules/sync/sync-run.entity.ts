@@ -8,6 +8,7 @@ type Optional = 'status' | 'createdCount' | 'updatedCount' | 'deletedCount' | 'a
 @Entity({ tableName: 'sync_run' })
 @Index({ properties: ['division', 'resource', 'startedAt'] })
 @Index({ properties: ['status', 'startedAt'] })
+@Index({ properties: ['resource', 'jobKey'] })
 export class SyncRun extends BaseEntity<Optional> {
   @Property({ type: 'integer' })
   division!: number;
@@ -66,4 +67,20 @@ export class SyncRun extends BaseEntity<Optional> {
 
   @Property({ type: 'integer', nullable: true })
   owner?: number;
+
+  /** One-off jobs (export runs, customer exports): their key, e.g. the export run's id. */
+  @Property({ type: 'string', length: 80, nullable: true })
+  jobKey?: string;
+
+  /** One-off jobs: what they were asked to do (filters, ids). */
+  @Property({ type: 'json', nullable: true })
+  payload?: Record<string, unknown>;
+
+  /** One-off jobs: the running and final summary (what the progress fragment shows). */
+  @Property({ type: 'json', nullable: true })
+  summary?: Record<string, unknown>;
+
+  /** One-off jobs: the last sign of life (the owner's lease tells a dead process; this a stuck one). */
+  @Property({ type: 'datetime', nullable: true })
+  heartbeatAt?: Date;
 }

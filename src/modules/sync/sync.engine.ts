@@ -39,6 +39,15 @@ export class SyncEngine implements OnModuleInit, OnApplicationBootstrap, BeforeA
     if (this.config.sync.timers) this.scheduler.startTimers();
   }
 
+  /**
+   * This process stops taking work (no timers, no new jobs) but still serves pages and queues work, as a
+   * SYNC_ENABLED=false process does from the start. Tests use it to leave the work to another process.
+   */
+  async stopWorking(): Promise<void> {
+    this.scheduler.stopTimers();
+    await this.queue.offWork();
+  }
+
   beforeApplicationShutdown(): Promise<void> {
     return this.stop();
   }

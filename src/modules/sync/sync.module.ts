@@ -36,6 +36,6 @@ import { SyncController } from './sync.controller.js';
     SyncEngine,
   ],
   controllers: [SyncController],
-  exports: [SyncRegistry, SyncService, SyncScheduler, SyncSweeper, SYNC_DIVISION_SOURCE, API_BUDGET],
+  exports: [SyncRegistry, SyncService, SyncScheduler, SyncSweeper, SyncLease, SYNC_DIVISION_SOURCE, API_BUDGET],
 })
 export class SyncModule {}

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PgBoss, type Job } from 'pg-boss';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { DATABASE_URL } from '../../database/pg-pool.js';
-import { singletonKey, type SyncJobData } from './sync.types.js';
+import { PRIORITY, priorityOf, singletonKey, type SyncJobData } from './sync.types.js';
 
 /** The one pg-boss queue all sync jobs go through. */
 export const SYNC_QUEUE = 'koppel-sync';
@@ -63,10 +63,33 @@ export class SyncQueue {
     return this.boss ?? this.start({ supervise: false });
   }
 
-  /** Enqueues one job; returns its id, or null when a job with the same key is already queued or running. */
-  async send(data: SyncJobData, opts: { startAfterSeconds?: number } = {}): Promise<string | null> {
+  /**
+   * Enqueues one job with the priority of its trigger; returns its id, or null when a job with the same key is
+   * already queued or running. A person's trigger that finds a scheduled job of the same key waiting lifts that
+   * job to its own priority, so what the person asked for does not wait behind the rest of the night.
+   */
+  async send(data: SyncJobData, opts: { startAfterSeconds?: number; retryLimit?: number } = {}): Promise<string | null> {
     const boss = await this.ready();
-    return boss.send(SYNC_QUEUE, data, { singletonKey: singletonKey(data.resource, data.division), ...(opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}) });
+    const key = singletonKey(data.resource, data.division, data.key);
+    const priority = priorityOf(data.trigger);
+    const id = await boss.send(SYNC_QUEUE, data, {
+      singletonKey: key,
+      priority,
+      ...(opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}),
+      ...(opts.retryLimit !== undefined ? { retryLimit: opts.retryLimit } : {}),
+    });
+    if (!id && priority > PRIORITY.schedule) {
+      await this.raise(key, priority).catch((e: Error) => this.logger.warn(`raising the priority of ${key}: ${e.message}`));
+    }
+    return id;
+  }
+
+  /** Lifts a waiting (not yet active) job of this key to at least this priority. */
+  private async raise(key: string, priority: number): Promise<void> {
+    const boss = await this.ready();
+    for (const j of await boss.findJobs(SYNC_QUEUE, { key, queued: true })) {
+      if (j.priority < priority) await boss.update(SYNC_QUEUE, undefined, { id: j.id, priority });
+    }
   }
 
   /** Cancels a job (e.g. the job of a dead process, so a fresh one can be enqueued). */
@@ -87,13 +110,31 @@ export class SyncQueue {
     }
   }
 
+  /**
+   * Two lanes on the one queue: the general one (SYNC_CONCURRENCY, every job in priority order) and one lane
+   * that only takes work a person started, so it starts even while every general slot runs a long nightly job.
+   */
+  /** The state of the newest job of a singleton key (created, retry, active, completed, …), undefined when none. */
+  async keyState(key: string): Promise<string | undefined> {
+    const boss = await this.ready();
+    const jobs = await boss.findJobs(SYNC_QUEUE, { key });
+    jobs.sort((a, b) => new Date(b.createdOn).getTime() - new Date(a.createdOn).getTime());
+    return jobs[0]?.state;
+  }
+
   async work(handler: (job: Job<SyncJobData> & { retryCount: number }) => Promise<void>): Promise<void> {
     const boss = await this.ready();
-    await boss.work<SyncJobData>(
-      SYNC_QUEUE,
-      { batchSize: 1, localConcurrency: this.config.sync.concurrency, pollingIntervalSeconds: this.config.sync.pollSeconds },
-      async ([job]) => handler(job),
-    );
+    // NOTIFY only wakes a worker for a NEW job; without notifyPollingIntervalSeconds a worker that just finished one
+    // waits pg-boss's 30-second backstop before fetching the next one already waiting (a queued night crawled)
+    const poll = this.config.sync.pollSeconds;
+    const base = { batchSize: 1, pollingIntervalSeconds: poll, notifyPollingIntervalSeconds: poll };
+    await boss.work<SyncJobData>(SYNC_QUEUE, { ...base, localConcurrency: this.config.sync.concurrency }, async ([job]) => handler(job));
+    await boss.work<SyncJobData>(SYNC_QUEUE, { ...base, localConcurrency: 1, minPriority: PRIORITY.person }, async ([job]) => handler(job));
+  }
+
+  /** Stops fetching jobs in this process (the ones in hand finish); sending still works. */
+  async offWork(): Promise<void> {
+    await this.boss?.offWork(SYNC_QUEUE);
   }
 
   async stop(): Promise<void> {

@@ -6,6 +6,7 @@ import {
   type SyncDivisionSource,
   type SyncResourceDefinition,
   type SyncSchedule,
+  type SyncTaskDefinition,
 } from './sync.types.js';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,59}$/;
@@ -21,6 +22,7 @@ const NAME = /^[a-z0-9][a-z0-9-]{0,59}$/;
 @Injectable()
 export class SyncRegistry {
   private readonly resources = new Map<string, SyncResourceDefinition>();
+  private readonly tasks = new Map<string, SyncTaskDefinition>();
   private divisionOverride?: SyncDivisionSource;
   private budgetOverride?: ApiBudget;
 
@@ -36,9 +38,21 @@ export class SyncRegistry {
     this.resources.set(resource.name, resource);
   }
 
-  /** For tests and hot reloads: removes a resource again. */
+  /** A one-off job kind (export runs, customer exports): started with SyncService.submit, run once per key. */
+  registerTask(task: SyncTaskDefinition): void {
+    if (!NAME.test(task.name)) throw new Error(`sync task name "${task.name}" must match ${NAME}`);
+    if (this.tasks.has(task.name) || this.resources.has(task.name)) throw new Error(`sync task "${task.name}" is already registered`);
+    this.tasks.set(task.name, task);
+  }
+
+  getTask(name: string): SyncTaskDefinition | undefined {
+    return this.tasks.get(name);
+  }
+
+  /** For tests and hot reloads: removes a resource (or task) again. */
   unregister(name: string): void {
     this.resources.delete(name);
+    this.tasks.delete(name);
   }
 
   get(name: string): SyncResourceDefinition | undefined {

@@ -7,7 +7,7 @@ import { SyncRegistry } from './sync.registry.js';
 import { SyncLease } from './sync.lease.js';
 import { SyncStore, type Figures } from './sync.store.js';
 import { errorText, SyncOwnershipLostError, SyncResourceUnknownError } from './sync.errors.js';
-import type { SyncContext, SyncJobData } from './sync.types.js';
+import type { SyncContext, SyncJobData, SyncTaskContext, SyncTaskDefinition } from './sync.types.js';
 
 interface Active {
   controller: AbortController;
@@ -42,6 +42,11 @@ export class SyncRunner {
   /** The pg-boss handler. */
   async handle(job: Job<SyncJobData>): Promise<void> {
     const { division, resource: name, trigger } = job.data;
+    if (job.data.key !== undefined) {
+      const task = this.registry.getTask(name);
+      if (!task) throw new SyncResourceUnknownError(name);
+      return this.handleTask(job as Job<SyncJobData> & { data: { key: string } }, task);
+    }
     const def = this.registry.get(name);
     if (!def) throw new SyncResourceUnknownError(name);
     await this.store.ensureState(division, name);
@@ -138,9 +143,92 @@ export class SyncRunner {
     }
   }
 
+  /**
+   * One run of a one-off job: a run row in sync_run owned by this process's lease (status, progress, summary),
+   * a heartbeat, and the outcome. A run row of an earlier attempt whose owner is alive means it runs elsewhere.
+   */
+  private async handleTask(job: Job<SyncJobData> & { data: { key: string } }, def: SyncTaskDefinition): Promise<void> {
+    const { division, resource: name, trigger, key } = job.data;
+    const payload = job.data.payload ?? {};
+    const now = this.clock.now();
+    for (const prev of await this.store.taskRuns(name, key)) {
+      if (prev.status !== 'running') continue;
+      if (await this.lease.isAlive(prev.owner)) {
+        this.logger.warn(`${name} ${key} is already running in process ${prev.owner}; job ${job.id} ends without running`);
+        return;
+      }
+      await this.store.releaseTask(prev, now, 'Interrupted: the Koppel process running it stopped; started again.');
+    }
+    const t0 = performance.now();
+    const elapsed = () => Math.min(2_147_483_647, Math.round(performance.now() - t0));
+    const runId = await this.store.insertTaskRun({ division, resource: name, trigger, key, payload, startedAt: now, attempt: ((job as { retryCount?: number }).retryCount ?? 0) + 1, jobId: job.id, owner: this.lease.id });
+    const controller = new AbortController();
+    const activeKey = `${name}:${division}:${key}`;
+    this.active.set(activeKey, { controller, stateId: 0, runId });
+    const onJobAbort = () => controller.abort(new Error('pg-boss withdrew the job'));
+    job.signal?.addEventListener('abort', onJobAbort);
+    const figures: Figures = { created: 0, updated: 0, deleted: 0, apiCalls: 0, progressDone: 0, progressTotal: null };
+    let summary: Record<string, unknown> | undefined;
+    let lost = false;
+    const beat = async () => {
+      if (await this.store.beatTask(runId, this.lease.id, this.clock.now(), figures, summary)) return;
+      if (!lost) {
+        lost = true;
+        controller.abort(new SyncOwnershipLostError(name, division));
+      }
+      throw new SyncOwnershipLostError(name, division);
+    };
+    const timer = setInterval(() => void beat().catch(() => undefined), this.heartbeatMs);
+    timer.unref();
+    const ctx: SyncTaskContext = {
+      resource: name,
+      division,
+      trigger,
+      key,
+      payload,
+      signal: controller.signal,
+      em: this.orm.em.fork(),
+      progress: async (done, total, s) => {
+        figures.progressDone = done;
+        if (total !== undefined) figures.progressTotal = total;
+        if (s) summary = s;
+        await beat();
+      },
+      count: (c) => {
+        figures.created += c.created ?? 0;
+        figures.updated += c.updated ?? 0;
+        figures.deleted += c.deleted ?? 0;
+        figures.apiCalls += c.apiCalls ?? 0;
+      },
+    };
+    try {
+      const result = await def.run(ctx);
+      if (result) summary = result;
+      controller.signal.throwIfAborted(); // stopped at a safe point (shutdown): not 'ok'
+      await this.store.finishTask(runId, this.lease.id, { status: 'ok', now: this.clock.now(), durationMs: elapsed(), figures, summary });
+    } catch (e) {
+      if (lost || e instanceof SyncOwnershipLostError) {
+        this.logger.warn(`${activeKey}: taken away by the sweeper; stopped`);
+        return;
+      }
+      const interrupted = controller.signal.aborted && this.stopping;
+      const error = interrupted ? 'Interrupted: Koppel shut down during the run.' : errorText(e);
+      await this.store
+        .finishTask(runId, this.lease.id, { status: 'failed', now: this.clock.now(), durationMs: elapsed(), error, figures, summary })
+        .catch((err: Error) => this.logger.error(`${activeKey}: could not record the failure: ${err.message}`));
+      await def.interrupted?.(key, payload, error).catch((err: Error) => this.logger.error(`${activeKey}: could not mark it interrupted: ${err.message}`));
+      this.logger.warn(`${activeKey} failed: ${error}`);
+      throw e instanceof Error ? e : new Error(error);
+    } finally {
+      clearInterval(timer);
+      job.signal?.removeEventListener('abort', onJobAbort);
+      this.active.delete(activeKey);
+    }
+  }
+
   /** The sweeper took this process's own (stuck) run away: stop it. */
-  abortLocal(resource: string, division: number): void {
-    this.active.get(`${resource}:${division}`)?.controller.abort(new SyncOwnershipLostError(resource, division));
+  abortLocal(resource: string, division: number, key?: string): void {
+    this.active.get(key === undefined ? `${resource}:${division}` : `${resource}:${division}:${key}`)?.controller.abort(new SyncOwnershipLostError(resource, division));
   }
 
   get activeCount(): number {

@@ -5,12 +5,19 @@ import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { toPage, type Page } from '../../common/pagination.js';
 import { SyncRegistry } from './sync.registry.js';
 import { SyncQueue } from './sync.queue.js';
-import { SyncStore } from './sync.store.js';
+import { SyncStore, type TaskRunRow } from './sync.store.js';
+import { SyncLease } from './sync.lease.js';
 import { SyncSchedules } from './sync.schedules.js';
 import { SyncState } from './sync-state.entity.js';
 import { SyncRun } from './sync-run.entity.js';
 import { SyncResourceUnknownError } from './sync.errors.js';
-import type { DivisionHealth, SyncDivision, SyncRunStatus, SyncSchedule, SyncTrigger } from './sync.types.js';
+import { singletonKey, type DivisionHealth, type SyncDivision, type SyncRunStatus, type SyncSchedule, type SyncTaskState, type SyncTrigger } from './sync.types.js';
+
+/** What the engine knows of a one-off job: its state and its latest run row (progress, summary, error). */
+export interface TaskStatus {
+  state: SyncTaskState;
+  run?: TaskRunRow;
+}
 
 export type EnqueueResult = 'queued' | 'busy';
 
@@ -49,6 +56,7 @@ export class SyncService {
     private readonly queue: SyncQueue,
     private readonly store: SyncStore,
     private readonly schedules: SyncSchedules,
+    private readonly lease: SyncLease,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -71,6 +79,48 @@ export class SyncService {
     }
     await this.store.markQueued(division, resource, jobId, next);
     return 'queued';
+  }
+
+  /**
+   * Queues a one-off job (an export run, a customer export) of a registered task: `key` names it (one job per
+   * key at a time), `payload` says what to do. Any process may call this; a process with SYNC_ENABLED runs it.
+   * Returns the pg-boss job id, or null when a job of this key is already queued or running.
+   */
+  async submit(resource: string, key: string, opts: { trigger: SyncTrigger; payload?: Record<string, unknown>; division?: number }): Promise<string | null> {
+    if (!this.registry.getTask(resource)) throw new SyncResourceUnknownError(resource);
+    return this.queue.send({ division: opts.division ?? 0, resource, trigger: opts.trigger, key, payload: opts.payload ?? {} }, { retryLimit: 0 });
+  }
+
+  /**
+   * The state of a one-off job, for the progress fragments. A run whose process died (its lease is free, on any
+   * host) is closed here at once, so a page never waits on a dead worker.
+   */
+  async taskStatus(resource: string, key: string, division = 0): Promise<TaskStatus> {
+    const [run] = await this.store.taskRuns(resource, key);
+    if (run?.status === 'running') {
+      if (await this.lease.isAlive(run.owner)) return { state: 'running', run };
+      await this.closeTask(run, this.clock.now(), 'Interrupted: the Koppel process running it stopped (crash or kill).');
+      const [closed] = await this.store.taskRuns(resource, key);
+      return { state: 'failed', run: closed };
+    }
+    const state = await this.queue.keyState(singletonKey(resource, division, key));
+    if (state === 'created' || state === 'retry') return { state: 'queued', run };
+    if (state === 'active') return { state: 'running', run };
+    if (run) return { state: run.status, run };
+    return { state: 'gone' };
+  }
+
+  /** Closes a one-off run whose owner is dead (or stuck): failed with the reason, its job withdrawn, its task told. */
+  async closeTask(row: TaskRunRow, now: Date, reason: string): Promise<boolean> {
+    if (!(await this.store.releaseTask(row, now, reason))) return false;
+    const key = `${row.resource}:${row.division}:${row.job_key}`;
+    this.logger.warn(`${key}: ${reason}`);
+    if (row.job_id) await this.queue.cancel(row.job_id);
+    await this.registry
+      .getTask(row.resource)
+      ?.interrupted?.(row.job_key, row.payload ?? {}, reason)
+      .catch((e: Error) => this.logger.error(`${key}: could not mark it interrupted: ${e.message}`));
+    return true;
   }
 
   /** The divisions of the division source; a source that fails (e.g. Exact not reachable) yields none, logged. */

@@ -16,6 +16,21 @@ export interface StateRow {
   last_started_at: Date | null;
 }
 
+/** A run row of a one-off job (sync_run with a job_key). */
+export interface TaskRunRow {
+  id: number;
+  division: number;
+  resource: string;
+  job_key: string;
+  job_id: string | null;
+  status: 'running' | 'ok' | 'failed';
+  owner: number | null;
+  payload: Record<string, unknown> | null;
+  summary: Record<string, unknown> | null;
+  heartbeat_at: Date | null;
+  started_at: Date;
+}
+
 export interface Figures extends Required<SyncCounts> {
   progressDone: number;
   progressTotal: number | null;
@@ -216,6 +231,72 @@ export class SyncStore {
            else 'ok' end
        where id = ? and status = 'queued' and job_id is not distinct from ? returning id`,
       [stateId, jobId],
+    );
+    return rows.length > 0;
+  }
+
+  // ---- one-off jobs: their run row in sync_run is their only bookkeeping ----
+
+  async insertTaskRun(r: {
+    division: number;
+    resource: string;
+    trigger: SyncTrigger;
+    key: string;
+    payload: Record<string, unknown>;
+    startedAt: Date;
+    attempt: number;
+    jobId: string;
+    owner: number;
+  }): Promise<number> {
+    const [row] = await this.rows<{ id: number }>(
+      `insert into sync_run (division, resource, trigger, status, started_at, heartbeat_at, attempt, job_id, owner, job_key, payload)
+       values (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?) returning id`,
+      [r.division, r.resource, r.trigger, r.startedAt, r.startedAt, r.attempt, r.jobId, r.owner, r.key, JSON.stringify(r.payload)],
+    );
+    return row.id;
+  }
+
+  /** The run rows of one job key, newest first. */
+  async taskRuns(resource: string, key: string): Promise<TaskRunRow[]> {
+    return this.rows<TaskRunRow>(`select * from sync_run where resource = ? and job_key = ? order by id desc`, [resource, key]);
+  }
+
+  async runningTasks(): Promise<TaskRunRow[]> {
+    return this.rows<TaskRunRow>(`select * from sync_run where status = 'running' and job_key is not null order by id`, []);
+  }
+
+  /** Heartbeat, progress and summary of a one-off run; false when this process no longer owns it. */
+  async beatTask(runId: number, owner: number, now: Date, f: Figures, summary: Record<string, unknown> | undefined): Promise<boolean> {
+    const rows = await this.rows<{ id: number }>(
+      `update sync_run set heartbeat_at = ?, created_count = ?, updated_count = ?, deleted_count = ?, api_calls = ?,
+         progress_done = ?, progress_total = ?, summary = coalesce(?::jsonb, summary)
+       where id = ? and owner = ? and status = 'running' returning id`,
+      [now, f.created, f.updated, f.deleted, f.apiCalls, f.progressDone, f.progressTotal, summary ? JSON.stringify(summary) : null, runId, owner],
+    );
+    return rows.length > 0;
+  }
+
+  async finishTask(
+    runId: number,
+    owner: number,
+    o: { status: 'ok' | 'failed'; now: Date; durationMs: number; error?: string; figures: Figures; summary?: Record<string, unknown> },
+  ): Promise<boolean> {
+    const f = o.figures;
+    const rows = await this.rows<{ id: number }>(
+      `update sync_run set status = ?, finished_at = ?, duration_ms = ?, error = ?, created_count = ?, updated_count = ?, deleted_count = ?,
+         api_calls = ?, progress_done = ?, progress_total = ?, summary = coalesce(?::jsonb, summary), heartbeat_at = ?
+       where id = ? and owner = ? and status = 'running' returning id`,
+      [o.status, o.now, o.durationMs, o.error ?? null, f.created, f.updated, f.deleted, f.apiCalls, f.progressDone, f.progressTotal, o.summary ? JSON.stringify(o.summary) : null, o.now, runId, owner],
+    );
+    return rows.length > 0;
+  }
+
+  /** Takes a one-off run away from its dead (or stuck) owner; true when this call did. */
+  async releaseTask(row: TaskRunRow, now: Date, reason: string): Promise<boolean> {
+    const durationMs = Math.max(0, Math.min(2_147_483_647, now.getTime() - new Date(row.started_at).getTime()));
+    const rows = await this.rows<{ id: number }>(
+      `update sync_run set status = 'failed', finished_at = ?, duration_ms = ?, error = ? where id = ? and status = 'running' and owner is not distinct from ? returning id`,
+      [now, durationMs, reason, row.id, row.owner],
     );
     return rows.length > 0;
   }

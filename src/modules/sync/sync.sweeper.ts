@@ -50,7 +50,29 @@ export class SyncSweeper {
         this.logger.error(`${key}: could not re-enqueue: ${(e as Error).message}`);
       }
     }
+    recovered.push(...(await this.sweepTasks(now, staleBefore)));
     await this.reconcileQueued();
+    return recovered;
+  }
+
+  /**
+   * One-off jobs (export runs, customer exports) whose process died (its lease is free, on any host) or that
+   * stopped beating: their run row is closed as failed and their own record told (they are not restarted by
+   * themselves; the person starts them again and the exactly-once steps make that safe).
+   */
+  async sweepTasks(now = this.clock.now(), staleBefore = now.getTime() - this.config.sync.staleMinutes * 60_000): Promise<string[]> {
+    const recovered: string[] = [];
+    for (const row of await this.store.runningTasks()) {
+      const alive = await this.lease.isAlive(row.owner);
+      const stale = !row.heartbeat_at || new Date(row.heartbeat_at).getTime() < staleBefore;
+      if (alive && !stale) continue;
+      const reason = alive
+        ? `Stuck: no heartbeat for more than ${this.config.sync.staleMinutes} minutes; stopped by the sweeper.`
+        : 'Interrupted: the Koppel process running it stopped (crash or kill).';
+      if (row.owner === this.lease.id) this.runner.abortLocal(row.resource, row.division, row.job_key);
+      if (!(await this.sync.closeTask(row, now, reason))) continue;
+      recovered.push(`${row.resource}:${row.division}:${row.job_key}`);
+    }
     return recovered;
   }
 

@@ -4,10 +4,31 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 export type SyncSchedule = '15min' | 'nightly';
 export const SYNC_SCHEDULES: readonly SyncSchedule[] = ['15min', 'nightly'];
 
-/** Why a run started. */
-/** What started a run (shown in the sync history): 'location' = saving a location's Exact administration. */
-export type SyncTrigger = 'schedule' | 'manual' | 'import' | 'recovery' | 'webhook' | 'location';
-export const SYNC_TRIGGERS: readonly SyncTrigger[] = ['schedule', 'manual', 'import', 'recovery', 'webhook', 'location'];
+/**
+ * What started a run (shown in the sync history): 'user' = a person on a screen (exports, imports);
+ * 'location' = saving a location's Exact administration; 'manual' / 'import' = the older names of work a
+ * person started (still accepted); 'webhook' = a notification from Exact; 'recovery' = the sweeper.
+ */
+export type SyncTrigger = 'schedule' | 'user' | 'manual' | 'import' | 'recovery' | 'webhook' | 'location';
+export const SYNC_TRIGGERS: readonly SyncTrigger[] = ['schedule', 'user', 'manual', 'import', 'recovery', 'webhook', 'location'];
+
+/**
+ * pg-boss priority per trigger (higher goes first): work a person started goes before webhooks, and both
+ * before scheduled work — an import started from a screen never waits behind the queued nightly jobs.
+ */
+export const PRIORITY = { person: 20, webhook: 10, recovery: 5, schedule: 0 } as const;
+export function priorityOf(trigger: SyncTrigger): number {
+  switch (trigger) {
+    case 'schedule':
+      return PRIORITY.schedule;
+    case 'recovery':
+      return PRIORITY.recovery;
+    case 'webhook':
+      return PRIORITY.webhook;
+    default:
+      return PRIORITY.person;
+  }
+}
 
 /** Status of one division × resource (sync_state.status). */
 export type SyncStatus = 'idle' | 'queued' | 'running' | 'failed' | 'ok';
@@ -86,11 +107,47 @@ export interface ApiBudget {
 }
 export const API_BUDGET = Symbol('API_BUDGET');
 
+/**
+ * A one-off job (an export run, a customer export): runs once per key with a payload, without a cursor or a
+ * per-division state; its run row in sync_run (status, progress, summary, owner) is where its progress lives.
+ */
+export interface SyncTaskContext {
+  readonly resource: string;
+  readonly division: number;
+  readonly trigger: SyncTrigger;
+  /** The job's key (e.g. the export run's id). */
+  readonly key: string;
+  /** What the job was asked to do (filters, ids), as given to SyncService.submit. */
+  readonly payload: Record<string, unknown>;
+  /** Aborted when the process shuts down or the run is taken away; stop at the next safe point. */
+  readonly signal: AbortSignal;
+  readonly em: EntityManager;
+  /** Progress and the running summary, stored on the run row at once. */
+  progress(done: number, total?: number, summary?: Record<string, unknown>): Promise<void>;
+  count(counts: SyncCounts): void;
+}
+
+/** A one-off job kind other modules register (SyncRegistry.registerTask). */
+export interface SyncTaskDefinition {
+  /** Unique, stable name ([a-z0-9-]); not shown as a resource row on the Sync page. */
+  name: string;
+  labelKey?: string;
+  run(ctx: SyncTaskContext): Promise<Record<string, unknown> | void>;
+  /** Called once when a run of this kind was found dead (its process stopped) or given up: mark its own record. */
+  interrupted?(key: string, payload: Record<string, unknown>, reason: string): Promise<void>;
+}
+
+/** The state of a one-off job as the engine knows it. */
+export type SyncTaskState = 'queued' | 'running' | 'ok' | 'failed' | 'gone';
+
 /** The pg-boss payload of one sync job. */
 export interface SyncJobData {
   division: number;
   resource: string;
   trigger: SyncTrigger;
+  /** One-off jobs only: their key and payload. */
+  key?: string;
+  payload?: Record<string, unknown>;
 }
 
-export const singletonKey = (resource: string, division: number) => `${resource}:${division}`;
+export const singletonKey = (resource: string, division: number, key?: string) => (key === undefined ? `${resource}:${division}` : `${resource}:${division}:${key}`);

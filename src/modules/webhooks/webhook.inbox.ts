@@ -1,22 +1,8 @@
-import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type pg from 'pg';
 import type { NotificationContent } from './webhook.signature.js';
 import type { InboxStatus, RejectionReason } from './webhooks.types.js';
-
-const HOST = hostname().slice(0, 20);
-
-/** True for a worker id of a process on this machine that is gone. */
-function deadLocalWorker(worker: string): boolean {
-  const [host, pid] = worker.split(':');
-  if (host !== HOST || !/^\d+$/.test(pid ?? '') || Number(pid) === process.pid) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
+import { SyncLease } from '../sync/sync.lease.js';
 
 /** A pg pool of the webhooks module only (receiver + worker), so a burst never starves sessions or sync. */
 export const WEBHOOK_POOL = Symbol('WEBHOOK_POOL');
@@ -49,7 +35,10 @@ export const retryDelaySeconds = (attempt: number) => Math.min(3600, 2 * 4 ** Ma
 export class WebhookInbox {
   private readonly logger = new Logger('WebhookInbox');
 
-  constructor(@Inject(WEBHOOK_POOL) private readonly pool: pg.Pool) {}
+  constructor(
+    @Inject(WEBHOOK_POOL) private readonly pool: pg.Pool,
+    private readonly lease: SyncLease,
+  ) {}
 
   /** Stores a verified notification; false when the same Content was stored before (a replay). */
   async accept(c: NotificationContent, contentText: string, contentHash: string): Promise<{ id: string | null; duplicate: boolean }> {
@@ -145,12 +134,13 @@ export class WebhookInbox {
   }
 
   /**
-   * Rows whose worker died become claimable again: when the lease is over, or at once when the worker
-   * was a process on this machine that no longer runs (worker ids are "<host>:<pid>:<random>").
+   * Rows whose worker died become claimable again: when the row's lock time is over, or at once when the
+   * worker's process no longer holds its lease (dead on this or any other host; worker ids are the lease's owner text).
    */
   async releaseExpired(): Promise<number> {
     const { rows } = await this.pool.query<{ claimed_by: string }>(`select distinct claimed_by from webhook_inbox where status = 'processing' and claimed_by is not null`);
-    const dead = rows.map((r) => r.claimed_by).filter(deadLocalWorker);
+    const dead: string[] = [];
+    for (const r of rows) if (!(await this.lease.ownerAlive(r.claimed_by))) dead.push(r.claimed_by);
     const r = await this.pool.query(
       `update webhook_inbox set status = 'pending', claimed_by = null, locked_until = null, last_error = coalesce(last_error, 'worker stopped while processing')
         where status = 'processing' and (locked_until < now() or claimed_by = any($1::text[]))`,

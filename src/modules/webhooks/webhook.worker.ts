@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { ExactConnectionService } from '../../exact/connection.service.js';
 import { WebhookHandlers } from './webhook.handlers.js';
 import { WebhookInbox, type InboxRow } from './webhook.inbox.js';
+import { SyncLease } from '../sync/sync.lease.js';
 import type { WebhookAction, WebhookEvent } from './webhooks.types.js';
 
 /** How long a claimed row stays with its worker before another process may take it over. */
@@ -22,7 +22,7 @@ export const FOLD_SETTLE_MS = 500;
 @Injectable()
 export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('WebhookWorker');
-  readonly id = `${hostname().slice(0, 20)}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly tag = randomBytes(3).toString('hex');
   private running = false;
   private loopDone?: Promise<void>;
   private readonly active = new Set<Promise<void>>();
@@ -36,7 +36,13 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly inbox: WebhookInbox,
     private readonly handlers: WebhookHandlers,
     private readonly connection: ExactConnectionService,
+    private readonly lease: SyncLease,
   ) {}
+
+  /** The claim owner of this worker: the process's lease ("lease:<id>/webhooks:<tag>"), so any host can tell it died. */
+  get id(): string {
+    return this.lease.owner(`webhooks:${this.tag}`);
+  }
 
   onApplicationBootstrap(): void {
     this.handlers.onRegister((topic) => {

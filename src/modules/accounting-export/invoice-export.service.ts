@@ -1,17 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { hostname } from 'node:os';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
-import { Invoice, InvoiceExport, InvoiceExportLog, InvoicePdf, type ExportStep } from '../invoice.entity.js';
-import { InvoicesService } from '../invoices.service.js';
-import { calculate, paymentReference } from '../invoice-calc.js';
-import { LedgersService, type ExportLookup } from '../../ledgers/ledgers.service.js';
-import { CustomerExportService } from '../../customers/customer-export.service.js';
-import { ExactClient } from '../../../exact/exact.client.js';
-import { ExactError, ExactNetworkError, ExactServerError } from '../../../exact/errors.js';
-import { f, toExactDate } from '../../../exact/odata.js';
-import type { CallKind } from '../../../exact/rate-limiter.js';
-import type { ExactSalesEntryLine } from '../../../exact/exact.types.js';
-import { Clock } from '../../../common/clock.js';
+import { Invoice, InvoiceExport, InvoiceExportLog, InvoicePdf, type ExportStep } from '../invoices/invoice.entity.js';
+import { InvoicesService } from '../invoices/invoices.service.js';
+import { calculate, paymentReference } from '../invoices/invoice-calc.js';
+import { LedgersService, type ExportLookup } from '../ledgers/ledgers.service.js';
+import { CustomerExportService } from '../customers/customer-export.service.js';
+import { ExactClient } from '../../exact/exact.client.js';
+import { ExactError, ExactNetworkError, ExactServerError } from '../../exact/errors.js';
+import { f, toExactDate } from '../../exact/odata.js';
+import type { CallKind } from '../../exact/rate-limiter.js';
+import type { ExactSalesEntryLine } from '../../exact/exact.types.js';
+import { Clock } from '../../common/clock.js';
+import { SyncLease } from '../sync/sync.lease.js';
 
 /** A reason an invoice cannot be sent yet: an i18n key with its parameters. */
 export interface ExportProblem {
@@ -46,21 +46,7 @@ const SALES_INVOICE_DOCUMENT_TYPE = 10;
 /** A claim older than this belongs to a sender that died. */
 const CLAIM_TIMEOUT_MS = 10 * 60_000;
 
-/** Claims name the process that holds them: "<host>/<pid>/<owner>". */
-const HOST = hostname().slice(0, 30);
-const OWNER_PREFIX = `${HOST}/${process.pid}/`;
-
-function ownerIsGone(claimedBy: string): boolean {
-  const [host, pid] = claimedBy.split('/');
-  if (host !== HOST || !/^\d+$/.test(pid ?? '')) return false;
-  if (Number(pid) === process.pid) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch {
-    return true;
-  }
-}
+/** Claims name the process that holds them by its lease: "lease:<id>/<owner>" (SyncLease.owner). */
 
 /** A write whose outcome we do not know: it may have been stored. */
 const unclear = (e: unknown) => e instanceof ExactNetworkError || (e instanceof ExactServerError && (e.httpStatus ?? 500) >= 500);
@@ -84,6 +70,7 @@ export class InvoiceExportService {
     private readonly customers: CustomerExportService,
     private readonly client: ExactClient,
     private readonly clock: Clock,
+    private readonly lease: SyncLease,
   ) {}
 
   private async load(em: EntityManager, id: number): Promise<Invoice> {
@@ -209,8 +196,8 @@ export class InvoiceExportService {
 
   /**
    * One sender per invoice at a time, across processes: an atomic claim on the ledger row (compare and
-   * set). A claim is taken over when it is older than CLAIM_TIMEOUT_MS, or at once when its owner was a
-   * process on this machine that no longer runs (killed mid-export).
+   * set). A claim is taken over when it is older than CLAIM_TIMEOUT_MS, or at once when its owner's process
+   * no longer holds its lease (killed mid-export, on this host or another one).
    */
   private async claim(em: EntityManager, invoiceId: number, division: number, includePdf: boolean, owner: string): Promise<boolean> {
     const conn = em.getConnection();
@@ -220,19 +207,19 @@ export class InvoiceExportService {
     const free =
       !current.claimed_by ||
       (current.claimed_at && now.getTime() - new Date(current.claimed_at).getTime() > CLAIM_TIMEOUT_MS) ||
-      ownerIsGone(current.claimed_by) ||
       // a claim of this very process that no sender here holds any more (its release was lost with the database)
-      (current.claimed_by.startsWith(OWNER_PREFIX) && !this.held.has(`${invoiceId}|${current.claimed_by.slice(OWNER_PREFIX.length)}`));
+      (SyncLease.idOf(current.claimed_by) === this.lease.id && !this.held.has(`${invoiceId}|${current.claimed_by.slice(this.lease.owner('').length)}`)) ||
+      !(await this.lease.ownerAlive(current.claimed_by));
     if (!free) return false;
     const rows = await conn.execute<{ id: number }[]>(
       `update invoice_export set claimed_by = ?, claimed_at = ? where invoice_id = ? and claimed_by is not distinct from ? returning id`,
-      [`${OWNER_PREFIX}${owner}`, now, invoiceId, current.claimed_by],
+      [this.lease.owner(owner), now, invoiceId, current.claimed_by],
     );
     return rows.length > 0;
   }
 
   private async release(em: EntityManager, invoiceId: number, owner: string): Promise<void> {
-    await em.getConnection().execute(`update invoice_export set claimed_by = null, claimed_at = null where invoice_id = ? and claimed_by = ?`, [invoiceId, `${OWNER_PREFIX}${owner}`]);
+    await em.getConnection().execute(`update invoice_export set claimed_by = null, claimed_at = null where invoice_id = ? and claimed_by = ?`, [invoiceId, this.lease.owner(owner)]);
   }
 
   /**

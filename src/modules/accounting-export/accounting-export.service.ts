@@ -1,15 +1,19 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { MikroORM, RequestContext, type EntityManager } from '@mikro-orm/postgresql';
 import type { FilterQuery } from '@mikro-orm/core';
-import { Invoice, InvoiceExport, InvoiceExportRun, LocationInvoicing } from '../invoice.entity.js';
+import { Invoice, InvoiceExport, InvoiceExportRun, LocationInvoicing } from '../invoices/invoice.entity.js';
 import { InvoiceExportService, type ExportOutcome } from './invoice-export.service.js';
-import { LedgersService, type ExportLookup } from '../../ledgers/ledgers.service.js';
-import { CustomerExportService } from '../../customers/customer-export.service.js';
-import { SyncRegistry } from '../../sync/sync.registry.js';
-import { SyncService } from '../../sync/sync.service.js';
-import { Clock } from '../../../common/clock.js';
-import { isIsoDate, toInt } from '../../../common/validation.js';
-import type { CallKind } from '../../../exact/rate-limiter.js';
+import { LedgersService, type ExportLookup } from '../ledgers/ledgers.service.js';
+import { CustomerExportService } from '../customers/customer-export.service.js';
+import { SyncRegistry } from '../sync/sync.registry.js';
+import { SyncService } from '../sync/sync.service.js';
+import { Clock } from '../../common/clock.js';
+import { isIsoDate, toInt } from '../../common/validation.js';
+import type { CallKind } from '../../exact/rate-limiter.js';
+import type { SyncTaskContext } from '../sync/sync.types.js';
+import { Location } from '../locations/location.entity.js';
+import { Journal } from '../ledgers/journal.entity.js';
+import type { SelectionItem } from './accounting-export.view.js';
 
 /** The filters of the Accounting → Export screen. */
 export interface ExportFilter {
@@ -55,23 +59,30 @@ export function selectionKey(filter: ExportFilter): string {
   return JSON.stringify([f.locationId ?? null, f.dateFrom ?? null, f.dateTo ?? null, f.numberFrom ?? null, f.numberTo ?? null, sorted(f.journals) ?? null, sorted(f.invoiceIds) ?? null]);
 }
 
-/** A run that has not beaten its heart for this long died with its process. */
-const STALE_RUN_MS = 2 * 60_000;
+/** The sync-engine task that runs one export run (key = the run's id). */
+export const EXPORT_RUN_TASK = 'invoice-export-run';
+
+/** What an export run's job carries (besides its key, the run id). */
+interface ExportRunPayload {
+  runId: number;
+  kind: CallKind;
+  /** Per location: attach the PDF (automatic runs); absent = the run's own includePdf. */
+  includePdf?: Record<string, boolean>;
+}
 
 /**
- * "Export customers & invoices" and its siblings: a run over the invoices of a filter, executed in this
- * process in the background with its progress in the database (the page polls it). Customers that are
- * new or changed go first; then each invoice through the exactly-once protocol of InvoiceExportService.
+ * "Export customers & invoices" and its siblings: a run over the invoices of a filter. The click records the run
+ * (its request) and queues a sync-engine job for it ('user' trigger, before scheduled work); whichever Koppel
+ * process runs the engine executes it, and the page polls the run's progress. Whether a run still has a worker
+ * is the engine's answer (its job and the owner's lease), also for a worker that died on another host.
+ * Customers that are new or changed go first; then each invoice through InvoiceExportService (exactly once).
  */
 @Injectable()
 export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ExportRuns');
-  private readonly running = new Map<number, Promise<void>>();
-  /** Runs this process started: one of them that is no longer in `running` has no worker any more. */
-  private readonly startedHere = new Set<number>();
   /** Runs that ended while the database was away and wait for it to record their end. */
   private readonly ending = new Set<number>();
-  private stopping = false;
+  private closing = false;
 
   constructor(
     private readonly orm: MikroORM,
@@ -84,7 +95,13 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    // Automatic mode: every final, clean invoice of locations set to "automatic" goes out at night.
+    this.registry.registerTask({
+      name: EXPORT_RUN_TASK,
+      labelKey: 'export.runTitle',
+      run: (ctx) => this.runTask(ctx),
+      interrupted: async (key, _payload, reason) => this.markInterrupted(Number(key), reason),
+    });
+    // Automatic mode: every final, clean invoice of locations set to "automatic" goes out at night, as an export run.
     this.registry.register({
       name: 'invoice-export',
       schedule: 'nightly',
@@ -95,18 +112,17 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
         const locationIds = autos.map((a) => a.locationId);
         if (!locationIds.length) return;
         const invoices = await em.find(Invoice, { location: { id: { $in: locationIds }, exactDivision: ctx.division }, $or: [{ status: 'final' }, { status: 'exported', changedAfterExport: true }] }, { fields: ['id'] });
-        const includePdf = new Map(autos.map((a) => [a.locationId, a.includePdf]));
+        if (!invoices.length) return;
+        const includePdf = Object.fromEntries(autos.map((a) => [String(a.locationId), a.includePdf]));
         const runId = await this.createRun('automatic', {}, true, invoices.map((i) => i.id), null);
-        await this.execute(runId, 'background', (id) => includePdf.get(id) ?? true);
-        const run = await this.orm.em.fork().findOneOrFail(InvoiceExportRun, { id: runId });
-        ctx.count({ created: run.exported });
+        await this.sync.submit(EXPORT_RUN_TASK, String(runId), { trigger: ctx.trigger, division: ctx.division, payload: { runId, kind: 'background', includePdf } satisfies ExportRunPayload });
+        ctx.count({ created: invoices.length });
       },
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    await Promise.allSettled([...this.running.values()]);
+  onApplicationShutdown(): void {
+    this.closing = true;
   }
 
   /** The invoices the filter selects that have something to send (final, or changed after export, or failed/blocked). */
@@ -146,54 +162,79 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
     return run.id;
   }
 
-  /** Starts a run in the background and returns its id at once (the page shows its progress). */
+  /** Starts a run (queued on the sync engine) and returns its id at once (the page shows its progress). */
   async start(action: Exclude<RunAction, 'automatic'>, filter: ExportFilter, includePdf: boolean, userId: number | null): Promise<number> {
     return (await this.startOnce(action, filter, includePdf, userId)).runId;
   }
 
   /**
-   * One export run per selection at a time: while a run of the same filter is running (in any process), a second
-   * click (double-click, a second tab, Back + click) starts nothing and gets that run (`joined`). The check and the
-   * insert happen under a transaction-scoped advisory lock on the selection, so two clicks at once cannot both start.
+   * One export run per selection at a time: while a run of the same filter is queued or running (in any process),
+   * a second click (double-click, a second tab, Back + click) starts nothing and gets that run (`joined`). The
+   * check, the insert and the job are made under a transaction-scoped advisory lock on the selection, so two clicks
+   * at once cannot both start. A 'running' row whose worker died is not joined: the engine says it is gone.
    */
   async startOnce(action: Exclude<RunAction, 'automatic'>, filter: ExportFilter, includePdf: boolean, userId: number | null): Promise<{ runId: number; joined: boolean }> {
     const key = selectionKey(filter);
     const invoices = action === 'accounts' ? [] : await this.selection(filter);
     const em = this.orm.em.fork();
-    const started = await em.transactional(async (tem) => {
+    return em.transactional(async (tem) => {
       await tem.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [`koppel:export-run:${key}`], 'all', tem.getTransactionContext());
-      // only a run this process is working on is joined: a 'running' row of another process may belong to one that
-      // was killed (its heartbeat still fresh), and joining it would leave the click waiting on nothing. Two
-      // processes may each run the same selection; the per-invoice claim still sends every invoice once.
       const running = await tem.find(InvoiceExportRun, { state: 'running', action: { $ne: 'automatic' } }, { orderBy: { id: 'desc' } });
-      const same = running.find((r) => selectionKey(r.filter as ExportFilter) === key && (this.running.has(r.id) || this.startedHere.has(r.id)));
-      if (same) return { runId: same.id, joined: true };
+      for (const r of running.filter((r) => selectionKey(r.filter as ExportFilter) === key)) {
+        const { state } = await this.sync.taskStatus(EXPORT_RUN_TASK, String(r.id));
+        if (state === 'queued' || state === 'running') return { runId: r.id, joined: true };
+      }
       const run = tem.create(InvoiceExportRun, { action, filter: filter as Record<string, unknown>, includePdf, invoiceIds: invoices.map((i) => i.id), userId });
       await tem.flush();
-      this.startedHere.add(run.id); // before the lock is let go, so a second click in this process joins it
+      // queued before the lock is let go, so a second click sees the job; the worker waits for this commit
+      await this.sync.submit(EXPORT_RUN_TASK, String(run.id), { trigger: 'user', payload: { runId: run.id, kind: 'interactive' } satisfies ExportRunPayload });
       return { runId: run.id, joined: false };
     });
-    if (started.joined) return started;
-    const runId = started.runId;
-    this.startedHere.add(runId);
-    const p = this.execute(runId, 'interactive', () => includePdf).catch((e) => this.logger.error(`export run ${runId} failed: ${(e as Error)?.stack ?? e}`));
-    this.running.set(runId, p.finally(() => this.running.delete(runId)));
-    return started;
   }
 
-  /** Runs an export to the end (used by start() in the background, by the nightly job and by tests). */
-  execute(runId: number, kind: CallKind, includePdfFor: (locationId: number) => boolean): Promise<void> {
+  /** The engine's job of one run. */
+  private async runTask(ctx: SyncTaskContext): Promise<Record<string, unknown>> {
+    const p = ctx.payload as unknown as ExportRunPayload;
+    const runId = p.runId;
+    // the click queues the job just before its transaction commits: wait for the run to be visible
+    const until = Date.now() + 60_000;
+    let run = await this.orm.em.fork().findOne(InvoiceExportRun, { id: runId });
+    while (!run && Date.now() < until && !ctx.signal.aborted) {
+      await new Promise((r) => setTimeout(r, 200));
+      run = await this.orm.em.fork().findOne(InvoiceExportRun, { id: runId });
+    }
+    if (!run) throw new Error(`export run ${runId} does not exist`);
+    if (run.state !== 'running') return { skipped: run.state };
+    const pdf = p.includePdf;
+    const own = run.includePdf;
+    await this.execute(runId, p.kind ?? 'interactive', (locationId) => (pdf ? (pdf[String(locationId)] ?? true) : own), ctx);
+    const done = await this.orm.em.fork().findOneOrFail(InvoiceExportRun, { id: runId });
+    ctx.count({ created: done.exported });
+    return { state: done.state, done: done.done, exported: done.exported, blocked: done.blocked, failed: done.failed };
+  }
+
+  private async markInterrupted(runId: number, reason: string): Promise<void> {
+    await this.orm.em.fork().getConnection().execute(
+      `update invoice_export_run set state = 'interrupted', summary = coalesce(summary, '{}'::jsonb) || jsonb_build_object('error', ?::text), finished_at = ? where id = ? and state = 'running'`,
+      [reason, this.clock.now(), runId],
+    );
+  }
+
+  /** Runs an export to the end (the engine's job; tests may call it directly). */
+  execute(runId: number, kind: CallKind, includePdfFor: (locationId: number) => boolean, ctx?: SyncTaskContext): Promise<void> {
     // a unit of work of its own, also when started outside a request (nightly job, another process)
-    return RequestContext.create(this.orm.em, () => this.executeInContext(runId, kind, includePdfFor));
+    return RequestContext.create(this.orm.em, () => this.executeInContext(runId, kind, includePdfFor, ctx));
   }
 
-  private async executeInContext(runId: number, kind: CallKind, includePdfFor: (locationId: number) => boolean): Promise<void> {
+  private async executeInContext(runId: number, kind: CallKind, includePdfFor: (locationId: number) => boolean, ctx?: SyncTaskContext): Promise<void> {
     const em = this.orm.em.fork();
     const run = await em.findOneOrFail(InvoiceExportRun, { id: runId });
     const summary: Record<string, unknown> = { ...(run.summary ?? {}) };
+    const stopping = () => !!ctx?.signal.aborted;
     const beat = async () => {
       run.heartbeatAt = this.clock.now();
       await em.flush();
+      await ctx?.progress(run.done, run.invoiceIds.length, { done: run.done, exported: run.exported, blocked: run.blocked, failed: run.failed });
     };
     try {
       const invoices = run.invoiceIds.length ? await em.find(Invoice, { id: { $in: run.invoiceIds } }, { populate: ['location', 'customer'] }) : [];
@@ -219,7 +260,7 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
       if (run.action === 'all' || run.action === 'invoices' || run.action === 'automatic') {
         const lookups = new Map<number, ExportLookup>();
         for (const inv of invoices) {
-          if (this.stopping) break;
+          if (stopping()) break;
           const division = inv.location.exactDivision;
           let lookup: ExportLookup | undefined;
           if (division) {
@@ -239,7 +280,7 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
         }
       }
       run.summary = summary;
-      run.state = this.stopping ? 'interrupted' : 'done';
+      run.state = stopping() ? 'interrupted' : 'done';
       run.finishedAt = this.clock.now();
       await em.flush();
     } catch (e) {
@@ -271,7 +312,7 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
         );
         return;
       } catch (e) {
-        if (this.stopping) throw e;
+        if (this.closing) throw e;
         if (attempt % 30 === 0) this.logger.warn(`export run ${runId}: cannot record its end yet (${(e as Error).message}); retrying`);
         await new Promise((r) => setTimeout(r, 1000));
       }
@@ -286,27 +327,54 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
     return rows.map((r) => r.d);
   }
 
-  /** True while this process works on the run. */
-  isActive(runId: number): boolean {
-    return this.running.has(runId);
-  }
-
   /** True while the run has stopped and waits for the database to record that. */
   isEnding(runId: number): boolean {
     return this.ending.has(runId);
   }
 
-  /** A run whose process died shows as interrupted (its invoices are safe: the ledger knows each step). */
+  /** A run whose worker died (the engine's answer: its job is gone or its owner's lease is free) shows as interrupted. */
   async get(runId: number): Promise<InvoiceExportRun | null> {
     const em = this.orm.em.fork();
     const run = await em.findOne(InvoiceExportRun, { id: runId });
-    // its worker is gone: a run of this process that no longer runs here, or one whose heart stopped beating elsewhere
-    const workerGone = (r: InvoiceExportRun) => !this.running.has(runId) && (this.startedHere.has(runId) || this.clock.now().getTime() - r.heartbeatAt.getTime() > STALE_RUN_MS);
-    if (run && run.state === 'running' && workerGone(run)) {
-      run.state = 'interrupted';
-      await em.flush();
+    if (run && run.state === 'running' && !this.ending.has(runId)) {
+      const { state } = await this.sync.taskStatus(EXPORT_RUN_TASK, String(runId));
+      if (state === 'failed' || state === 'gone' || state === 'ok') {
+        await this.markInterrupted(runId, 'Interrupted: the Koppel process running it stopped.');
+        await em.refresh(run);
+      }
     }
     return run;
+  }
+
+  /** The Accounting → Export page's reads: choices, the selection with each invoice's preflight, the latest runs. */
+  async page(filter: ExportFilter): Promise<{ locations: Location[]; journals: Journal[]; items: SelectionItem[]; recent: InvoiceExportRun[] }> {
+    const em = this.orm.em.fork();
+    const [locations, journals, invoices, recent] = await Promise.all([
+      em.find(Location, {}, { orderBy: { name: 'asc' } }),
+      // sales and return journals that Exact still accepts, per administration
+      em.find(Journal, { type: { $in: [20, 21] }, blocked: false, missing: false }, { orderBy: { division: 'asc', code: 'asc' } }),
+      this.selection(filter, em, 200),
+      this.recent(5),
+    ]);
+    const rows = await em.find(InvoiceExport, { invoice: { $in: invoices.map((i) => i.id) } });
+    const rowOf = new Map(rows.map((r) => [typeof r.invoice === 'object' ? r.invoice.id : (r.invoice as number), r]));
+    const lookups = new Map<number, ExportLookup>();
+    const items: SelectionItem[] = [];
+    for (const inv of invoices) {
+      const division = inv.location.exactDivision ?? undefined;
+      if (division && !lookups.has(division)) lookups.set(division, await this.ledgers.exportLookup(division));
+      await em.populate(inv, ['lines', 'lines.vatRate', 'lines.product', 'lines.glAccount', 'lines.costCenter', 'lines.costUnit']);
+      const prepared = await this.exporter.prepare(inv, division ? lookups.get(division) : undefined);
+      items.push({ invoice: inv, problems: prepared.problems, preview: prepared.preview, row: rowOf.get(inv.id) });
+    }
+    return { locations, journals, items, recent };
+  }
+
+  /** Re-queue: the chosen invoices, or every failed or blocked one (of the filter's location); returns how many. */
+  async requeue(filter: ExportFilter): Promise<number> {
+    const em = this.orm.em.fork();
+    const ids = filter.invoiceIds ?? (await em.find(InvoiceExport, { state: { $in: ['failed', 'blocked'] }, ...(filter.locationId ? { invoice: { location: filter.locationId } } : {}) })).map((r) => (typeof r.invoice === 'object' ? r.invoice.id : (r.invoice as number)));
+    return this.exporter.requeue(ids);
   }
 
   async recent(limit = 10): Promise<InvoiceExportRun[]> {

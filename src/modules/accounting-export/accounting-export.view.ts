@@ -1,0 +1,64 @@
+import type { Invoice, InvoiceExport, InvoiceExportRun } from '../invoices/invoice.entity.js';
+import type { Location } from '../locations/location.entity.js';
+import type { Journal } from '../ledgers/journal.entity.js';
+import type { ExportFilter } from './accounting-export.service.js';
+import type { ExportPreview, ExportProblem } from './invoice-export.service.js';
+
+/** View models of Accounting → Export (no entity reaches a template). */
+
+export function filterQuery(filter: ExportFilter): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(filter)) {
+    if (Array.isArray(v)) v.forEach((x) => p.append(k, String(x)));
+    else if (v !== undefined) p.set(k, String(v));
+  }
+  return p.toString();
+}
+
+export function invoiceView(inv: Invoice) {
+  return { id: inv.id, number: inv.number, kind: inv.kind, invoiceDate: inv.invoiceDate, gross: inv.gross, status: inv.status, customer: inv.customer.name, customerId: inv.customer.id, location: inv.location.name, locationId: inv.location.id, changedAfterExport: inv.changedAfterExport };
+}
+
+export function runView(run: InvoiceExportRun) {
+  return { id: run.id, action: run.action, state: run.state, done: run.done, exported: run.exported, blocked: run.blocked, failed: run.failed, startedAt: run.startedAt, finishedAt: run.finishedAt };
+}
+
+export interface SelectionItem {
+  invoice: Invoice;
+  problems: ExportProblem[];
+  preview: ExportPreview | undefined;
+  row: InvoiceExport | undefined;
+}
+
+/** The Accounting → Export page: filters, the selection with its preflight, the latest runs. */
+export function exportPageView(d: { filter: ExportFilter; locations: Location[]; journals: Journal[]; items: SelectionItem[]; recent: InvoiceExportRun[]; includePdf: boolean }) {
+  const items = d.items.map((i) => ({ invoice: invoiceView(i.invoice), problems: i.problems, preview: i.preview, row: i.row ? { state: i.row.state, lastError: i.row.lastError } : undefined }));
+  return {
+    filter: d.filter,
+    filterQuery: filterQuery(d.filter),
+    locations: d.locations.map((l) => ({ id: l.id, name: l.name })),
+    // a code alone means another journal elsewhere: the value names the administration too
+    journals: d.journals.map((j) => ({ value: `${j.division}:${j.code}`, code: j.code, description: j.description, division: j.division })),
+    allJournals: !d.filter.journals?.length,
+    items,
+    clean: items.filter((i) => !i.problems.length).length,
+    withProblems: items.filter((i) => i.problems.length).length,
+    recent: d.recent.map(runView),
+    includePdf: d.includePdf,
+  };
+}
+
+/** One run's progress and, once it ended, what happened per invoice. */
+export function runPageView(run: InvoiceExportRun, rows: InvoiceExport[]) {
+  const total = run.invoiceIds.length;
+  return {
+    run: runView(run),
+    total,
+    pct: total ? Math.round((run.done / total) * 100) : run.state === 'running' ? 0 : 100,
+    running: run.state === 'running',
+    rows: rows.map((r) => ({ state: r.state, problems: r.problems ?? [], lastError: r.lastError, entry: r.exactEntryId, document: r.exactDocumentId, invoice: invoiceView(r.invoice) })),
+    customers: (run.summary?.customers as unknown[] | undefined) ?? [],
+    accounts: (run.summary?.accounts as unknown[] | undefined) ?? [],
+    error: run.summary?.error,
+  };
+}
