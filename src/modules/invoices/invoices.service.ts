@@ -17,6 +17,7 @@ import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from 
 import { toFieldErrors } from '../../common/validation.js';
 import { Clock } from '../../common/clock.js';
 import { paymentReference } from './invoice-calc.js';
+import { statusAfterExport, statusAfterFinalize, statusForPayments } from './invoice-status.js';
 
 export interface ResolvedDimensions {
   glAccount?: GlAccount | null;
@@ -173,10 +174,10 @@ export class InvoicesService {
   /** Makes the invoice final: gives it a number (if it has none), computes totals and stores the PDF. */
   async finalize(id: number): Promise<Invoice> {
     const inv = await this.get(id);
-    if (inv.status !== 'draft') throw new ConflictError('Only drafts can be made final', 'invoices.errors.notDraft');
+    const status = statusAfterFinalize(inv.status);
     if (!inv.lines.length) throw new ValidationError({ lines: ['invoices.validation.noLines'] });
     if (!inv.number) inv.number = await this.nextNumber(inv.location.id);
-    inv.status = 'final';
+    inv.status = status;
     inv.finalizedAt = this.clock.now();
     this.applyTotals(inv);
     await this.storePdf(inv);
@@ -273,9 +274,35 @@ export class InvoicesService {
     return credit;
   }
 
-  async setStatus(inv: Invoice, status: InvoiceStatus): Promise<void> {
-    inv.status = status;
-    await this.flush();
+  /**
+   * The export put the invoice's entry in Exact: final → exported (a corrected invoice sent again keeps its status) and
+   * no longer "changed after export". On the caller's entity, in the caller's unit of work (the export's own flush).
+   */
+  markExported(inv: Invoice): void {
+    inv.status = statusAfterExport(inv.status);
+    inv.changedAfterExport = false;
+  }
+
+  /**
+   * Payments changed: paid = what `paidOf` sums (read under the invoice's row lock, in one transaction, so two
+   * recomputations of one invoice never cross), open = gross − paid, status from the transition table (partly paid,
+   * paid, back to exported; drafts untouched). Writes only paid, open and status — no clash with the export's unit of
+   * work. Returns true when something changed.
+   */
+  async applyPayments(em: EntityManager, invoiceId: number, paidOf: (tx: EntityManager) => Promise<Decimal.Value>): Promise<boolean> {
+    return em.transactional(async (tx) => {
+      const [row] = await tx.execute<{ status: InvoiceStatus; gross: string; paid: string; open: string }[]>(
+        'select status, gross::text as gross, paid::text as paid, open::text as open from invoice where id = ? for update',
+        [invoiceId],
+      );
+      if (!row) return false;
+      const paid = new Decimal(await paidOf(tx));
+      const open = new Decimal(row.gross).minus(paid);
+      const status = statusForPayments(row.status, row.gross, paid);
+      if (paid.eq(row.paid) && open.eq(row.open) && status === row.status) return false;
+      await tx.execute('update invoice set paid = ?, open = ?, status = ?, updated_at = now() where id = ?', [paid.toFixed(2), open.toFixed(2), status, invoiceId]);
+      return true;
+    });
   }
 
   async remove(id: number): Promise<void> {

@@ -1,4 +1,5 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { InvoicesModule } from '../invoices/invoices.module.js';
 import { PaymentsService } from './payments.service.js';
 import { PaymentsSync } from './payments.sync.js';
 import { PaymentsController } from './payments.controller.js';
@@ -10,6 +11,7 @@ import { PaymentsViewMiddleware } from './payments.middleware.js';
  * Exports PaymentsService (applyTerms / recompute / forInvoice) and PaymentsSync (run / request).
  */
 @Module({
+  imports: [InvoicesModule],
   providers: [PaymentsService, PaymentsSync],
   controllers: [PaymentsController],
   exports: [PaymentsService, PaymentsSync],
