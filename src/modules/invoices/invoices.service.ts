@@ -4,7 +4,9 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { createHash } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import { Invoice, InvoiceLine, InvoicePdf, LocationInvoicing, Product, type InvoiceStatus } from './invoice.entity.js';
-import { InvoiceForm, linesFromBody, type InvoiceInput } from './invoice.form.js';
+import { InvoiceForm, LocationInvoicingForm, linesFromBody, type InvoiceInput } from './invoice.form.js';
+import { ProductsService } from '../products/products.service.js';
+import { invoiceSummary, invoicingValues, locationInvoicingModel, type InvoiceSummary } from './invoices.view.js';
 import { calculate } from './invoice-calc.js';
 import { PdfRenderer } from './pdf/pdf-renderer.service.js';
 import { invoicePdfModel } from './pdf/invoice-pdf.model.js';
@@ -14,7 +16,7 @@ import { GlAccount } from '../ledgers/gl-account.entity.js';
 import { VatRate } from '../ledgers/vat.entity.js';
 import { CostCenter, CostUnit } from '../ledgers/cost-center.entity.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../../common/errors.js';
-import { toFieldErrors } from '../../common/validation.js';
+import { parseForm, toFieldErrors } from '../../common/validation.js';
 import { Clock } from '../../common/clock.js';
 import { paymentReference } from './invoice-calc.js';
 import { statusAfterExport, statusAfterFinalize, statusForPayments } from './invoice-status.js';
@@ -38,6 +40,7 @@ export class InvoicesService {
     private readonly em: EntityManager,
     private readonly pdf: PdfRenderer,
     private readonly clock: Clock,
+    private readonly products: ProductsService,
   ) {}
 
   async get(id: number): Promise<Invoice> {
@@ -46,8 +49,51 @@ export class InvoicesService {
     return inv;
   }
 
+  /** The amounts and status of an invoice, without its lines (NotFoundError when it does not exist). */
+  async summary(id: number): Promise<InvoiceSummary> {
+    const inv = await this.em.fork().findOne(Invoice, { id }, { fields: ['id', 'number', 'kind', 'gross', 'paid', 'open', 'status'] });
+    if (!inv) throw new NotFoundError('Invoice not found');
+    return invoiceSummary(inv);
+  }
+
   async settings(locationId: number): Promise<LocationInvoicing> {
     return (await this.em.findOne(LocationInvoicing, { locationId })) ?? this.em.create(LocationInvoicing, { locationId });
+  }
+
+  // ---------------------------------------------------------------- location invoicing settings
+
+  async location(id: number): Promise<Location> {
+    const loc = await this.em.findOne(Location, { id });
+    if (!loc) throw new NotFoundError('Location');
+    return loc;
+  }
+
+  /** The location's invoicing form: its stored settings, or (after a refused save) what was typed with the errors. */
+  async locationInvoicingPage(locationId: number, typed?: { values: Record<string, unknown>; errors: FieldErrors }) {
+    const loc = await this.location(locationId);
+    const values = typed?.values ?? invoicingValues(
+      (await this.em.findOne(LocationInvoicing, { locationId }, { populate: ['glAccount', 'costCenter', 'costUnit'] })) ??
+        this.em.create(LocationInvoicing, { locationId }, { persist: false }),
+    );
+    return locationInvoicingModel(loc, values, await this.products.choices(), typed?.errors);
+  }
+
+  /** Saves the location's invoicing settings; returns the location (ValidationError with field errors). */
+  async saveLocationInvoicing(locationId: number, body: unknown): Promise<Location> {
+    const loc = await this.location(locationId);
+    const v = parseForm(LocationInvoicingForm, body);
+    await this.products.checkRefs(v);
+    const s = (await this.em.findOne(LocationInvoicing, { locationId })) ?? this.em.create(LocationInvoicing, { locationId });
+    s.glAccount = v.glAccountId ? this.em.getReference(GlAccount, v.glAccountId) : null;
+    s.costCenter = v.costCenterId ? this.em.getReference(CostCenter, v.costCenterId) : null;
+    s.costUnit = v.costUnitId ? this.em.getReference(CostUnit, v.costUnitId) : null;
+    s.exportMode = v.exportMode;
+    s.includePdf = v.includePdf;
+    s.paymentTermDays = v.paymentTermDays;
+    s.nextNumber = v.nextNumber;
+    s.iban = v.iban ?? null;
+    await this.em.flush();
+    return loc;
   }
 
   /** Parses and checks a form body: lines, references that must exist, number unique per location. */

@@ -8,6 +8,8 @@ import type { ExactPaymentTerm } from '../../exact/exact.types.js';
 import { LedgerSetting } from '../ledgers/ledger-setting.entity.js';
 import { InvoicePayment, type PaymentSource } from './invoice-payment.entity.js';
 import { InvoicesService } from '../invoices/invoices.service.js';
+import type { CurrentUser } from '../auth/current-user.js';
+import { paymentView, paymentsPopupModel } from './payments.view.js';
 
 /** Fields read from sync/Cashflow/PaymentTerms (API.md §7.7). */
 export const TERM_SELECT = [
@@ -263,6 +265,21 @@ export class PaymentsService {
       const [row] = await tx.execute<{ paid: string }[]>('select coalesce(sum(amount), 0)::text as paid from invoice_payment where invoice_id = ?', [invoiceId]);
       return row?.paid ?? '0';
     });
+  }
+
+  /** The payments popup of an invoice (NotFoundError for an unknown invoice). */
+  async popup(invoiceId: number, popup: boolean) {
+    const invoice = await this.invoices.summary(invoiceId);
+    return paymentsPopupModel(invoice, (await this.forInvoice(invoiceId)).map(paymentView), popup);
+  }
+
+  /** What the payments add to the invoice pages (registered with InvoicePageRegistry by PaymentsModule). */
+  async listValues(user: CurrentUser | undefined): Promise<Record<string, unknown>> {
+    return { paymentsPopup: await this.showTransactions(), paymentsCanConfigure: user?.role === 'admin' || user?.role === 'accountant' };
+  }
+
+  async detailValues(invoiceId: number): Promise<Record<string, unknown>> {
+    return { invoicePayments: (await this.forInvoice(invoiceId)).map(paymentView) };
   }
 
   /** The payments of an invoice, newest first. */
