@@ -4,6 +4,8 @@ import { CronJob } from 'cron';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { IntegrationsController } from './integrations.controller.js';
 import { ApiCallLogService } from './api-call-log.service.js';
+import { IntegrationsService } from './integrations.service.js';
+import { ExactPageRegistry } from './integrations.types.js';
 import { BannerRegistry } from '../../common/core.module.js';
 import { ExactConnectionService } from '../../exact/connection.service.js';
 import { ExactRateLimiter } from '../../exact/rate-limiter.js';
@@ -73,8 +75,8 @@ export class ExactHousekeeping implements OnModuleInit {
 }
 
 @Module({
-  providers: [ApiCallLogService, ExactHousekeeping],
+  providers: [ApiCallLogService, ExactHousekeeping, IntegrationsService, ExactPageRegistry],
   controllers: [IntegrationsController],
-  exports: [ApiCallLogService],
+  exports: [ApiCallLogService, ExactPageRegistry],
 })
 export class IntegrationsModule {}
