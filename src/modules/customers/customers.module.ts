@@ -4,6 +4,7 @@ import { CustomersService as Customers } from './customers.service.js';
 import { CustomersService } from './customers.service.js';
 import { CustomerExportService } from './customer-export.service.js';
 import { CustomersController } from './customers.controller.js';
+import { CustomerPagesService } from './customer-pages.service.js';
 import { CustomersSync } from './customers.sync.js';
 
 /**
@@ -13,7 +14,7 @@ import { CustomersSync } from './customers.sync.js';
  * - CustomerExportService.preflight / ensureInExact / exportChanged — see customer-export.service.ts
  */
 @Module({
-  providers: [CustomersService, CustomerExportService, CustomersSync],
+  providers: [CustomersService, CustomerExportService, CustomersSync, CustomerPagesService],
   controllers: [CustomersController],
   exports: [CustomersService, CustomerExportService],
 })
