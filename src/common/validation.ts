@@ -53,6 +53,8 @@ export const int = (opts: { min?: number; max?: number; message?: string } = {})
 /** A record id from a form (positive integer); blank means "none". */
 export const optionalId = (message = 'validation.invalid') =>
   z.preprocess((v) => (v === '' || v === undefined || v === null ? undefined : (toInt(v) ?? NaN)), z.number({ message }).optional());
+/** A checkbox: ticked ('on', 'true', '1') or absent/unticked. */
+export const checkbox = () => z.preprocess((v) => v === 'on' || v === 'true' || v === true || v === '1', z.boolean());
 
 const VAT_PATTERNS: Record<string, RegExp> = {
   NL: /^NL\d{9}B\d{2}$/,

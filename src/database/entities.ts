@@ -7,9 +7,10 @@ import { SyncRun } from '../modules/sync/sync-run.entity.js';
 import { WEBHOOK_ENTITIES } from '../modules/webhooks/webhook.entities.js';
 import { CUSTOMER_ENTITIES } from '../modules/customers/customer.entity.js';
 import { LEDGER_ENTITIES } from '../modules/ledgers/ledgers.entities.js';
+import { PRODUCT_ENTITIES } from '../modules/products/product.entity.js';
 import { INVOICE_ENTITIES } from '../modules/invoices/invoice.entity.js';
 import { PAYMENT_ENTITIES } from '../modules/payments/invoice-payment.entity.js';
 import { FormSubmission } from '../common/form-once.js';
 
 /** Every entity of the application, registered once for MikroORM and the migration generator. */
-export const ENTITIES = [SessionRow, LoginThrottleRow, User, Location, SyncState, SyncRun, ...EXACT_ENTITIES, ...WEBHOOK_ENTITIES, ...CUSTOMER_ENTITIES, ...LEDGER_ENTITIES, ...INVOICE_ENTITIES, ...PAYMENT_ENTITIES, FormSubmission];
+export const ENTITIES = [SessionRow, LoginThrottleRow, User, Location, SyncState, SyncRun, ...EXACT_ENTITIES, ...WEBHOOK_ENTITIES, ...CUSTOMER_ENTITIES, ...LEDGER_ENTITIES, ...PRODUCT_ENTITIES, ...INVOICE_ENTITIES, ...PAYMENT_ENTITIES, FormSubmission];

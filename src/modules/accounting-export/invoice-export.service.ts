@@ -337,8 +337,7 @@ export class InvoiceExportService {
       row.state = 'exported';
       row.lastError = null;
       row.exportedAt = this.clock.now();
-      if (inv.status === 'final') inv.status = 'exported';
-      inv.changedAfterExport = false;
+      this.invoices.markExported(inv);
       this.log(em, inv, 'exported', 'ok', `entry ${row.exactEntryId}`);
       await em.flush();
       return 'exported';

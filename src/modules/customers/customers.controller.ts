@@ -1,21 +1,19 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/guards.js';
-import { APP_CONFIG, type AppConfig } from '../../config/config.js';
-import { parseListQuery } from '../../common/pagination.js';
 import { render } from '../../common/views.js';
 import { flash } from '../../common/flash.js';
 import { ValidationError } from '../../common/errors.js';
 import { isGuid } from '../../common/validation.js';
 import { ExactError } from '../../exact/errors.js';
-import { CustomersService, CUSTOMER_SORTS, type SaveSend } from './customers.service.js';
+import { CustomersService, type SaveSend } from './customers.service.js';
+import { CustomerPagesService } from './customer-pages.service.js';
 import { CustomerExportService, type ConflictChoice } from './customer-export.service.js';
 import { CustomerExportRuns } from './customer-export.runs.js';
 
 const CONFLICT_CHOICES: readonly ConflictChoice[] = ['new', 'exact', 'koppel'];
-import { COUNTRIES, CUSTOMER_FIELDS } from './customer.form.js';
-import { EXACT_CHANGES_POLICIES, type Customer, type CustomerExactLink, type ExactChangesPolicy } from './customer.entity.js';
-import { snapshotDiff } from './customer.mapping.js';
+import { CUSTOMER_FIELDS } from './customer.form.js';
+import { EXACT_CHANGES_POLICIES, type Customer, type ExactChangesPolicy } from './customer.entity.js';
 import { CustomerConflictError, CustomerNotSendableError, DuplicateCustomerError } from './customers.errors.js';
 import { FormOnceService } from '../../common/form-once.js';
 import { toInt } from '../../common/validation.js';
@@ -32,36 +30,18 @@ export class CustomersController {
     private readonly exporter: CustomerExportService,
     private readonly exportRuns: CustomerExportRuns,
     private readonly forms: FormOnceService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly pages: CustomerPagesService,
   ) {}
-
-  private async formModel(values: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-    const locations = await this.customers.locations();
-    return { nav: 'customers', countries: COUNTRIES, locations, values, ...extra };
-  }
 
   @Get()
   async list(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
-    const query = parseListQuery(raw, CUSTOMER_SORTS, { sort: 'name' });
-    const locationId = num(raw.location);
-    const page = await this.customers.list(query, { locationId });
-    const locations = await this.customers.locations();
-    const role = req.user?.role;
-    render(
-      req,
-      res,
-      'customers/list',
-      { title: 'customers.title', nav: 'customers', page, locations, canExport: role === 'admin' || role === 'accountant', isAdmin: role === 'admin', query: { ...query, size: query.pageSize, location: locationId } },
-      { fragment: 'customers/table' },
-    );
+    render(req, res, 'customers/list', await this.pages.listPage(raw, req.user), { fragment: 'customers/table' });
   }
 
   @Get('new')
   @Roles('admin', 'accountant') // creates or changes what is sent to Exact
   async newForm(@Req() req: Request, @Res() res: Response, @Query('location') location?: string) {
-    const locations = await this.customers.locations();
-    const locationId = num(location) ?? locations.find((l) => l.exactDivision)?.id ?? locations[0]?.id;
-    render(req, res, 'customers/form', await this.formModel({ type: 'business', country: 'NL', locationId }, { title: 'customers.new', action: '/customers', isNew: true, formToken: this.forms.token() }));
+    render(req, res, 'customers/form', await this.pages.newForm(location));
   }
 
   @Post()
@@ -81,12 +61,11 @@ export class CustomersController {
       res.redirect(303, `/customers/${customer.id}`);
     } catch (e) {
       await this.forms.release(claim);
-      const extra = { title: 'customers.new', action: '/customers', isNew: true, formToken: this.forms.token(body._form) };
       if (e instanceof DuplicateCustomerError) {
-        return render(req, res, 'customers/form', await this.formModel(body, { ...extra, duplicate: e.existing }), { status: 422 });
+        return render(req, res, 'customers/form', await this.pages.newFormRefused(body, { duplicate: e.existing }), { status: 422 });
       }
       if (!(e instanceof ValidationError)) throw e;
-      render(req, res, 'customers/form', await this.formModel(body, { ...extra, errors: e.fieldErrors }), { status: 422 });
+      render(req, res, 'customers/form', await this.pages.newFormRefused(body, { errors: e.fieldErrors }), { status: 422 });
     }
   }
 
@@ -130,9 +109,7 @@ export class CustomersController {
   @Get('settings')
   @Roles('admin')
   async settingsForm(@Req() req: Request, @Res() res: Response) {
-    const settings = await this.customers.settings();
-    const locations = await this.customers.locations();
-    render(req, res, 'customers/settings', { title: 'customers.settings.title', nav: 'customers', settings, locations, policies: EXACT_CHANGES_POLICIES });
+    render(req, res, 'customers/settings', await this.pages.settingsPage());
   }
 
   @Post('settings')
@@ -169,46 +146,13 @@ export class CustomersController {
 
   @Get(':id')
   async show(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
-    const customer = await this.customers.get(id);
-    const links = await this.customers.links(id);
-    const mergedInto = customer.mergedIntoId ? await this.customers.get(customer.mergedIntoId).catch(() => undefined) : undefined;
-    const division = customer.location?.exactDivision;
-    render(req, res, 'customers/show', {
-      title: 'customers.showTitle',
-      titleParams: { name: customer.name },
-      nav: 'customers',
-      customer,
-      mergedInto,
-      division,
-      hasLinkForDivision: links.some((l) => l.division === division && l.exactId),
-      problems: this.exporter.localProblems(customer),
-      links: links.map((l) => this.linkView(l)),
-    });
-  }
-
-  private linkView(l: CustomerExactLink) {
-    const base = this.config.exact.baseUrl.replace(/\/+$/, '');
-    const diff = l.conflict ? snapshotDiff(l.conflict.koppel, l.conflict.exact) : [];
-    return {
-      division: l.division,
-      exactId: l.exactId,
-      code: l.exactCode,
-      state: l.state,
-      syncedAt: l.syncedAt,
-      lastError: l.lastError,
-      url: l.exactId ? `${base}/docs/CRMAccountCard.aspx?_Division_=${l.division}&AccountID=${encodeURIComponent(l.exactId)}` : undefined,
-      conflict: l.conflict
-        ? (['name', 'addressLine1', 'postcode', 'city', 'country'] as const).map((k) => ({ field: k, koppel: l.conflict!.koppel[k], exact: l.conflict!.exact[k], differs: diff.includes(k) }))
-        : undefined,
-    };
+    render(req, res, 'customers/show', await this.pages.detail(id));
   }
 
   @Get(':id/edit')
   @Roles('admin', 'accountant') // creates or changes what is sent to Exact
   async editForm(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
-    const c = await this.customers.get(id);
-    const values = { ...c, locationId: c.location?.id };
-    render(req, res, 'customers/form', await this.formModel(values as unknown as Record<string, unknown>, { title: 'customers.editTitle', titleParams: { name: c.name }, action: `/customers/${id}`, id }));
+    render(req, res, 'customers/form', await this.pages.editForm(id));
   }
 
   @Post(':id')
@@ -221,8 +165,7 @@ export class CustomersController {
       res.redirect(303, `/customers/${id}`);
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
-      const c: Customer = await this.customers.get(id);
-      render(req, res, 'customers/form', await this.formModel(body, { title: 'customers.editTitle', titleParams: { name: c.name }, action: `/customers/${id}`, id, errors: e.fieldErrors }), { status: 422 });
+      render(req, res, 'customers/form', await this.pages.editForm(id, { values: body, errors: e.fieldErrors }), { status: 422 });
     }
   }
 

@@ -5,6 +5,7 @@ import { CustomersService } from './customers.service.js';
 import { CustomerExportService } from './customer-export.service.js';
 import { CustomerExportRuns } from './customer-export.runs.js';
 import { CustomersController } from './customers.controller.js';
+import { CustomerPagesService } from './customer-pages.service.js';
 import { CustomersSync } from './customers.sync.js';
 
 /**
@@ -14,7 +15,7 @@ import { CustomersSync } from './customers.sync.js';
  * - CustomerExportService.preflight / ensureInExact / exportChanged — see customer-export.service.ts
  */
 @Module({
-  providers: [CustomersService, CustomerExportService, CustomerExportRuns, CustomersSync],
+  providers: [CustomersService, CustomerExportService, CustomerExportRuns, CustomersSync, CustomerPagesService],
   controllers: [CustomersController],
   exports: [CustomersService, CustomerExportService],
 })

@@ -6,6 +6,8 @@ import { ExactConnectionService } from '../../exact/connection.service.js';
 import { SyncService } from '../sync/sync.service.js';
 import { toDivisionView } from '../sync/sync.view.js';
 import type { Role } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import { LocationsService } from '../locations/locations.service.js';
 
 /** One line of the work list: what needs attention, how much, and where to act on it. */
 export interface WorkItem {
@@ -41,7 +43,17 @@ export class DashboardService {
     private readonly clock: Clock,
     private readonly connection: ExactConnectionService,
     private readonly sync: SyncService,
+    private readonly users: UsersService,
+    private readonly locations: LocationsService,
   ) {}
+
+  /** The dashboard page: counts, the work list of the role, administrations needing attention by name, the rest as a count. */
+  async page(role: Role) {
+    const [locations, users, board] = await Promise.all([this.locations.count(), this.users.count(), this.forRole(role)]);
+    const attention = board.divisions.filter((d) => d.health !== 'ok');
+    const healthy = board.divisions.length - attention.length;
+    return { title: 'dashboard.title', nav: 'dashboard', locations, users, ...board, attention, healthy, finance: FINANCE.includes(role) };
+  }
 
   async forRole(role: Role): Promise<Dashboard> {
     const finance = FINANCE.includes(role);

@@ -8,6 +8,7 @@ import { render } from '../../common/views.js';
 import { flash } from '../../common/flash.js';
 import { ExactOAuthGuard } from './exact-oauth.guard.js';
 import { ApiCallLogService } from './api-call-log.service.js';
+import { IntegrationsService } from './integrations.service.js';
 
 /** Settings → Integrations → Exact Online (administrators only). */
 @Controller('settings/integrations')
@@ -17,6 +18,7 @@ export class IntegrationsController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly connection: ExactConnectionService,
     private readonly calls: ApiCallLogService,
+    private readonly integrations: IntegrationsService,
   ) {}
 
   @Get()
@@ -26,17 +28,7 @@ export class IntegrationsController {
 
   @Get('exact')
   async page(@Req() req: Request, @Res() res: Response) {
-    const status = await this.connection.status();
-    render(req, res, 'integrations/exact', {
-      title: 'exact.title',
-      nav: 'settings',
-      status,
-      baseUrl: this.config.exact.baseUrl,
-      sandbox: this.config.exact.sandbox,
-      redirectUri: this.config.exact.redirectUri,
-      webhooksOn: this.config.publicBaseUrl.startsWith('https://'),
-      publicBaseUrl: this.config.publicBaseUrl,
-    }, { fragment: 'integrations/exact-status' });
+    render(req, res, 'integrations/exact', await this.integrations.exactPage(req.user), { fragment: 'integrations/exact-status' });
   }
 
   /** "Connect Exact Online" / "Reconnect": the guard sends the browser off to Exact's consent page. */
@@ -59,7 +51,7 @@ export class IntegrationsController {
       return res.redirect(303, '/settings/integrations/exact');
     }
     try {
-      const { me, divisions } = await this.connection.complete(outcome.tokens);
+      const { me, divisions } = await this.integrations.complete(outcome.tokens);
       flash(req, 'success', 'exact.connect.done', { user: me.FullName || me.UserName, count: divisions.length });
     } catch (e) {
       if (!(e instanceof ExactError)) throw e;
@@ -72,7 +64,7 @@ export class IntegrationsController {
   @Post('exact/divisions/refresh')
   async refreshDivisions(@Req() req: Request, @Res() res: Response) {
     try {
-      const n = await this.connection.refreshDivisions();
+      const n = await this.integrations.refreshDivisions();
       flash(req, 'success', 'exact.divisionsRefreshed', { count: n });
     } catch (e) {
       if (!(e instanceof ExactError)) throw e;

@@ -5,6 +5,8 @@ import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { IntegrationsController } from './integrations.controller.js';
 import { ApiCallLogService } from './api-call-log.service.js';
 import { ExactOAuthStrategy } from './exact-oauth.strategy.js';
+import { IntegrationsService } from './integrations.service.js';
+import { ExactPageRegistry } from './integrations.types.js';
 import { BannerRegistry } from '../../common/core.module.js';
 import { ExactConnectionService } from '../../exact/connection.service.js';
 import { ExactRateLimiter } from '../../exact/rate-limiter.js';
@@ -74,8 +76,8 @@ export class ExactHousekeeping implements OnModuleInit {
 }
 
 @Module({
-  providers: [ApiCallLogService, ExactHousekeeping, ExactOAuthStrategy],
+  providers: [ApiCallLogService, ExactHousekeeping, ExactOAuthStrategy, IntegrationsService, ExactPageRegistry],
   controllers: [IntegrationsController],
-  exports: [ApiCallLogService],
+  exports: [ApiCallLogService, ExactPageRegistry],
 })
 export class IntegrationsModule {}

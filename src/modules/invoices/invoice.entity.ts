@@ -6,59 +6,14 @@ import { Customer } from '../customers/customer.entity.js';
 import { GlAccount } from '../ledgers/gl-account.entity.js';
 import { VatRate } from '../ledgers/vat.entity.js';
 import { CostCenter, CostUnit } from '../ledgers/cost-center.entity.js';
+import { Product, ProductGroup } from '../products/product.entity.js';
+
+// products have their own module; re-exported for the code and tests that import them from here
+export { Product, ProductGroup };
 
 export const INVOICE_STATUSES = ['draft', 'final', 'exported', 'partly_paid', 'paid'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 export type InvoiceKind = 'invoice' | 'credit_note';
-
-/** A group of products sharing defaults (the fallback between product and location). */
-@Entity({ tableName: 'product_group' })
-export class ProductGroup extends BaseEntity {
-  @Unique()
-  @Property({ type: 'string', length: 80 })
-  name!: string;
-
-  @ManyToOne(() => GlAccount, { nullable: true, deleteRule: 'set null' })
-  glAccount?: GlAccount | null;
-
-  @ManyToOne(() => CostCenter, { nullable: true, deleteRule: 'set null' })
-  costCenter?: CostCenter | null;
-
-  @ManyToOne(() => CostUnit, { nullable: true, deleteRule: 'set null' })
-  costUnit?: CostUnit | null;
-}
-
-/** A product or service with its default price, VAT rate, GL account, cost centre and cost unit. */
-@Entity({ tableName: 'product' })
-export class Product extends BaseEntity<'active'> {
-  @Unique()
-  @Property({ type: 'string', length: 30 })
-  code!: string;
-
-  @Property({ type: 'string', length: 200 })
-  name!: string;
-
-  @Property({ type: 'decimal', precision: 14, scale: 4, nullable: true })
-  unitPrice?: string | null;
-
-  @ManyToOne(() => VatRate, { nullable: true, deleteRule: 'set null' })
-  vatRate?: VatRate | null;
-
-  @ManyToOne(() => ProductGroup, { nullable: true, deleteRule: 'set null' })
-  group?: ProductGroup | null;
-
-  @ManyToOne(() => GlAccount, { nullable: true, deleteRule: 'set null' })
-  glAccount?: GlAccount | null;
-
-  @ManyToOne(() => CostCenter, { nullable: true, deleteRule: 'set null' })
-  costCenter?: CostCenter | null;
-
-  @ManyToOne(() => CostUnit, { nullable: true, deleteRule: 'set null' })
-  costUnit?: CostUnit | null;
-
-  @Property({ type: 'boolean', default: true })
-  active = true;
-}
 
 /** Invoicing settings of a location: defaults (the last fallback) and the export mode. */
 @Entity({ tableName: 'location_invoicing' })
@@ -382,4 +337,4 @@ export class InvoiceExportRun {
   finishedAt?: Date | null;
 }
 
-export const INVOICE_ENTITIES = [ProductGroup, Product, LocationInvoicing, Invoice, InvoiceLine, InvoicePdf, InvoiceExport, InvoiceExportLog, InvoiceExportRun];
+export const INVOICE_ENTITIES = [LocationInvoicing, Invoice, InvoiceLine, InvoicePdf, InvoiceExport, InvoiceExportLog, InvoiceExportRun];

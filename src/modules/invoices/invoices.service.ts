@@ -3,7 +3,9 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import { Invoice, InvoiceLine, InvoicePdf, LocationInvoicing, Product, type InvoiceStatus } from './invoice.entity.js';
-import { InvoiceForm, linesFromBody, type InvoiceInput } from './invoice.form.js';
+import { InvoiceForm, LocationInvoicingForm, linesFromBody, type InvoiceInput } from './invoice.form.js';
+import { ProductsService } from '../products/products.service.js';
+import { invoiceSummary, invoicingValues, locationInvoicingModel, type InvoiceSummary } from './invoices.view.js';
 import { calculate } from './invoice-calc.js';
 import { PdfRenderer } from './pdf/pdf-renderer.service.js';
 import { invoicePdfModel } from './pdf/invoice-pdf.model.js';
@@ -14,9 +16,10 @@ import { VatRate } from '../ledgers/vat.entity.js';
 import { CostCenter, CostUnit } from '../ledgers/cost-center.entity.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../../common/errors.js';
 import { flushUnique } from '../../common/unique.js';
-import { toFieldErrors } from '../../common/validation.js';
+import { parseForm, toFieldErrors } from '../../common/validation.js';
 import { Clock } from '../../common/clock.js';
 import { paymentReference } from './invoice-calc.js';
+import { statusAfterExport, statusAfterFinalize, statusForPayments } from './invoice-status.js';
 
 export interface ResolvedDimensions {
   glAccount?: GlAccount | null;
@@ -37,6 +40,7 @@ export class InvoicesService {
     private readonly em: EntityManager,
     private readonly pdf: PdfRenderer,
     private readonly clock: Clock,
+    private readonly products: ProductsService,
   ) {}
 
   async get(id: number): Promise<Invoice> {
@@ -45,8 +49,51 @@ export class InvoicesService {
     return inv;
   }
 
+  /** The amounts and status of an invoice, without its lines (NotFoundError when it does not exist). */
+  async summary(id: number): Promise<InvoiceSummary> {
+    const inv = await this.em.fork().findOne(Invoice, { id }, { fields: ['id', 'number', 'kind', 'gross', 'paid', 'open', 'status'] });
+    if (!inv) throw new NotFoundError('Invoice not found');
+    return invoiceSummary(inv);
+  }
+
   async settings(locationId: number): Promise<LocationInvoicing> {
     return (await this.em.findOne(LocationInvoicing, { locationId })) ?? this.em.create(LocationInvoicing, { locationId });
+  }
+
+  // ---------------------------------------------------------------- location invoicing settings
+
+  async location(id: number): Promise<Location> {
+    const loc = await this.em.findOne(Location, { id });
+    if (!loc) throw new NotFoundError('Location');
+    return loc;
+  }
+
+  /** The location's invoicing form: its stored settings, or (after a refused save) what was typed with the errors. */
+  async locationInvoicingPage(locationId: number, typed?: { values: Record<string, unknown>; errors: FieldErrors }) {
+    const loc = await this.location(locationId);
+    const values = typed?.values ?? invoicingValues(
+      (await this.em.findOne(LocationInvoicing, { locationId }, { populate: ['glAccount', 'costCenter', 'costUnit'] })) ??
+        this.em.create(LocationInvoicing, { locationId }, { persist: false }),
+    );
+    return locationInvoicingModel(loc, values, await this.products.choices(), typed?.errors);
+  }
+
+  /** Saves the location's invoicing settings; returns the location (ValidationError with field errors). */
+  async saveLocationInvoicing(locationId: number, body: unknown): Promise<Location> {
+    const loc = await this.location(locationId);
+    const v = parseForm(LocationInvoicingForm, body);
+    await this.products.checkRefs(v);
+    const s = (await this.em.findOne(LocationInvoicing, { locationId })) ?? this.em.create(LocationInvoicing, { locationId });
+    s.glAccount = v.glAccountId ? this.em.getReference(GlAccount, v.glAccountId) : null;
+    s.costCenter = v.costCenterId ? this.em.getReference(CostCenter, v.costCenterId) : null;
+    s.costUnit = v.costUnitId ? this.em.getReference(CostUnit, v.costUnitId) : null;
+    s.exportMode = v.exportMode;
+    s.includePdf = v.includePdf;
+    s.paymentTermDays = v.paymentTermDays;
+    s.nextNumber = v.nextNumber;
+    s.iban = v.iban ?? null;
+    await this.em.flush();
+    return loc;
   }
 
   /** Parses and checks a form body: lines, references that must exist, number unique per location. */
@@ -173,10 +220,10 @@ export class InvoicesService {
   /** Makes the invoice final: gives it a number (if it has none), computes totals and stores the PDF. */
   async finalize(id: number): Promise<Invoice> {
     const inv = await this.get(id);
-    if (inv.status !== 'draft') throw new ConflictError('Only drafts can be made final', 'invoices.errors.notDraft');
+    const status = statusAfterFinalize(inv.status);
     if (!inv.lines.length) throw new ValidationError({ lines: ['invoices.validation.noLines'] });
     if (!inv.number) inv.number = await this.nextNumber(inv.location.id);
-    inv.status = 'final';
+    inv.status = status;
     inv.finalizedAt = this.clock.now();
     this.applyTotals(inv);
     await this.storePdf(inv);
@@ -273,9 +320,35 @@ export class InvoicesService {
     return credit;
   }
 
-  async setStatus(inv: Invoice, status: InvoiceStatus): Promise<void> {
-    inv.status = status;
-    await this.flush();
+  /**
+   * The export put the invoice's entry in Exact: final → exported (a corrected invoice sent again keeps its status) and
+   * no longer "changed after export". On the caller's entity, in the caller's unit of work (the export's own flush).
+   */
+  markExported(inv: Invoice): void {
+    inv.status = statusAfterExport(inv.status);
+    inv.changedAfterExport = false;
+  }
+
+  /**
+   * Payments changed: paid = what `paidOf` sums (read under the invoice's row lock, in one transaction, so two
+   * recomputations of one invoice never cross), open = gross − paid, status from the transition table (partly paid,
+   * paid, back to exported; drafts untouched). Writes only paid, open and status — no clash with the export's unit of
+   * work. Returns true when something changed.
+   */
+  async applyPayments(em: EntityManager, invoiceId: number, paidOf: (tx: EntityManager) => Promise<Decimal.Value>): Promise<boolean> {
+    return em.transactional(async (tx) => {
+      const [row] = await tx.execute<{ status: InvoiceStatus; gross: string; paid: string; open: string }[]>(
+        'select status, gross::text as gross, paid::text as paid, open::text as open from invoice where id = ? for update',
+        [invoiceId],
+      );
+      if (!row) return false;
+      const paid = new Decimal(await paidOf(tx));
+      const open = new Decimal(row.gross).minus(paid);
+      const status = statusForPayments(row.status, row.gross, paid);
+      if (paid.eq(row.paid) && open.eq(row.open) && status === row.status) return false;
+      await tx.execute('update invoice set paid = ?, open = ?, status = ?, updated_at = now() where id = ?', [paid.toFixed(2), open.toFixed(2), status, invoiceId]);
+      return true;
+    });
   }
 
   async remove(id: number): Promise<void> {

@@ -6,18 +6,15 @@ import { flash } from '../../common/flash.js';
 import { ValidationError } from '../../common/errors.js';
 import { parseForm } from '../../common/validation.js';
 import { ExactError } from '../../exact/errors.js';
-import { ExactConnectionService } from '../../exact/connection.service.js';
 import { LedgersService } from './ledgers.service.js';
 import { LedgersSync } from './ledgers.sync.js';
 import { LedgerSettingsService } from './ledger-settings.service.js';
 import { ImportForm, LedgerSettingsForm } from './ledgers.form.js';
 import { LEDGER_RESOURCES, type LedgerImportMode, type LedgerResource } from './ledger-import.entity.js';
-import { toGlAccountRow, toImportView, LINK_CLASS } from './ledgers.view.js';
+import { LedgerPagesService } from './ledger-pages.service.js';
 import { IdPipe } from '../../common/id.pipe.js';
 
-type Tab = 'overview' | 'gl-accounts' | 'journals' | 'vat' | 'cost-centers';
 const PAGE_OF: Record<LedgerResource, string> = { 'gl-accounts': 'gl-accounts', journals: 'journals', 'vat-codes': 'vat', 'cost-centers': 'cost-centers' };
-const JOURNAL_TYPE_KEYS = [10, 12, 16, 20, 21, 22, 23, 90];
 
 /** The message for an Exact error raised before a job could start (no connection, division not granted, …). */
 export function exactProblem(e: ExactError) {
@@ -34,61 +31,24 @@ export class LedgersController {
     private readonly ledgers: LedgersService,
     private readonly jobs: LedgersSync,
     private readonly settings: LedgerSettingsService,
-    private readonly connection: ExactConnectionService,
+    private readonly pages: LedgerPagesService,
   ) {}
-
-  /** Shared model: divisions to choose from, the chosen one, connection state. */
-  private async base(raw: Record<string, unknown>, tab: Tab) {
-    const divisions = await this.ledgers.divisionChoices();
-    const asked = Number.parseInt(String(raw.division ?? ''), 10);
-    const division = divisions.some((d) => d.code === asked) ? asked : await this.ledgers.defaultDivision(divisions);
-    const state = await this.connection.connectionState();
-    return {
-      nav: 'accounting',
-      tab,
-      divisions: divisions.map((d) => ({ ...d, selected: d.code === division })),
-      division,
-      divisionName: divisions.find((d) => d.code === division)?.description,
-      connected: state === 'connected',
-      needsReconnect: state === 'needs_reconnect',
-    };
-  }
-
-  private async importPanel(division: number | undefined, resource: LedgerResource) {
-    if (!division) return undefined;
-    return { resource, division, imp: toImportView(await this.jobs.latest(division, resource)) };
-  }
 
   @Get()
   async overview(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
-    const base = await this.base(raw, 'overview');
-    const [rows, settings] = await Promise.all([this.ledgers.glAccounts(), this.settings.get()]);
-    const cards = [];
-    for (const d of base.divisions) {
-      const counts = { linked: 0, missing: 0, blocked: 0, unchecked: 0 };
-      for (const r of rows) counts[(r.links.get(d.code)?.status ?? 'unchecked') as keyof typeof counts]++;
-      const [journals, lookup] = await Promise.all([this.ledgers.journals(d.code), this.ledgers.exportLookup(d.code)]);
-      cards.push({ code: d.code, description: d.description, counts, journals: journals.length, problems: lookup.problems });
-    }
-    render(req, res, 'ledgers/overview', { title: 'ledgers.title', ...base, glTotal: rows.length, cards, costEnabled: settings.costDimensionsEnabled });
+    render(req, res, 'ledgers/overview', await this.pages.overview(raw));
   }
 
   // ---------------------------------------------------------------- GL accounts
 
   @Get('gl-accounts')
   async glAccounts(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
-    const base = await this.base(raw, 'gl-accounts');
-    const q = typeof raw.q === 'string' ? raw.q.trim().slice(0, 60) : '';
-    const status = typeof raw.status === 'string' && ['linked', 'missing', 'blocked', 'unchecked'].includes(raw.status) ? raw.status : '';
-    let rows = (await this.ledgers.glAccounts(q || undefined)).map((r) => toGlAccountRow(r.account, r.links, base.divisions));
-    if (status && base.division) rows = rows.filter((r) => r.links.find((l) => l.division === base.division)?.status === status);
-    const model = { title: 'ledgers.gl.title', ...base, rows, q, status, panel: await this.importPanel(base.division, 'gl-accounts') };
-    render(req, res, 'ledgers/gl-accounts', model, { fragment: 'ledgers/gl-table' });
+    render(req, res, 'ledgers/gl-accounts', await this.pages.glAccounts(raw), { fragment: 'ledgers/gl-table' });
   }
 
   @Get('gl-accounts/new')
-  newGlAccount(@Req() req: Request, @Res() res: Response) {
-    render(req, res, 'ledgers/gl-form', { title: 'ledgers.gl.new', nav: 'accounting', tab: 'gl-accounts', action: '/accounting/gl-accounts', values: {} });
+  async newGlAccount(@Req() req: Request, @Res() res: Response) {
+    render(req, res, 'ledgers/gl-form', await this.pages.glForm());
   }
 
   @Post('gl-accounts')
@@ -99,7 +59,7 @@ export class LedgersController {
       res.redirect(303, '/accounting/gl-accounts');
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
-      render(req, res, 'ledgers/gl-form', { title: 'ledgers.gl.new', nav: 'accounting', tab: 'gl-accounts', action: '/accounting/gl-accounts', values: body, errors: e.fieldErrors }, { status: 422 });
+      render(req, res, 'ledgers/gl-form', await this.pages.glForm(undefined, { values: body, errors: e.fieldErrors }), { status: 422 });
     }
   }
 
@@ -115,8 +75,7 @@ export class LedgersController {
 
   @Get('gl-accounts/:id/edit')
   async editGlAccount(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
-    const a = await this.ledgers.glAccount(id);
-    render(req, res, 'ledgers/gl-form', { title: 'ledgers.gl.edit', titleParams: { number: a.number }, nav: 'accounting', tab: 'gl-accounts', action: `/accounting/gl-accounts/${id}`, id, values: a });
+    render(req, res, 'ledgers/gl-form', await this.pages.glForm(id));
   }
 
   @Post('gl-accounts/:id')
@@ -127,7 +86,7 @@ export class LedgersController {
       res.redirect(303, '/accounting/gl-accounts');
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
-      render(req, res, 'ledgers/gl-form', { title: 'ledgers.gl.edit', titleParams: { number: String(body.number ?? '') }, nav: 'accounting', tab: 'gl-accounts', action: `/accounting/gl-accounts/${id}`, id, values: body, errors: e.fieldErrors }, { status: 422 });
+      render(req, res, 'ledgers/gl-form', await this.pages.glForm(id, { values: body, errors: e.fieldErrors }), { status: 422 });
     }
   }
 
@@ -135,10 +94,7 @@ export class LedgersController {
 
   @Get('journals')
   async journals(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
-    const base = await this.base(raw, 'journals');
-    const journals = base.division ? await this.ledgers.journals(base.division) : [];
-    const rows = journals.map((j) => ({ code: j.code, description: j.description, type: j.type, typeKey: JOURNAL_TYPE_KEYS.includes(j.type) ? `ledgers.journalTypes.${j.type}` : undefined, blocked: j.blocked, missing: j.missing }));
-    render(req, res, 'ledgers/journals', { title: 'ledgers.journals.title', ...base, rows, panel: await this.importPanel(base.division, 'journals') });
+    render(req, res, 'ledgers/journals', await this.pages.journals(raw));
   }
 
   @Post('journals/import')
@@ -150,23 +106,7 @@ export class LedgersController {
 
   @Get('vat')
   async vat(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
-    const base = await this.base(raw, 'vat');
-    await this.renderVat(req, res, base);
-  }
-
-  private async renderVat(req: Request, res: Response, base: Awaited<ReturnType<LedgersController['base']>>, extra: Record<string, unknown> = {}, status = 200) {
-    const division = base.division;
-    const [rates, codes, mappings, lookup] = division
-      ? await Promise.all([this.ledgers.vatRates(), this.ledgers.vatCodes(division), this.ledgers.vatMappings(division), this.ledgers.exportLookup(division)])
-      : [await this.ledgers.vatRates(), [], new Map(), undefined];
-    const codeViews = codes.map((c) => ({ code: c.code, description: c.description, percentage: (Number(c.percentage) * 100).toFixed(2).replace(/\.00$/, ''), type: c.type, transactionType: c.transactionType, charged: c.charged, blocked: c.blocked, missing: c.missing }));
-    const usable = codeViews.filter((c) => !c.blocked && !c.missing);
-    const rateRows = rates.map((r) => {
-      const m = mappings.get(r.id);
-      const p = lookup?.checkVatRate(r.id);
-      return { id: r.id, name: r.name, percentage: r.percentage, reverseCharge: r.reverseCharge, country: r.country, active: r.active, vatCode: m?.vatCode, automatic: m?.automatic, problem: p, options: usable.map((c) => ({ ...c, selected: c.code === m?.vatCode })) };
-    });
-    render(req, res, 'ledgers/vat', { title: 'ledgers.vat.title', ...base, codes: codeViews, rates: rateRows, panel: await this.importPanel(division, 'vat-codes'), ...extra }, { status });
+    render(req, res, 'ledgers/vat', await this.pages.vat(raw));
   }
 
   @Post('vat/import')
@@ -185,7 +125,7 @@ export class LedgersController {
       res.redirect(303, `/accounting/vat?division=${division}`);
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
-      await this.renderVat(req, res, await this.base({ division }, 'vat'), { errors: e.fieldErrors }, 422);
+      render(req, res, 'ledgers/vat', await this.pages.vat({ division }, { errors: e.fieldErrors }), { status: 422 });
     }
   }
 
@@ -193,21 +133,7 @@ export class LedgersController {
 
   @Get('cost-centers')
   async costCenters(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
-    await this.renderCost(req, res, await this.base(raw, 'cost-centers'));
-  }
-
-  private async renderCost(req: Request, res: Response, base: Awaited<ReturnType<LedgersController['base']>>, extra: Record<string, unknown> = {}, status = 200) {
-    const settings = await this.settings.get();
-    const view = async (kind: 'center' | 'unit') =>
-      (await this.ledgers.costDimensions(kind)).map(({ item, links }) => ({
-        code: item.code, description: item.description, source: item.source,
-        links: base.divisions.map((d) => {
-          const s = links.get(d.code)?.status ?? 'unchecked';
-          return { division: d.code, status: s, statusClass: LINK_CLASS[s] };
-        }),
-      }));
-    const [centers, units] = await Promise.all([view('center'), view('unit')]);
-    render(req, res, 'ledgers/cost-centers', { title: 'ledgers.cost.title', ...base, settings, centers, units, panel: await this.importPanel(base.division, 'cost-centers'), values: {}, ...extra }, { status });
+    render(req, res, 'ledgers/cost-centers', await this.pages.costCenters(raw));
   }
 
   @Post('cost-centers/settings')
@@ -226,7 +152,7 @@ export class LedgersController {
       res.redirect(303, '/accounting/cost-centers');
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
-      await this.renderCost(req, res, await this.base({}, 'cost-centers'), { values: body, errors: e.fieldErrors }, 422);
+      render(req, res, 'ledgers/cost-centers', await this.pages.costCenters({}, { values: body, errors: e.fieldErrors }), { status: 422 });
     }
   }
 
@@ -247,7 +173,7 @@ export class LedgersController {
   async importStatus(@Req() req: Request, @Res() res: Response, @Param('resource') resource: string, @Query() raw: Record<string, unknown>) {
     const r = (LEDGER_RESOURCES as readonly string[]).includes(resource) ? (resource as LedgerResource) : 'gl-accounts';
     const division = parseForm(ImportForm, raw).division;
-    const panel = await this.importPanel(division, r);
+    const panel = await this.pages.importPanel(division, r);
     if (!isFragmentRequest(req)) {
       res.redirect(303, `/accounting/${PAGE_OF[r]}?division=${division}`);
       return;
@@ -270,7 +196,7 @@ export class LedgersController {
       notice = { kind: 'error', ...p };
     }
     if (isFragmentRequest(req)) {
-      const panel = await this.importPanel(division, resource);
+      const panel = await this.pages.importPanel(division, resource);
       if (panel?.imp && !panel.imp.busy) signalRefresh(res);
       render(req, res, 'ledgers/gl-accounts', { panel: { ...panel, notice } }, { fragment: 'ledgers/import-status' });
       return;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { LocationsModule } from '../locations/locations.module.js';
 import { LedgersService } from './ledgers.service.js';
 import { LedgersSync } from './ledgers.sync.js';
+import { LedgerPagesService } from './ledger-pages.service.js';
 import { LedgerSettingsService } from './ledger-settings.service.js';
 import { LedgersController } from './ledgers.controller.js';
 import { LocationExactController } from './location-exact.controller.js';
@@ -12,7 +13,7 @@ import { LocationExactController } from './location-exact.controller.js';
  */
 @Module({
   imports: [LocationsModule],
-  providers: [LedgersService, LedgersSync, LedgerSettingsService],
+  providers: [LedgersService, LedgersSync, LedgerSettingsService, LedgerPagesService],
   controllers: [LedgersController, LocationExactController],
   exports: [LedgersService, LedgersSync, LedgerSettingsService],
 })

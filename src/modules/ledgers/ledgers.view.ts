@@ -59,3 +59,53 @@ export function toGlAccountRow(account: GlAccount, links: Map<number, GlAccountL
     }),
   };
 }
+
+const JOURNAL_TYPE_KEYS = [10, 12, 16, 20, 21, 22, 23, 90];
+
+/** The GL account form's values of a stored account. */
+export const glAccountValues = (a: GlAccount) => ({ number: a.number, name: a.name, description: a.description, analytic: a.analytic });
+
+export const journalRow = (j: { code: string; description: string; type: number; blocked: boolean; missing: boolean }) => ({
+  code: j.code,
+  description: j.description,
+  type: j.type,
+  typeKey: JOURNAL_TYPE_KEYS.includes(j.type) ? `ledgers.journalTypes.${j.type}` : undefined,
+  blocked: j.blocked,
+  missing: j.missing,
+});
+
+export const vatCodeView = (c: { code: string; description: string; percentage: string | number; type?: string | null; transactionType?: string | null; charged?: boolean | null; blocked: boolean; missing: boolean }) => ({
+  code: c.code,
+  description: c.description,
+  percentage: (Number(c.percentage) * 100).toFixed(2).replace(/\.00$/, ''),
+  type: c.type,
+  transactionType: c.transactionType,
+  charged: c.charged,
+  blocked: c.blocked,
+  missing: c.missing,
+});
+
+/** One VAT rate of Koppel with its mapped Exact code, the export's verdict and the usable codes to choose from. */
+export function vatRateRow(
+  r: { id: number; name: string; percentage: string; reverseCharge: boolean; country?: string | null; active: boolean },
+  mapping: { vatCode?: string | null; automatic?: boolean } | undefined,
+  problem: unknown,
+  usable: ReturnType<typeof vatCodeView>[],
+) {
+  return {
+    id: r.id, name: r.name, percentage: r.percentage, reverseCharge: r.reverseCharge, country: r.country, active: r.active,
+    vatCode: mapping?.vatCode, automatic: mapping?.automatic, problem,
+    options: usable.map((c) => ({ ...c, selected: c.code === mapping?.vatCode })),
+  };
+}
+
+/** A cost centre or unit with its state per division. */
+export function costRow(item: { code: string; description: string; source: string }, links: Map<number, { status: string }>, divisions: { code: number }[]) {
+  return {
+    code: item.code, description: item.description, source: item.source,
+    links: divisions.map((d) => {
+      const s = links.get(d.code)?.status ?? 'unchecked';
+      return { division: d.code, status: s, statusClass: LINK_CLASS[s] };
+    }),
+  };
+}

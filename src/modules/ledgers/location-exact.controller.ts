@@ -4,14 +4,13 @@ import { Roles } from '../auth/guards.js';
 import { render } from '../../common/views.js';
 import { flash } from '../../common/flash.js';
 import { ValidationError } from '../../common/errors.js';
-import { parseForm, toInt } from '../../common/validation.js';
+import { parseForm } from '../../common/validation.js';
 import { ExactError } from '../../exact/errors.js';
 import { LocationsService } from '../locations/locations.service.js';
-import type { Location } from '../locations/location.entity.js';
 import { LedgersService } from './ledgers.service.js';
 import { LedgersSync } from './ledgers.sync.js';
 import { LocationExactForm } from './ledgers.form.js';
-import { toImportView } from './ledgers.view.js';
+import { LedgerPagesService } from './ledger-pages.service.js';
 import { exactProblem } from './ledgers.controller.js';
 import { IdPipe } from '../../common/id.pipe.js';
 
@@ -26,41 +25,12 @@ export class LocationExactController {
     private readonly locations: LocationsService,
     private readonly ledgers: LedgersService,
     private readonly jobs: LedgersSync,
+    private readonly pages: LedgerPagesService,
   ) {}
-
-  private async model(loc: Location, values: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-    const divisions = await this.ledgers.divisionChoices();
-    // what was typed is shown again, but only a real division number is looked up
-    const chosen = toInt(values.exactDivision ?? loc.exactDivision);
-    const known = divisions.some((d) => d.code === loc.exactDivision);
-    const [sales, credit, latest, journalsJob] = chosen
-      ? await Promise.all([this.ledgers.salesJournals(chosen, 'invoice'), this.ledgers.salesJournals(chosen, 'credit'), this.jobs.latest(chosen, 'gl-accounts'), this.jobs.latest(chosen, 'journals')])
-      : [[], [], null, null];
-    const opt = (j: { code: string; description: string; type: number }, field: string) => ({ code: j.code, description: j.description, type: j.type, selected: j.code === String(values[field] ?? '') });
-    return {
-      title: 'ledgers.location.title',
-      titleParams: { name: loc.name },
-      nav: 'settings',
-      location: { id: loc.id, name: loc.name, code: loc.code, exactDivision: loc.exactDivision },
-      divisions: divisions.map((d) => ({ ...d, selected: d.code === chosen })),
-      unknownDivision: loc.exactDivision && !known ? loc.exactDivision : undefined,
-      hasDivisions: divisions.length > 0,
-      chosen,
-      salesJournals: sales.map((j) => opt(j, 'salesJournalCode')),
-      creditJournals: credit.map((j) => opt(j, 'creditJournalCode')),
-      noJournals: !!chosen && sales.length === 0,
-      // the journal choices reload themselves while the journals of a newly chosen administration are being imported
-      journalsPending: !!chosen && sales.length === 0 && (journalsJob?.status === 'queued' || journalsJob?.status === 'running'),
-      panel: chosen ? { resource: 'gl-accounts', division: chosen, imp: toImportView(latest) } : undefined,
-      values,
-      ...extra,
-    };
-  }
 
   @Get(':id/exact')
   async form(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
-    const loc = await this.locations.get(id);
-    render(req, res, 'ledgers/location-exact', await this.model(loc, { exactDivision: loc.exactDivision, salesJournalCode: loc.salesJournalCode, creditJournalCode: loc.creditJournalCode }));
+    render(req, res, 'ledgers/location-exact', await this.pages.locationExact(id));
   }
 
   @Post(':id/exact')
@@ -71,13 +41,7 @@ export class LocationExactController {
       const changing = (input.exactDivision ?? null) !== (loc.exactDivision ?? null);
       if (changing && loc.exactDivision && !input.confirm) {
         // a change of administration is confirmed first: invoices go elsewhere and the accounts are re-synchronised
-        const divisions = await this.ledgers.divisionChoices();
-        const name = (code?: number | null) => (code ? `${divisions.find((d) => d.code === code)?.description ?? ''} (${code})` : '');
-        render(req, res, 'ledgers/location-confirm', {
-          title: 'ledgers.location.confirmTitle', titleParams: { name: loc.name }, nav: 'settings',
-          location: { id: loc.id, name: loc.name }, from: name(loc.exactDivision), to: input.exactDivision ? name(input.exactDivision) : '',
-          values: { exactDivision: input.exactDivision ?? '', salesJournalCode: input.salesJournalCode ?? '', creditJournalCode: input.creditJournalCode ?? '' },
-        });
+        render(req, res, 'ledgers/location-confirm', await this.pages.locationExactConfirm(loc, input));
         return;
       }
       const { divisionChanged, location } = await this.ledgers.setLocationExact(id, body);
@@ -98,7 +62,7 @@ export class LocationExactController {
       res.redirect(303, `/settings/locations/${id}/exact`);
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
-      render(req, res, 'ledgers/location-exact', await this.model(loc, body, { errors: e.fieldErrors }), { status: 422 });
+      render(req, res, 'ledgers/location-exact', await this.pages.locationExact(id, { values: body, errors: e.fieldErrors }), { status: 422 });
     }
   }
 }

@@ -2,20 +2,13 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/guards.js';
 import { LocationsService, LOCATION_SORTS } from './locations.service.js';
-import { COUNTRIES, LOCATION_FIELDS } from './location.form.js';
+import { LOCATION_FIELDS } from './location.form.js';
+import { editExtra, formModel, locationRow, locationValues, locationsPage } from './locations.view.js';
 import { parseListQuery } from '../../common/pagination.js';
 import { render } from '../../common/views.js';
 import { flash } from '../../common/flash.js';
 import { ValidationError } from '../../common/errors.js';
-import type { Location } from './location.entity.js';
 import { IdPipe } from '../../common/id.pipe.js';
-
-const formModel = (values: Partial<Location> | Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-  nav: 'settings',
-  countries: COUNTRIES,
-  values,
-  ...extra,
-});
 
 /** Settings → Locations. */
 @Controller('settings/locations')
@@ -26,7 +19,7 @@ export class LocationsController {
   @Get()
   async list(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
     const query = parseListQuery(raw, LOCATION_SORTS, { sort: 'name' });
-    const page = await this.locations.list(query);
+    const page = locationsPage(await this.locations.list(query));
     render(req, res, 'locations/list', { title: 'locations.title', nav: 'settings', page, query: { ...query, size: query.pageSize } }, { fragment: 'locations/table' });
   }
 
@@ -59,7 +52,7 @@ export class LocationsController {
   @Get(':id/edit')
   async editForm(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     const loc = await this.locations.get(id);
-    render(req, res, 'locations/form', formModel(loc, { title: 'locations.editTitle', titleParams: { name: loc.name }, action: `/settings/locations/${id}`, id, exactDivision: loc.exactDivision }));
+    render(req, res, 'locations/form', formModel(locationValues(loc), editExtra(loc)));
   }
 
   @Post(':id')
@@ -71,14 +64,14 @@ export class LocationsController {
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       const loc = await this.locations.get(id);
-      render(req, res, 'locations/form', formModel(body, { title: 'locations.editTitle', titleParams: { name: loc.name }, action: `/settings/locations/${id}`, id, exactDivision: loc.exactDivision, errors: e.fieldErrors }), { status: 422 });
+      render(req, res, 'locations/form', formModel(body, { ...editExtra(loc), errors: e.fieldErrors }), { status: 422 });
     }
   }
 
   @Get(':id/delete')
   async confirmDelete(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     const loc = await this.locations.get(id);
-    render(req, res, 'locations/delete', { title: 'locations.deleteTitle', titleParams: { name: loc.name }, nav: 'settings', location: loc });
+    render(req, res, 'locations/delete', { title: 'locations.deleteTitle', titleParams: { name: loc.name }, nav: 'settings', location: locationRow(loc) });
   }
 
   @Post(':id/delete')

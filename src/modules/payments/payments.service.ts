@@ -8,6 +8,9 @@ import { f } from '../../exact/odata.js';
 import type { ExactPaymentTerm } from '../../exact/exact.types.js';
 import { LedgerSetting } from '../ledgers/ledger-setting.entity.js';
 import { InvoicePayment, type PaymentSource } from './invoice-payment.entity.js';
+import { InvoicesService } from '../invoices/invoices.service.js';
+import type { CurrentUser } from '../auth/current-user.js';
+import { paymentView, paymentsPopupModel } from './payments.view.js';
 
 /** Fields read from sync/Cashflow/PaymentTerms (API.md §7.7). */
 export const TERM_SELECT = [
@@ -86,6 +89,7 @@ export class PaymentsService {
     private readonly orm: MikroORM,
     private readonly client: ExactClient,
     private readonly clock: Clock,
+    private readonly invoices: InvoicesService,
   ) {}
 
   /**
@@ -254,28 +258,30 @@ export class PaymentsService {
   }
 
   /**
-   * paid = the sum of the invoice's payment rows, open = gross − paid, status partly_paid / paid (or back to
-   * exported when nothing is paid any more). Drafts are never touched; 'final' moves on (its entry is evidently in
-   * Exact). One UPDATE, under the row lock, without touching other columns. Returns true when something changed.
+   * paid = the sum of the invoice's payment rows; the invoice's own door (InvoicesService.applyPayments) sets
+   * paid/open/status under its row lock, with the status from the invoices module's transition table.
+   * Returns true when something changed.
    */
   async recompute(em: EntityManager, invoiceId: number): Promise<boolean> {
-    const rows = await em.getConnection().execute<{ id: number }[]>(
-      `with s as (select coalesce(sum(amount), 0) as paid from invoice_payment where invoice_id = ?),
-            n as (
-              select i.id, s.paid, i.gross - s.paid as open,
-                     case
-                       when i.status = 'draft' then i.status
-                       when s.paid = 0 then (case when i.status in ('partly_paid', 'paid') then 'exported' else i.status end)
-                       when (i.gross >= 0 and s.paid >= i.gross) or (i.gross < 0 and s.paid <= i.gross) then 'paid'
-                       else 'partly_paid'
-                     end as status
-                from invoice i, s where i.id = ? for update of i)
-       update invoice i set paid = n.paid, open = n.open, status = n.status, updated_at = now()
-         from n where i.id = n.id and (i.paid <> n.paid or i.open <> n.open or i.status <> n.status)
-       returning i.id`,
-      [invoiceId, invoiceId],
-    );
-    return rows.length > 0;
+    return this.invoices.applyPayments(em, invoiceId, async (tx) => {
+      const [row] = await tx.execute<{ paid: string }[]>('select coalesce(sum(amount), 0)::text as paid from invoice_payment where invoice_id = ?', [invoiceId]);
+      return row?.paid ?? '0';
+    });
+  }
+
+  /** The payments popup of an invoice (NotFoundError for an unknown invoice). */
+  async popup(invoiceId: number, popup: boolean) {
+    const invoice = await this.invoices.summary(invoiceId);
+    return paymentsPopupModel(invoice, (await this.forInvoice(invoiceId)).map(paymentView), popup);
+  }
+
+  /** What the payments add to the invoice pages (registered with InvoicePageRegistry by PaymentsModule). */
+  async listValues(user: CurrentUser | undefined): Promise<Record<string, unknown>> {
+    return { paymentsPopup: await this.showTransactions(), paymentsCanConfigure: user?.role === 'admin' || user?.role === 'accountant' };
+  }
+
+  async detailValues(invoiceId: number): Promise<Record<string, unknown>> {
+    return { invoicePayments: (await this.forInvoice(invoiceId)).map(paymentView) };
   }
 
   /** The payments of an invoice, newest first. */

@@ -9,6 +9,7 @@ import { flash } from '../../common/flash.js';
 import { ForbiddenError, ValidationError } from '../../common/errors.js';
 import { ROLES } from './user.entity.js';
 import { IdPipe } from '../../common/id.pipe.js';
+import { userRow } from './users.view.js';
 
 /** Settings → Users (administrators only). */
 @Controller('settings/users')
@@ -22,7 +23,7 @@ export class UsersController {
     render(req, res, 'users/list', {
       title: 'users.title',
       nav: 'settings',
-      users: users.map((u) => ({ id: u.id, email: u.email, name: u.name, role: u.role, disabled: u.disabled, lastLoginAt: u.lastLoginAt, self: u.id === req.user?.id })),
+      users: users.map((u) => userRow(u, req.user?.id)),
       roles: ROLES,
     });
   }

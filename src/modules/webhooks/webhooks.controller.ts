@@ -5,8 +5,7 @@ import { render } from '../../common/views.js';
 import { flash } from '../../common/flash.js';
 import { WebhookSubscriptionService } from './webhook.subscriptions.js';
 import { WebhookInbox } from './webhook.inbox.js';
-import { WebhookHandlers } from './webhook.handlers.js';
-import { INBOX_STATUSES } from './webhooks.types.js';
+import { WebhooksService } from './webhooks.service.js';
 
 /** Settings → Integrations → Exact Online → Webhooks: subscriptions, inbox, refused calls (admins). */
 @Controller('settings/integrations/exact/webhooks')
@@ -15,36 +14,12 @@ export class WebhooksController {
   constructor(
     private readonly subscriptions: WebhookSubscriptionService,
     private readonly inbox: WebhookInbox,
-    private readonly handlers: WebhookHandlers,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   @Get()
   async page(@Req() req: Request, @Res() res: Response) {
-    const [subscriptions, stats, problems, rejections] = await Promise.all([
-      this.subscriptions.list(),
-      this.inbox.stats(),
-      this.inbox.problems(),
-      this.inbox.rejections(24),
-    ]);
-    render(
-      req,
-      res,
-      'webhooks/index',
-      {
-        title: 'webhooks.title',
-        nav: 'settings',
-        mode: this.subscriptions.mode(),
-        topics: this.subscriptions.topics(),
-        handled: this.handlers.topics(),
-        subscriptions,
-        stats,
-        statuses: INBOX_STATUSES.map((s) => ({ status: s, count: stats.counts[s] })),
-        problems,
-        rejections,
-        rejected: rejections.reduce((n, r) => n + r.count, 0),
-      },
-      { fragment: 'webhooks/status' },
-    );
+    render(req, res, 'webhooks/index', await this.webhooks.page(), { fragment: 'webhooks/status' });
   }
 
   @Post('reconcile')

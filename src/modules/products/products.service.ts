@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { FilterQuery } from '@mikro-orm/core';
-import { LocationInvoicing, Product, ProductGroup } from './invoice.entity.js';
-import { LocationInvoicingForm, ProductForm, ProductGroupForm } from './products.form.js';
+import { Product, ProductGroup } from './product.entity.js';
+import { ProductForm, ProductGroupForm } from './products.form.js';
 import { Location } from '../locations/location.entity.js';
 import { GlAccount } from '../ledgers/gl-account.entity.js';
 import { VatRate } from '../ledgers/vat.entity.js';
@@ -26,7 +26,7 @@ export interface Choices {
   costDimensionsEnabled: boolean;
 }
 
-/** Products and product groups (defaults for invoice lines) and each location's invoicing settings. */
+/** Products and product groups (defaults for invoice lines), and the options of the invoicing forms' selects. */
 @Injectable()
 export class ProductsService {
   constructor(
@@ -139,41 +139,8 @@ export class ProductsService {
     g.costUnit = v.costUnitId ? this.em.getReference(CostUnit, v.costUnitId) : null;
   }
 
-  // ---------------------------------------------------------------- location invoicing settings
-
-  async location(id: number): Promise<Location> {
-    const loc = await this.em.findOne(Location, { id });
-    if (!loc) throw new NotFoundError('Location');
-    return loc;
-  }
-
-  async locationInvoicing(locationId: number): Promise<LocationInvoicing> {
-    await this.location(locationId);
-    return (
-      (await this.em.findOne(LocationInvoicing, { locationId }, { populate: ['glAccount', 'costCenter', 'costUnit'] })) ??
-      this.em.create(LocationInvoicing, { locationId }, { persist: false })
-    );
-  }
-
-  async saveLocationInvoicing(locationId: number, body: unknown): Promise<LocationInvoicing> {
-    await this.location(locationId);
-    const v = parseForm(LocationInvoicingForm, body);
-    await this.checkRefs(v);
-    const s = (await this.em.findOne(LocationInvoicing, { locationId })) ?? this.em.create(LocationInvoicing, { locationId });
-    s.glAccount = v.glAccountId ? this.em.getReference(GlAccount, v.glAccountId) : null;
-    s.costCenter = v.costCenterId ? this.em.getReference(CostCenter, v.costCenterId) : null;
-    s.costUnit = v.costUnitId ? this.em.getReference(CostUnit, v.costUnitId) : null;
-    s.exportMode = v.exportMode;
-    s.includePdf = v.includePdf;
-    s.paymentTermDays = v.paymentTermDays;
-    s.nextNumber = v.nextNumber;
-    s.iban = v.iban ?? null;
-    await this.em.flush();
-    return s;
-  }
-
   /** Referenced rows must exist (a select can be tampered with, or the row deleted meanwhile). */
-  private async checkRefs(v: { vatRateId?: number; groupId?: number; glAccountId?: number; costCenterId?: number; costUnitId?: number }): Promise<void> {
+  async checkRefs(v: { vatRateId?: number; groupId?: number; glAccountId?: number; costCenterId?: number; costUnitId?: number }): Promise<void> {
     const errors: Record<string, string[]> = {};
     const check = async (field: string, entity: typeof VatRate | typeof ProductGroup | typeof GlAccount | typeof CostCenter | typeof CostUnit, id?: number) => {
       if (id && !(await this.em.count(entity as typeof GlAccount, { id }))) errors[field] = ['validation.required'];

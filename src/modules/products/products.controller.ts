@@ -1,43 +1,12 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Decimal } from 'decimal.js';
 import { Roles } from '../auth/guards.js';
 import { render } from '../../common/views.js';
 import { flash } from '../../common/flash.js';
 import { ValidationError } from '../../common/errors.js';
 import { ProductsService } from './products.service.js';
-import type { LocationInvoicing, Product, ProductGroup } from './invoice.entity.js';
+import { groupRow, groupValues, productRow, productValues, withCheckbox } from './products.view.js';
 import { IdPipe } from '../../common/id.pipe.js';
-
-const idOf = (x?: { id: number } | null) => (x ? String(x.id) : '');
-
-const productValues = (p: Product) => ({
-  code: p.code,
-  name: p.name,
-  unitPrice: p.unitPrice == null ? '' : new Decimal(p.unitPrice).toString(),
-  vatRateId: idOf(p.vatRate),
-  groupId: idOf(p.group),
-  glAccountId: idOf(p.glAccount),
-  costCenterId: idOf(p.costCenter),
-  costUnitId: idOf(p.costUnit),
-  active: p.active,
-});
-
-const groupValues = (g: ProductGroup) => ({ name: g.name, glAccountId: idOf(g.glAccount), costCenterId: idOf(g.costCenter), costUnitId: idOf(g.costUnit) });
-
-const invoicingValues = (s: LocationInvoicing) => ({
-  glAccountId: idOf(s.glAccount),
-  costCenterId: idOf(s.costCenter),
-  costUnitId: idOf(s.costUnit),
-  exportMode: s.exportMode,
-  includePdf: s.includePdf,
-  paymentTermDays: s.paymentTermDays,
-  nextNumber: s.nextNumber,
-  iban: s.iban ?? '',
-});
-
-/** A checkbox that was not ticked is absent from the body; on a re-rendered form it must stay unticked. */
-const withCheckbox = (body: Record<string, unknown>, name: string) => ({ ...body, [name]: body[name] === 'on' || body[name] === 'true' });
 
 /** Products and product groups: the defaults an invoice line takes (line → product → group → location). */
 @Controller('products')
@@ -52,18 +21,7 @@ export class ProductsController {
   @Get()
   async list(@Req() req: Request, @Res() res: Response, @Query('q') q?: string) {
     const query = typeof q === 'string' && q.trim() ? q.trim().slice(0, 100) : undefined;
-    const items = (await this.products.listProducts(query)).map((p) => ({
-      id: p.id,
-      code: p.code,
-      name: p.name,
-      unitPrice: p.unitPrice,
-      active: p.active,
-      vatRate: p.vatRate?.name,
-      group: p.group?.name,
-      glAccount: p.glAccount ? `${p.glAccount.number} ${p.glAccount.name}` : undefined,
-      costCenter: p.costCenter?.code,
-      costUnit: p.costUnit?.code,
-    }));
+    const items = (await this.products.listProducts(query)).map(productRow);
     render(req, res, 'products/list', { title: 'invoices.products.title', nav: 'invoices', tab: 'products', items, q: query }, { fragment: 'invoices/products-table' });
   }
 
@@ -88,13 +46,7 @@ export class ProductsController {
 
   @Get('groups')
   async groups(@Req() req: Request, @Res() res: Response) {
-    const items = (await this.products.listGroups()).map((g) => ({
-      id: g.id,
-      name: g.name,
-      glAccount: g.glAccount ? `${g.glAccount.number} ${g.glAccount.name}` : undefined,
-      costCenter: g.costCenter?.code,
-      costUnit: g.costUnit?.code,
-    }));
+    const items = (await this.products.listGroups()).map(groupRow);
     render(req, res, 'products/groups', { title: 'invoices.groups.title', nav: 'invoices', tab: 'groups', items });
   }
 
@@ -150,54 +102,6 @@ export class ProductsController {
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       render(req, res, 'products/form', await this.model({ title: 'invoices.products.new', action: `/products/${id}`, values: withCheckbox(body, 'active'), errors: e.fieldErrors, id }), { status: 422 });
-    }
-  }
-}
-
-/** Settings → Locations → Invoicing: the location's defaults (the last fallback), export mode, payment term, numbering, IBAN. */
-@Controller('settings/locations')
-@Roles('admin', 'accountant')
-export class LocationInvoicingController {
-  constructor(private readonly products: ProductsService) {}
-
-  @Get(':id/invoicing')
-  async form(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
-    const loc = await this.products.location(id);
-    const s = await this.products.locationInvoicing(id);
-    render(req, res, 'products/location-invoicing', {
-      title: 'invoices.locationSettings.title',
-      titleParams: { name: loc.name },
-      nav: 'settings',
-      location: { id: loc.id, name: loc.name, code: loc.code },
-      values: invoicingValues(s),
-      choices: await this.products.choices(),
-    });
-  }
-
-  @Post(':id/invoicing')
-  async save(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number, @Body() body: Record<string, unknown>) {
-    const loc = await this.products.location(id);
-    try {
-      await this.products.saveLocationInvoicing(id, body);
-      flash(req, 'success', 'invoices.locationSettings.saved', { name: loc.name });
-      res.redirect(303, `/settings/locations/${id}/invoicing`);
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e;
-      render(
-        req,
-        res,
-        'products/location-invoicing',
-        {
-          title: 'invoices.locationSettings.title',
-          titleParams: { name: loc.name },
-          nav: 'settings',
-          location: { id: loc.id, name: loc.name, code: loc.code },
-          values: withCheckbox(body, 'includePdf'),
-          errors: e.fieldErrors,
-          choices: await this.products.choices(),
-        },
-        { status: 422 },
-      );
     }
   }
 }
