@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MikroORM, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
+import { MikroORM, raw, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { Decimal } from 'decimal.js';
 import { Clock } from '../../common/clock.js';
 import { NotFoundError, ValidationError } from '../../common/errors.js';
@@ -64,7 +64,15 @@ export class TransactionsService {
 
   /** Records a transaction (queued for Exact). Throws ValidationError with per-field i18n keys. */
   async create(body: unknown, userId: number | null): Promise<DeskTransaction> {
-    const input = parseForm(TransactionForm, body);
+    let input;
+    try {
+      input = parseForm(TransactionForm, body);
+    } catch (e) {
+      // say everything at once: a date in the future is reported with the other mistakes
+      const date = (body as Record<string, unknown> | undefined)?.date;
+      if (e instanceof ValidationError && typeof date === 'string' && !e.fieldErrors.date && date.trim() > this.today()) e.fieldErrors.date = ['transactions.validation.future'];
+      throw e;
+    }
     const em = this.em();
     const errors: Record<string, string[]> = {};
     const location = await em.findOne(Location, { id: input.locationId });
@@ -158,7 +166,7 @@ export class TransactionsService {
       limit: query.pageSize,
       offset: (query.page - 1) * query.pageSize,
     });
-    const qb = em.createQueryBuilder(DeskTransaction, 't').select('coalesce(sum(t.amount), 0)::text as total' as never).where(where as never);
+    const qb = em.createQueryBuilder(DeskTransaction, 't').select(raw('coalesce(sum(t.amount), 0)::text as total') as never).where(where as never);
     const [{ total: sum }] = (await qb.execute('all')) as unknown as { total: string }[];
     const reversed = new Set(
       (await em.find(DeskTransaction, { reversalOf: { $in: items.map((i) => i.id) } }, { fields: ['id', 'reversalOf'] })).map((r) => (r.reversalOf as DeskTransaction).id),
@@ -256,11 +264,11 @@ export class TransactionsService {
   async saveType(id: number | undefined, body: unknown): Promise<TransactionType> {
     const input = parseForm(TransactionTypeForm, body);
     const em = this.em();
-    const type = id ? await em.findOne(TransactionType, { id }) : em.create(TransactionType, { name: input.name });
-    if (!type) throw new NotFoundError('Transaction type');
     if (await em.count(TransactionType, { name: input.name, ...(id ? { id: { $ne: id } } : {}) })) throw new ValidationError({ name: ['validation.taken'] });
     const gl = input.glAccountId ? await em.findOne(GlAccount, { id: input.glAccountId }) : null;
     if (input.glAccountId && !gl) throw new ValidationError({ glAccountId: ['transactions.validation.glAccount'] });
+    const type = id ? await em.findOne(TransactionType, { id }) : em.create(TransactionType, { name: input.name });
+    if (!type) throw new NotFoundError('Transaction type');
     Object.assign(type, { name: input.name, glAccount: gl, cash: input.cash, direction: input.direction, active: input.active });
     await em.flush();
     return type;
