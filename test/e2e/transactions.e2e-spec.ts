@@ -250,13 +250,33 @@ describe('desk payment of an invoice', () => {
     // Koppel learns it through the existing payments sync — twice run, once recorded
     const payments = t.app.get(SyncService);
     for (let i = 0; i < 2; i++) {
-      const before = Number((await db<{ n: string }>(`select count(*) as n from sync_run where resource = 'payments'`))[0].n);
+      const before = Number((await db<{ n: string }>(`select count(*) as n from sync_run where resource = 'payments' and status <> 'running'`))[0].n);
       await payments.enqueue(D1, 'payments', 'manual');
       await waitFor(async () => Number((await db<{ n: string }>(`select count(*) as n from sync_run where resource = 'payments' and status <> 'running'`))[0].n) > before, 'payments run', 60_000);
     }
     const [invRow] = await db<{ status: string; paid: string }>('select status, paid::text from invoice where id = $1', [inv.id]);
     expect(invRow).toEqual({ status: 'paid', paid: inv.gross });
     expect(await db('select * from invoice_payment where invoice_id = $1', [inv.id])).toHaveLength(1);
+    // a payment by PIN at the desk (general journal, customer credited with the invoice number): Exact matches it too,
+    // and Koppel shows it once (no bank/cash line: the payments sync records it as matched in Exact)
+    const inv2 = await finalInvoice(t, fx);
+    const token2 = await csrf(admin, '/accounting/export');
+    expect((await admin.post('/accounting/export/run').type('form').send({ _csrf: token2, action: 'invoices', invoiceIds: [String(inv2.id)] })).status).toBe(303);
+    await waitFor(async () => (await db<{ state: string }>('select state from invoice_export where invoice_id = $1', [inv2.id]))[0]?.state === 'exported', 'invoice 2 exported', 60_000);
+    const pinId = await record({ typeId: typeIds.Pin, method: 'other', date: day(0), amount: inv2.gross, invoiceId: String(inv2.id), description: 'Pin aan de balie' });
+    const [p2] = await forward([pinId]);
+    expect(p2.state).toBe('sent');
+    const gjLines = await linesOf('GeneralJournalEntryLines', String(p2.entry_id));
+    expect(gjLines.find((l) => l.Account)).toMatchObject({ OurRef: Number(inv2.number), AmountFC: -Number(inv2.gross) });
+    expect((await rows('Receivables')).find((x) => x.InvoiceNumber === Number(inv2.number))).toMatchObject({ Status: 50, IsFullyPaid: true });
+    for (let i = 0; i < 2; i++) {
+      const before = Number((await db<{ n: string }>(`select count(*) as n from sync_run where resource = 'payments' and status <> 'running'`))[0].n);
+      await payments.enqueue(D1, 'payments', 'manual');
+      await waitFor(async () => Number((await db<{ n: string }>(`select count(*) as n from sync_run where resource = 'payments' and status <> 'running'`))[0].n) > before, 'payments run', 60_000);
+    }
+    expect((await db<{ status: string; paid: string }>('select status, paid::text from invoice where id = $1', [inv2.id]))[0]).toEqual({ status: 'paid', paid: inv2.gross });
+    expect(await db('select * from invoice_payment where invoice_id = $1', [inv2.id])).toHaveLength(1);
+
     // and the invoice page lists the desk transaction
     expect((await admin.get(`/invoices/${inv.id}`)).text).toContain(`data-transaction="${id}"`);
     expect((await admin.get(`/customers/${fx.customerId}`)).text).toContain(`data-transaction="${id}"`);
