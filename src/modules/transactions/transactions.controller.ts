@@ -73,7 +73,7 @@ export class TransactionsController {
     await this.form(req, res, {
       date: this.transactions.today(),
       method: 'cash',
-      locationId: context.invoice?.location.id ?? toInt(raw.locationId) ?? '',
+      locationId: context.invoice?.location.id ?? toInt(raw.locationId) ?? context.customer?.location?.id ?? '',
       customerId: context.customer?.id ?? '',
       invoiceId: context.invoice?.id ?? '',
       amount: context.invoice && Number(context.invoice.open) > 0 ? context.invoice.open : '',
