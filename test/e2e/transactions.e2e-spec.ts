@@ -45,6 +45,25 @@ async function forward(ids: number[]) {
   }, 'transactions forwarded', 60_000);
 }
 
+/**
+ * Runs the existing payments sync until the invoice shows as paid (polling: a run asked for while another is busy
+ * joins it), then once more: the payment must still be recorded once.
+ */
+async function paymentsUntilPaid(invoiceId: number) {
+  const sync = t.app.get(SyncService);
+  const finished = async () => Number((await db<{ n: string }>(`select count(*) as n from sync_run where resource = 'payments' and status <> 'running'`))[0].n);
+  const runOnce = async () => {
+    const before = await finished();
+    await waitFor(async () => (await sync.enqueue(D1, 'payments', 'manual')) === 'queued', 'payments run queued', 60_000);
+    await waitFor(async () => (await finished()) > before, 'payments run finished', 60_000);
+  };
+  await waitFor(async () => {
+    await runOnce();
+    return (await db<{ status: string }>('select status from invoice where id = $1', [invoiceId]))[0].status === 'paid';
+  }, `invoice ${invoiceId} paid`, 120_000);
+  await runOnce();
+}
+
 async function addType(name: string, gl: string, opts: { cash?: boolean; direction?: 'in' | 'out' } = {}) {
   const res = await post('/accounting/transactions/types', { name, glAccountId: String(await glId(gl)), direction: opts.direction ?? 'in', active: 'on', ...(opts.cash === false ? {} : { cash: 'on' }) }, '/accounting/transactions/settings');
   if (res.status !== 303) throw new Error(`type: ${res.status} ${(res.text.match(/role="alert"[^<]*<[^>]*>[^<]*|class="error"[^>]*>[^<]+/g) ?? []).join(' | ')} ${res.text.slice(0, 300)}`);
@@ -247,13 +266,8 @@ describe('desk payment of an invoice', () => {
     const receivable = (await rows('Receivables')).find((x) => x.InvoiceNumber === Number(inv.number));
     expect(receivable).toMatchObject({ Status: 50, IsFullyPaid: true });
 
-    // Koppel learns it through the existing payments sync — twice run, once recorded
-    const payments = t.app.get(SyncService);
-    for (let i = 0; i < 2; i++) {
-      const before = Number((await db<{ n: string }>(`select count(*) as n from sync_run where resource = 'payments' and status <> 'running'`))[0].n);
-      await payments.enqueue(D1, 'payments', 'manual');
-      await waitFor(async () => Number((await db<{ n: string }>(`select count(*) as n from sync_run where resource = 'payments' and status <> 'running'`))[0].n) > before, 'payments run', 60_000);
-    }
+    // Koppel learns it through the existing payments sync — run until paid and once more, recorded once
+    await paymentsUntilPaid(inv.id);
     const [invRow] = await db<{ status: string; paid: string }>('select status, paid::text from invoice where id = $1', [inv.id]);
     expect(invRow).toEqual({ status: 'paid', paid: inv.gross });
     expect(await db('select * from invoice_payment where invoice_id = $1', [inv.id])).toHaveLength(1);
@@ -269,11 +283,7 @@ describe('desk payment of an invoice', () => {
     const gjLines = await linesOf('GeneralJournalEntryLines', String(p2.entry_id));
     expect(gjLines.find((l) => l.Account)).toMatchObject({ OurRef: Number(inv2.number), AmountFC: -Number(inv2.gross) });
     expect((await rows('Receivables')).find((x) => x.InvoiceNumber === Number(inv2.number))).toMatchObject({ Status: 50, IsFullyPaid: true });
-    for (let i = 0; i < 2; i++) {
-      const before = Number((await db<{ n: string }>(`select count(*) as n from sync_run where resource = 'payments' and status <> 'running'`))[0].n);
-      await payments.enqueue(D1, 'payments', 'manual');
-      await waitFor(async () => Number((await db<{ n: string }>(`select count(*) as n from sync_run where resource = 'payments' and status <> 'running'`))[0].n) > before, 'payments run', 60_000);
-    }
+    await paymentsUntilPaid(inv2.id);
     expect((await db<{ status: string; paid: string }>('select status, paid::text from invoice where id = $1', [inv2.id]))[0]).toEqual({ status: 'paid', paid: inv2.gross });
     expect(await db('select * from invoice_payment where invoice_id = $1', [inv2.id])).toHaveLength(1);
 

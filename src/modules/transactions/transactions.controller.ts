@@ -95,8 +95,8 @@ export class TransactionsController {
   @Post('forward')
   async forward(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
     const divisions = await this.transactions.divisionsToForward(toInt(body.locationId));
-    const { queued, busy } = await this.sync.forwardNow(divisions);
-    flash(req, queued ? 'success' : 'info', queued ? 'transactions.forwarding' : busy ? 'transactions.forwardBusy' : 'transactions.nothingToForward', { count: queued });
+    const { queued, following } = await this.sync.forwardNow(divisions);
+    flash(req, queued + following ? 'success' : 'info', queued + following ? 'transactions.forwarding' : 'transactions.nothingToForward', { count: queued + following });
     res.redirect(303, `/accounting/transactions?${query(this.transactions.parseFilter(body))}`);
   }
 
