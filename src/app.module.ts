@@ -17,6 +17,7 @@ import { LedgersModule } from './modules/ledgers/ledgers.module.js';
 import { InvoicesModule } from './modules/invoices/invoices.module.js';
 import { AccountingExportModule } from './modules/accounting-export/accounting-export.module.js';
 import { PaymentsModule } from './modules/payments/payments.module.js';
+import { TransactionsModule } from './modules/transactions/transactions.module.js';
 import { FormOnceModule } from './common/form-once.js';
 
 @Module({})
@@ -41,6 +42,7 @@ export class AppModule {
         InvoicesModule,
         AccountingExportModule,
         PaymentsModule,
+        TransactionsModule,
         FormOnceModule,
       ],
     };

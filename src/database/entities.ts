@@ -11,6 +11,7 @@ import { PRODUCT_ENTITIES } from '../modules/products/product.entity.js';
 import { INVOICE_ENTITIES } from '../modules/invoices/invoice.entity.js';
 import { PAYMENT_ENTITIES } from '../modules/payments/invoice-payment.entity.js';
 import { FormSubmission } from '../common/form-once.js';
+import { TRANSACTION_ENTITIES } from '../modules/transactions/transaction.entity.js';
 
 /** Every entity of the application, registered once for MikroORM and the migration generator. */
-export const ENTITIES = [SessionRow, LoginThrottleRow, User, Location, SyncState, SyncRun, ...EXACT_ENTITIES, ...WEBHOOK_ENTITIES, ...CUSTOMER_ENTITIES, ...LEDGER_ENTITIES, ...PRODUCT_ENTITIES, ...INVOICE_ENTITIES, ...PAYMENT_ENTITIES, FormSubmission];
+export const ENTITIES = [SessionRow, LoginThrottleRow, User, Location, SyncState, SyncRun, ...EXACT_ENTITIES, ...WEBHOOK_ENTITIES, ...CUSTOMER_ENTITIES, ...LEDGER_ENTITIES, ...PRODUCT_ENTITIES, ...INVOICE_ENTITIES, ...PAYMENT_ENTITIES, FormSubmission, ...TRANSACTION_ENTITIES];

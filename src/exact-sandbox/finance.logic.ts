@@ -369,14 +369,15 @@ export function createCashEntry(kind: CashKind) {
       return { l: row, gl, account };
     });
     const date = (prepared[0].l.Date as number | undefined) ?? ctx.today();
-    const year = yearOf(date);
+    // like every booking, a bank/cash entry needs its financial period (API.md §7.2)
+    const { year, period } = requirePeriod(ctx, date, input.FinancialYear, input.FinancialPeriod);
     const code = String(journal.Code);
     const total = sum(prepared.map((p) => p.l.AmountFC as number));
     const prev = ctx.filter(kind, (e) => trimEq(e.JournalCode, code)).sort((a, b) => (a.Created as number) - (b.Created as number)).pop();
     const opening = (input.OpeningBalanceFC as number | undefined) ?? (prev?.ClosingBalanceFC as number | undefined) ?? 0;
     const header = ctx.insert(kind, {
       ...input, JournalCode: code, JournalDescription: journal.Description, EntryNumber: nextEntryNumber(ctx, kind, 'JournalCode', code, year),
-      FinancialYear: year, FinancialPeriod: periodOf(date), Currency: 'EUR', OpeningBalanceFC: money(opening),
+      FinancialYear: year, FinancialPeriod: period, Currency: 'EUR', OpeningBalanceFC: money(opening),
       ClosingBalanceFC: sum([opening, total]), Status: 20, _year: year,
     }, false);
     prepared.forEach((p, i) => ctx.insert(def.lines!.entity, { ...p.l, EntryID: header.EntryID, LineNumber: i + 1, Date: p.l.Date ?? date, AmountDC: p.l.AmountFC, GLAccountCode: p.gl.Code, AccountCode: p.account?.Code ?? null, AccountName: p.account?.Name ?? null }, false));
@@ -418,15 +419,23 @@ export function createGeneralJournalEntry(ctx: EntityContext, input: Row): Row {
   });
   if (sum(prepared.map((p) => p.l.AmountFC as number)) !== 0) throw badRequest('Boeking is niet in balans');
   const date = (prepared[0].l.Date as number | undefined) ?? ctx.today();
-  const year = (input.FinancialYear as number | undefined) ?? yearOf(date);
+  const { year, period } = requirePeriod(ctx, date, input.FinancialYear, input.FinancialPeriod);
   const code = String(journal.Code);
   const header = ctx.insert('GeneralJournalEntries', {
     ...input, JournalCode: code, JournalDescription: journal.Description, EntryNumber: nextEntryNumber(ctx, 'GeneralJournalEntries', 'JournalCode', code, year),
-    FinancialYear: year, FinancialPeriod: (input.FinancialPeriod as number | undefined) ?? periodOf(date), Currency: 'EUR', ExchangeRate: 1, Status: 20, Type: 90, _year: year,
+    FinancialYear: year, FinancialPeriod: period, Currency: 'EUR', ExchangeRate: 1, Status: 20, Type: 90, _year: year,
   }, false);
   prepared.forEach((p, i) => ctx.insert('GeneralJournalEntryLines', { ...p.l, EntryID: header.EntryID, LineNumber: i + 1, Date: p.l.Date ?? date, AmountDC: p.l.AmountFC, GLAccountCode: p.gl.Code }, false));
   bookTransactionLines(ctx, { entryId: header.EntryID as string, entryNumber: header.EntryNumber as number, journal, type: 90, date },
-    prepared.map((p) => ({ gl: p.gl, amount: p.l.AmountFC as number, account: p.account, description: p.l.Description, costCenter: p.l.CostCenter, costUnit: p.l.CostUnit })));
+    prepared.map((p) => ({ gl: p.gl, amount: p.l.AmountFC as number, account: p.account, invoiceNumber: p.l.OurRef ?? null, description: p.l.Description, costCenter: p.l.CostCenter, costUnit: p.l.CostUnit })));
+  // a line on a customer with OurRef (our invoice number) is matched to that invoice's open receivable, as on a
+  // bank/cash line; a credit (negative AmountFC) on the customer is a receipt (API.md §7.6 "OurRef"; inferred)
+  for (const p of prepared) {
+    if (p.account && p.l.OurRef !== undefined && p.l.OurRef !== null) {
+      const applied = applyPayment(ctx, p.l.OurRef as number, -(p.l.AmountFC as number), p.account.ID as string, date);
+      if (applied !== 0) header._matched = true;
+    }
+  }
   ctx.fire(def, header, 'Update');
   return header;
 }

@@ -123,6 +123,26 @@ describe('sandbox §7 entities', () => {
     expect((await post('financialtransaction/CashEntries', { JournalCode: '10', CashEntryLines: [{ GLAccount: bal, AmountFC: 5 }] })).status).toBe(201);
   });
 
+  it('general journal and cash entries need their financial period; a journal line on a customer with OurRef pays the invoice', async () => {
+    const year = new Date(await t.control<{ now: number }>('GET', 'clock').then((c) => c.now)).getUTCFullYear();
+    const bal = (await get(`${DIV1}/financial/GLAccounts?$filter=Code eq '1100'&$select=ID`)).d.results[0].ID;
+    const old = `${year - 3}-03-01`;
+    await expectError(await post('financialtransaction/CashEntries', { JournalCode: '10', CashEntryLines: [{ GLAccount: gl8000, AmountFC: 5, Date: old }] }), 400, 'Unknown: Financial year (Period-date table)');
+    await expectError(await post('generaljournalentry/GeneralJournalEntries', { JournalCode: '90', GeneralJournalEntryLines: [{ GLAccount: gl8000, AmountFC: 5, Date: old }, { GLAccount: bal, AmountFC: -5, Date: old }] }), 400, 'Unknown: Financial year (Period-date table)');
+    const e = (await json(await post('salesentry/SalesEntries', entry({ EntryDate: `${year}-05-30` }, { AmountFC: 100 })))).d;
+    const gj = await post('generaljournalentry/GeneralJournalEntries', { JournalCode: '90', GeneralJournalEntryLines: [
+      { GLAccount: bal, AmountFC: 121, Notes: 'KPL-TEST-1' },
+      { GLAccount: glAr, AmountFC: -121, Account: customer, OurRef: e.InvoiceNumber, Notes: 'KPL-TEST-1' },
+    ] });
+    expect(gj.status).toBe(201);
+    const rec = await get(`${DIV1}/cashflow/Receivables?$filter=InvoiceNumber eq ${e.InvoiceNumber}&$select=Status,IsFullyPaid`);
+    expect(rec.d.results[0]).toMatchObject({ Status: 50, IsFullyPaid: true });
+    const lines = await get(`${DIV1}/generaljournalentry/GeneralJournalEntryLines?$filter=Notes eq 'KPL-TEST-1'&$select=EntryID,AmountFC`);
+    expect(lines.d.results.map((l: { AmountFC: number }) => l.AmountFC)).toEqual([121, -121]);
+    const tx = await get(`${DIV1}/financialtransaction/TransactionLines?$filter=Type eq 90 and InvoiceNumber eq ${e.InvoiceNumber}&$select=AmountDC`);
+    expect(tx.d.results.map((l: { AmountDC: number }) => l.AmountDC)).toEqual([-121]);
+  });
+
   it('covers master data entities with their validation', async () => {
     const contact = await post('crm/Contacts', { Account: customer, LastName: 'Jansen' });
     expect(contact.status).toBe(201);

@@ -1,0 +1,306 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { csrf, startTestApp, type Agent, type TestApp } from '../support/app.js';
+import { connectExact, startExactSandbox, type ExactTestEnv } from '../support/exact.js';
+import { sql, SYNC_TEST_ENV, waitFor } from '../support/sync.js';
+import { D1, finalInvoice, importLedgers, invoicingFixture, type InvoicingFixture } from '../support/invoices.js';
+import { LedgersSync } from '../../src/modules/ledgers/ledgers.sync.js';
+import { SyncService } from '../../src/modules/sync/sync.service.js';
+
+// Issue 18 against the sandbox over real HTTP: cash and non-cash days, a desk payment Exact matches, a refund, a late
+// transaction for a sent day, each preflight problem, and a 500 from Exact after the entry was stored.
+let x: ExactTestEnv;
+let t: TestApp;
+let admin: Agent;
+let fx: InvoicingFixture;
+const typeIds: Record<string, number> = {};
+
+const db = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => sql<T>(t.db.url, text, params);
+const day = (offset: number) => new Date(Date.now() - offset * 86_400_000).toISOString().slice(0, 10);
+const glId = async (number: string) => Number((await db<{ id: number }>('select id from gl_account where number = $1', [number]))[0].id);
+type Row = Record<string, unknown>;
+const rows = async (entity: string) => (await x.control<{ rows: Row[] }>(`data/${D1}/${entity}?limit=1000`)).rows;
+const linesOf = async (entity: string, entryId: string) => (await rows(entity)).filter((l) => String(l.EntryID) === entryId).sort((a, b) => Number(a.LineNumber) - Number(b.LineNumber));
+
+async function post(path: string, form: Record<string, unknown>, page = '/accounting/transactions') {
+  const token = await csrf(admin, page);
+  return admin.post(path).type('form').send({ _csrf: token, ...form });
+}
+
+async function record(form: Record<string, unknown>): Promise<number> {
+  const res = await post('/accounting/transactions', { locationId: fx.locationId, method: 'cash', ...form }, '/accounting/transactions/new');
+  if (res.status !== 303) throw new Error(`recording failed: ${res.status} ${res.text.slice(0, 500)}`);
+  return Number((await db<{ id: number }>('select max(id) as id from desk_transaction'))[0].id);
+}
+
+/** "Send to Exact now" and wait until these transactions left the queue. */
+async function forward(ids: number[]) {
+  const res = await post('/accounting/transactions/forward', {});
+  expect(res.status).toBe(303);
+  return waitFor(async () => {
+    const r = await db<{ id: number; state: string; last_error: string | null; entry_id: string | null; entry_number: number | null; sequence: number | null; reference: string | null }>(
+      `select t.id, t.state, t.last_error, b.exact_entry_id::text as entry_id, b.exact_entry_number as entry_number, b.sequence, b.reference
+         from desk_transaction t left join transaction_batch b on b.id = t.batch_id where t.id = any($1) order by t.id`, [ids]);
+    const [s] = await db<{ status: string }>(`select status from sync_state where division = $1 and resource = 'transactions'`, [D1]);
+    return r.every((x) => ['sent', 'failed', 'blocked'].includes(x.state)) && s?.status !== 'running' && s?.status !== 'queued' ? r : undefined;
+  }, 'transactions forwarded', 60_000);
+}
+
+/**
+ * Runs the existing payments sync until the invoice shows as paid (polling: a run asked for while another is busy
+ * joins it), then once more: the payment must still be recorded once.
+ */
+async function paymentsUntilPaid(invoiceId: number) {
+  const sync = t.app.get(SyncService);
+  const finished = async () => Number((await db<{ n: string }>(`select count(*) as n from sync_run where resource = 'payments' and status <> 'running'`))[0].n);
+  const runOnce = async () => {
+    const before = await finished();
+    await waitFor(async () => (await sync.enqueue(D1, 'payments', 'manual')) === 'queued', 'payments run queued', 60_000);
+    await waitFor(async () => (await finished()) > before, 'payments run finished', 60_000);
+  };
+  await waitFor(async () => {
+    await runOnce();
+    return (await db<{ status: string }>('select status from invoice where id = $1', [invoiceId]))[0].status === 'paid';
+  }, `invoice ${invoiceId} paid`, 120_000);
+  await runOnce();
+}
+
+async function addType(name: string, gl: string, opts: { cash?: boolean; direction?: 'in' | 'out' } = {}) {
+  const res = await post('/accounting/transactions/types', { name, glAccountId: String(await glId(gl)), direction: opts.direction ?? 'in', active: 'on', ...(opts.cash === false ? {} : { cash: 'on' }) }, '/accounting/transactions/settings');
+  if (res.status !== 303) throw new Error(`type: ${res.status} ${(res.text.match(/role="alert"[^<]*<[^>]*>[^<]*|class="error"[^>]*>[^<]+/g) ?? []).join(' | ')} ${res.text.slice(0, 300)}`);
+  typeIds[name] = Number((await db<{ id: number }>('select id from transaction_type where name = $1', [name]))[0].id);
+}
+
+async function settings(locationId: number, form: Record<string, unknown>) {
+  return post(`/accounting/transactions/settings/${locationId}`, form, `/accounting/transactions/settings/${locationId}`);
+}
+
+beforeAll(async () => {
+  x = await startExactSandbox();
+  await x.control('limits', { minutely: 100000, daily: 1000000 });
+  t = await startTestApp({ ...x.env, ...SYNC_TEST_ENV });
+  const a = await t.createUser('admin');
+  admin = await t.login(a.email, a.password);
+  await connectExact(x, admin, [D1]);
+  await importLedgers(t, D1, ['journals', 'vat-codes'] as never);
+  // English screens (the texts below are checked as a user reads them)
+  expect((await post('/language', { language: 'en', back: '/' }, '/')).status).toBe(303);
+  // every GL account type (debtors, cash, bank), not only revenue
+  const { importId } = await t.app.get(LedgersSync).request(D1, 'gl-accounts', 'import', { allTypes: true });
+  await waitFor(async () => (await db<{ status: string }>('select status from ledger_import where id = $1', [importId]))[0]?.status === 'done', 'GL accounts imported', 60_000);
+  fx = await invoicingFixture(t);
+  await addType('Baliebetaling', '8000');
+  await addType('Terugbetaling', '8000', { direction: 'out' });
+  await addType('Pin', '1100', { cash: false });
+  const res = await settings(fx.locationId, { cashJournalCode: '10', miscJournalCode: '90', descriptionTemplate: '{code} {date} {type}: {description}', debtorsGlAccountId: String(await glId('1300')) });
+  expect(res.status).toBe(303);
+}, 240_000);
+
+afterAll(async () => {
+  await t?.close();
+  await x?.close();
+});
+
+describe('recording', () => {
+  it('refuses bad input with clear messages and keeps what was typed (422)', async () => {
+    const res = await post('/accounting/transactions', { locationId: fx.locationId, typeId: typeIds.Pin, date: day(-3), amount: '12,345', method: 'other', description: 'bijna goed' }, '/accounting/transactions/new');
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('value="12,345"');
+    expect(res.text).toContain('value="bijna goed"');
+    expect(res.text).toContain('at most two decimals');
+    expect(res.text).toContain('cannot be in the future');
+    const res2 = await post('/accounting/transactions', { locationId: fx.locationId, typeId: typeIds.Pin, date: day(1), amount: '10', method: 'other' }, '/accounting/transactions/new');
+    expect(res2.status).toBe(422);
+    expect(res2.text).toContain('booked against a customer');
+    expect(Number((await db<{ n: string }>('select count(*) as n from desk_transaction'))[0].n)).toBe(0);
+  });
+});
+
+describe('preflight', () => {
+  it('names each problem of a location: journal types, blocked or unknown journals, GL accounts, the financial period, no administration', async () => {
+    const loc = await t.inContext(async () => {
+      const f = await invoicingFixture(t, { code: 'PRF' });
+      return f.locationId;
+    });
+    const page = async () => (await admin.get(`/accounting/transactions/settings/${loc}`)).text;
+    expect(await page()).toContain('data-problem="transactions.problems.noSettings"');
+    // a sales journal as cash journal, a blocked journal, no debtors account, a blocked GL for a type
+    await settings(loc, { cashJournalCode: '70', miscJournalCode: '79', [`glType[${typeIds.Pin}]`]: String(await glId('8015')) });
+    let html = await page();
+    expect(html).toContain('data-problem="transactions.problems.cashJournalType"');
+    expect(html).toContain('data-problem="transactions.problems.journalBlocked"');
+    expect(html).toContain('data-problem="transactions.problems.glNotSet"');
+    expect(html).toContain('data-problem="transactions.problems.gl_gl_account_blocked"');
+    await settings(loc, { cashJournalCode: '10', miscJournalCode: '999', debtorsGlAccountId: String(await glId('1300')) });
+    html = await page();
+    expect(html).toContain('data-problem="transactions.problems.journalUnknown"');
+    expect(html).not.toContain('transactions.problems.cashJournalType');
+    await settings(loc, { cashJournalCode: '10', miscJournalCode: '90', debtorsGlAccountId: String(await glId('1300')) });
+    expect(await page()).toContain('data-preflight="ok"');
+
+    // a day in a year without financial periods: blocked with the reason, nothing sent
+    const year = new Date().getUTCFullYear() - 2;
+    const old = await record({ locationId: loc, typeId: typeIds.Baliebetaling, date: `${year}-06-01`, amount: '5' });
+    const before = await x.requests({ method: 'POST' });
+    const [r] = await forward([old]);
+    expect(r.state).toBe('blocked');
+    expect((await db<{ problems: { key: string }[] }>('select problems from desk_transaction where id = $1', [old]))[0].problems.map((p) => p.key)).toEqual(['transactions.problems.noPeriod']);
+    expect(await x.requests({ method: 'POST', endpoint: /entries/ })).toBe(0);
+    expect(await x.requests({ method: 'POST' })).toBe(before);
+    expect((await admin.get(`/accounting/transactions?locationId=${loc}&state=blocked`)).text).toContain(`has no financial periods for ${year}`);
+    // a location without administration
+    await t.inContext(async () => {
+      await t.orm.em.getConnection().execute('update locations set exact_division = null where id = ?', [loc]);
+    });
+    expect(await page()).toContain('data-problem="transactions.problems.noDivision"');
+  });
+});
+
+describe('forwarding', () => {
+  it('a cash day becomes one cash entry (a line per transaction, a refund negative), a non-cash day one balanced general journal entry', async () => {
+    const d = day(1);
+    const cash = [
+      await record({ typeId: typeIds.Baliebetaling, date: d, amount: '25,00', description: 'Kop koffie en taart' }),
+      await record({ typeId: typeIds.Baliebetaling, date: d, amount: '100.10', description: 'Cadeaubon' }),
+      await record({ typeId: typeIds.Terugbetaling, date: d, amount: '20', description: 'Retour cadeaubon' }),
+    ];
+    const other = [
+      await record({ typeId: typeIds.Pin, date: d, amount: '60', method: 'other', customerId: fx.customerId, description: 'Pinbetaling' }),
+      await record({ typeId: typeIds.Pin, date: d, amount: '15.5', method: 'other', customerId: fx.customerId, description: 'Pinbetaling 2' }),
+    ];
+    const res = await forward([...cash, ...other]);
+    expect(res.map((r) => r.state)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);
+    const cashEntry = String(res[0].entry_id);
+    expect(new Set(res.slice(0, 3).map((r) => r.entry_id))).toEqual(new Set([cashEntry]));
+    const generalEntry = String(res[3].entry_id);
+    expect(res[4].entry_id).toBe(generalEntry);
+    expect(generalEntry).not.toBe(cashEntry);
+
+    const entries = (await rows('CashEntries')).filter((e) => String(e.EntryID) === cashEntry);
+    expect(entries).toHaveLength(1);
+    expect(String(entries[0].JournalCode).trim()).toBe('10');
+    const lines = await linesOf('CashEntryLines', cashEntry);
+    expect(lines.map((l) => l.AmountFC)).toEqual([25, 100.1, -20]);
+    expect(lines[0].Description).toBe(`UTR ${d} Baliebetaling: Kop koffie en taart`);
+    expect(new Set(lines.map((l) => l.Notes))).toEqual(new Set([res[0].reference]));
+
+    const gj = (await rows('GeneralJournalEntries')).filter((e) => String(e.EntryID) === generalEntry);
+    expect(gj).toHaveLength(1);
+    expect(String(gj[0].JournalCode).trim()).toBe('90');
+    const gjLines = await linesOf('GeneralJournalEntryLines', generalEntry);
+    expect(gjLines.map((l) => l.AmountFC)).toEqual([60, -60, 15.5, -15.5]);
+    expect(gjLines.filter((l) => l.Account).length).toBe(2);
+
+    // the report shows Exact's entry numbers
+    const report = (await admin.get(`/accounting/transactions?locationId=${fx.locationId}&state=sent`)).text;
+    expect(report).toContain(`entry ${String(res[0].entry_number)} in journal 10`);
+    expect(report).toContain(`entry ${String(res[3].entry_number)} in journal 90`);
+  });
+
+  it('a transaction added to a day already sent goes into a supplementary entry; the first entry stays as it was', async () => {
+    const d = day(1);
+    const [first] = (await db<{ exact_entry_id: string }>(`select exact_entry_id::text from transaction_batch where location_id = $1 and date = $2 and kind = 'cash' and sequence = 1`, [fx.locationId, d]));
+    const late = await record({ typeId: typeIds.Baliebetaling, date: d, amount: '7.25', description: 'Laat' });
+    const [r] = await forward([late]);
+    expect(r.state).toBe('sent');
+    expect(r.sequence).toBe(2);
+    expect(r.entry_id).not.toBe(first.exact_entry_id);
+    expect((await linesOf('CashEntryLines', first.exact_entry_id)).map((l) => l.AmountFC)).toEqual([25, 100.1, -20]);
+    expect((await linesOf('CashEntryLines', String(r.entry_id))).map((l) => l.AmountFC)).toEqual([7.25]);
+    expect((await admin.get(`/accounting/transactions?locationId=${fx.locationId}`)).text).toContain('supplementary entry');
+  });
+
+  it('a 500 from Exact after the entry was stored: looked up by our reference, one entry, marked sent', async () => {
+    const d = day(2);
+    const id = await record({ typeId: typeIds.Baliebetaling, date: d, amount: '42', description: 'Storing' });
+    await x.control('faults', { status: 500, endpoints: ['CashEntries'], methods: ['POST'], afterCommit: true, count: 1 });
+    try {
+      const [r] = await forward([id]);
+      expect(r.state).toBe('sent');
+      expect(await x.requests({ method: 'POST', endpoint: 'financialtransaction/cashentries', status: 500 })).toBe(1);
+      const mine = (await rows('CashEntryLines')).filter((l) => l.Notes === r.reference);
+      expect(mine).toHaveLength(1);
+      expect(String(mine[0].EntryID)).toBe(r.entry_id);
+    } finally {
+      await x.control('faults', undefined, 'DELETE');
+    }
+    // forwarding again sends nothing twice
+    await forward([id]);
+    expect((await rows('CashEntryLines')).filter((l) => l.AmountFC === 42)).toHaveLength(1);
+  });
+
+  it('a refusal by Exact shows Exact\'s text; after the fix a re-queue sends it', async () => {
+    const d = day(3);
+    const id = await record({ typeId: typeIds.Baliebetaling, date: d, amount: '9', description: 'Geweigerd' });
+    await x.control('faults', { status: 400, endpoints: ['CashEntries'], methods: ['POST'], count: 1 });
+    try {
+      const [r] = await forward([id]);
+      expect(r.state).toBe('failed');
+      expect(r.last_error).toContain('Injected fault');
+    } finally {
+      await x.control('faults', undefined, 'DELETE');
+    }
+    expect((await admin.get(`/accounting/transactions?state=failed`)).text).toContain('Injected fault');
+    const res = await post('/accounting/transactions/requeue', { ids: String(id) });
+    expect(res.status).toBe(303);
+    const [r2] = await forward([id]);
+    expect(r2.state).toBe('sent');
+  });
+});
+
+describe('desk payment of an invoice', () => {
+  it('is booked on the debtors account with the invoice number; Exact matches it and the invoice shows the payment once', async () => {
+    const inv = await finalInvoice(t, fx);
+    const token = await csrf(admin, '/accounting/export');
+    expect((await admin.post('/accounting/export/run').type('form').send({ _csrf: token, action: 'invoices', invoiceIds: [String(inv.id)] })).status).toBe(303);
+    await waitFor(async () => (await db<{ state: string }>('select state from invoice_export where invoice_id = $1', [inv.id]))[0]?.state === 'exported', 'invoice exported', 60_000);
+
+    // the form opened from the invoice is filled in with the invoice, its customer and what is open
+    const form = (await admin.get(`/accounting/transactions/new?invoiceId=${inv.id}`)).text;
+    expect(form).toContain(`value="${inv.gross}"`);
+    const id = await record({ typeId: typeIds.Baliebetaling, date: day(0), amount: inv.gross, invoiceId: String(inv.id), customerId: String(fx.customerId), description: 'Betaling aan de balie' });
+    const [r] = await forward([id]);
+    expect(r.state).toBe('sent');
+    const [line] = await linesOf('CashEntryLines', String(r.entry_id));
+    expect(line.OurRef).toBe(Number(inv.number));
+    expect(line.Account).toBeTruthy();
+    const receivable = (await rows('Receivables')).find((x) => x.InvoiceNumber === Number(inv.number));
+    expect(receivable).toMatchObject({ Status: 50, IsFullyPaid: true });
+
+    // Koppel learns it through the existing payments sync — run until paid and once more, recorded once
+    await paymentsUntilPaid(inv.id);
+    const [invRow] = await db<{ status: string; paid: string }>('select status, paid::text from invoice where id = $1', [inv.id]);
+    expect(invRow).toEqual({ status: 'paid', paid: inv.gross });
+    expect(await db('select * from invoice_payment where invoice_id = $1', [inv.id])).toHaveLength(1);
+    // a payment by PIN at the desk (general journal, customer credited with the invoice number): Exact matches it too,
+    // and Koppel shows it once (no bank/cash line: the payments sync records it as matched in Exact)
+    const inv2 = await finalInvoice(t, fx);
+    const token2 = await csrf(admin, '/accounting/export');
+    expect((await admin.post('/accounting/export/run').type('form').send({ _csrf: token2, action: 'invoices', invoiceIds: [String(inv2.id)] })).status).toBe(303);
+    await waitFor(async () => (await db<{ state: string }>('select state from invoice_export where invoice_id = $1', [inv2.id]))[0]?.state === 'exported', 'invoice 2 exported', 60_000);
+    const pinId = await record({ typeId: typeIds.Pin, method: 'other', date: day(0), amount: inv2.gross, invoiceId: String(inv2.id), description: 'Pin aan de balie' });
+    const [p2] = await forward([pinId]);
+    expect(p2.state).toBe('sent');
+    const gjLines = await linesOf('GeneralJournalEntryLines', String(p2.entry_id));
+    expect(gjLines.find((l) => l.Account)).toMatchObject({ OurRef: Number(inv2.number), AmountFC: -Number(inv2.gross) });
+    expect((await rows('Receivables')).find((x) => x.InvoiceNumber === Number(inv2.number))).toMatchObject({ Status: 50, IsFullyPaid: true });
+    await paymentsUntilPaid(inv2.id);
+    expect((await db<{ status: string; paid: string }>('select status, paid::text from invoice where id = $1', [inv2.id]))[0]).toEqual({ status: 'paid', paid: inv2.gross });
+    expect(await db('select * from invoice_payment where invoice_id = $1', [inv2.id])).toHaveLength(1);
+
+    // and the invoice page lists the desk transaction
+    expect((await admin.get(`/invoices/${inv.id}`)).text).toContain(`data-transaction="${id}"`);
+    expect((await admin.get(`/customers/${fx.customerId}`)).text).toContain(`data-transaction="${id}"`);
+  });
+});
+
+describe('reversal', () => {
+  it('a booked transaction is not changed but reversed by a new one with the opposite amount', async () => {
+    const [orig] = await db<{ id: number; amount: string }>(`select id, amount::text from desk_transaction where description = 'Cadeaubon'`);
+    const res = await post(`/accounting/transactions/${orig.id}/reverse`, {});
+    expect(res.status).toBe(303);
+    const [rev] = await db<{ amount: string; state: string; reversal_of_id: number }>('select amount::text, state, reversal_of_id from desk_transaction where reversal_of_id = $1', [orig.id]);
+    expect(rev).toEqual({ amount: '-100.10', state: 'queued', reversal_of_id: orig.id });
+    await post(`/accounting/transactions/${orig.id}/reverse`, {});
+    expect(await db('select id from desk_transaction where reversal_of_id = $1', [orig.id])).toHaveLength(1);
+  });
+});
