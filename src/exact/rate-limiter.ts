@@ -4,6 +4,7 @@ import { PG_POOL } from '../database/pg-pool.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { Clock } from '../common/clock.js';
 import { ExactRateLimitError } from './errors.js';
+import type { RateLimits } from './transport.js';
 
 export type CallKind = 'interactive' | 'background';
 
@@ -56,7 +57,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
  * is kept for interactive actions.
  */
 @Injectable()
-export class ExactRateLimiter {
+export class ExactRateLimiter implements RateLimits {
   /** Exact's clock minus ours, learnt from the reset headers (a minute window ends ≤ 60 s from Exact's now). */
   private skewMs = 0;
 

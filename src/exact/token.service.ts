@@ -4,6 +4,7 @@ import { PG_POOL } from '../database/pg-pool.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { Clock } from '../common/clock.js';
 import { SecretBox } from './crypto.js';
+import type { TokenSource } from './transport.js';
 import { ExactAuthError, ExactNetworkError, ExactNotConnectedError, ExactServerError, redact } from './errors.js';
 
 /** Exact refuses a refresh earlier than 570 s after the previous token was issued (API.md §1.4). */
@@ -42,7 +43,7 @@ export function parseTokenResponse(body: Record<string, unknown>): TokenSet {
  * before the new access token is used, never a refresh before 570 s.
  */
 @Injectable()
-export class ExactTokenService {
+export class ExactTokenService implements TokenSource {
   private readonly logger = new Logger('ExactTokens');
   private inflight?: Promise<string>;
 
