@@ -26,6 +26,11 @@ interface Row {
   refresh_token_sealed: string | null;
 }
 
+/** Exact's OAuth endpoints (API.md §1): the only place their URLs are written. */
+export function oauthUrls(baseUrl: string): { authorization: string; token: string } {
+  return { authorization: `${baseUrl}/api/oauth2/auth`, token: `${baseUrl}/api/oauth2/token` };
+}
+
 /** Parses Exact's token answer (expires_in is a string such as "600"). */
 export function parseTokenResponse(body: Record<string, unknown>): TokenSet {
   const access = body.access_token;
@@ -150,7 +155,7 @@ export class ExactTokenService implements TokenSource {
     });
     let res: Response;
     try {
-      res = await fetch(`${this.config.exact.baseUrl}/api/oauth2/token`, {
+      res = await fetch(oauthUrls(this.config.exact.baseUrl).token, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
         body,

@@ -3,7 +3,7 @@ import { Strategy as OAuth2Strategy, type VerifyCallback } from 'passport-oauth2
 import type { NextFunction, Request, Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AppConfig } from '../../config/config.js';
-import { parseTokenResponse, type TokenSet } from '../../exact/token.service.js';
+import { oauthUrls, parseTokenResponse, type TokenSet } from '../../exact/token.service.js';
 
 export type OAuthOutcome = { ok: true; tokens: TokenSet } | { ok: false; reason: 'denied' | 'state' | 'error'; message?: string };
 
@@ -17,11 +17,12 @@ export class ExactOAuth {
   private readonly stateKey: string;
 
   constructor(config: AppConfig) {
-    this.stateKey = `oauth2:${new URL(`${config.exact.baseUrl}/api/oauth2/auth`).hostname}`;
+    const urls = oauthUrls(config.exact.baseUrl);
+    this.stateKey = `oauth2:${new URL(urls.authorization).hostname}`;
     const strategy = new OAuth2Strategy(
       {
-        authorizationURL: `${config.exact.baseUrl}/api/oauth2/auth`,
-        tokenURL: `${config.exact.baseUrl}/api/oauth2/token`,
+        authorizationURL: urls.authorization,
+        tokenURL: urls.token,
         clientID: config.exact.clientId,
         clientSecret: config.exact.clientSecret,
         callbackURL: config.exact.redirectUri,
