@@ -8,6 +8,7 @@ import { ExactNotConnectedError } from '../../exact/errors.js';
 import { f, isValidExactCode } from '../../exact/odata.js';
 import type { ExactCostDimension, ExactGLAccount } from '../../exact/exact.types.js';
 import type { Resource } from '../../exact/resource.js';
+import { writeOnce } from '../../exact/write-once.js';
 import { SyncRegistry } from '../sync/sync.registry.js';
 import { SyncService } from '../sync/sync.service.js';
 import type { SyncContext, SyncTrigger } from '../sync/sync.types.js';
@@ -433,24 +434,27 @@ export class LedgersSync implements OnModuleInit {
           await ctx.waitForBudget();
           const api = k.api;
           try {
-            s.apiCalls++;
-            const created = await api.create({ Code: c.code, Description: c.description }, { kind: 'background', signal: ctx.signal });
-            link(c.code, created.ID, 'linked');
+            // a refusal is final (skipped); an unclear outcome is looked up by our own code before anything else
+            const r = await writeOnce({
+              post: () => {
+                s.apiCalls++;
+                return api.create({ Code: c.code, Description: c.description }, { kind: 'background', signal: ctx.signal });
+              },
+              lookUpAfterUnclear: true,
+              mayAlreadyExist: (e) => (e as { kind?: string }).kind !== 'validation',
+              lookup: () => {
+                s.apiCalls++;
+                return api.first({ filter: f.eq('Code', c.code), select: ['ID', 'Code'] }, { kind: 'background' });
+              },
+            });
+            link(c.code, r.value.ID, 'linked');
             s.tally('created');
           } catch (e) {
             const ex = e as { kind?: string; exactMessage?: string };
-            if (ex.kind === 'validation') {
-              s.skip(c.code, 'ledgers.skip.exactRejected', { message: ex.exactMessage ?? (e as Error).message });
-              link(c.code, null, 'missing');
-              continue;
-            }
-            // unclear outcome: look it up by our own code before anything else
-            s.apiCalls++;
-            const found = await api.first({ filter: f.eq('Code', c.code), select: ['ID', 'Code'] }, { kind: 'background' }).catch(() => undefined);
-            if (found) {
-              link(c.code, found.ID, 'linked');
-              s.tally('created');
-            } else throw e;
+            if (ex.kind !== 'validation') throw e;
+            s.skip(c.code, 'ledgers.skip.exactRejected', { message: ex.exactMessage ?? (e as Error).message });
+            link(c.code, null, 'missing');
+            continue;
           }
           await em.flush();
         }
