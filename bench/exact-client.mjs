@@ -18,7 +18,7 @@ export default async function run() {
     let before = await env.apiCalls();
     let t0 = performance.now();
     let n = 0;
-    outer: for await (const page of d.sync('sync/Financial/TransactionLines').changes(1n, ['ID', 'Timestamp', 'AmountDC'], { kind: 'background' })) {
+    outer: for await (const page of d.transactionLinesSync.changes(1n, ['ID', 'Timestamp', 'AmountDC'], { kind: 'background' })) {
       for (const _ of page.rows) if (++n >= RECORDS) break outer;
     }
     const syncS = (performance.now() - t0) / 1000;
@@ -28,7 +28,7 @@ export default async function run() {
     before = await env.apiCalls();
     t0 = performance.now();
     n = 0;
-    for await (const _ of d.resource('financialtransaction/TransactionLines').list({ filter: f.ge('FinancialYear', 2000), select: ['ID', 'AmountDC'] }, { kind: 'background' })) {
+    for await (const _ of d.transactionLines.list({ filter: f.ge('FinancialYear', 2000), select: ['ID', 'AmountDC'] }, { kind: 'background' })) {
       if (++n >= RECORDS) break;
     }
     const normalS = (performance.now() - t0) / 1000;

@@ -23,6 +23,24 @@ document.addEventListener('change', (e) => {
   if (all && !el.checked) all.checked = false;
 });
 
+// A choice the user made in a region that is about to be refreshed (not saved yet) is carried over to the fresh copy,
+// when the fresh copy still offers it: an import that finishes must not undo a selection made a moment earlier.
+function keepEdits(old, fresh) {
+  for (const field of old.querySelectorAll('select[name], input[name]:not([type=hidden]), textarea[name]')) {
+    const radio = field.type === 'checkbox' || field.type === 'radio';
+    const twin = fresh.querySelector(`[name="${CSS.escape(field.name)}"]${radio ? `[value="${CSS.escape(field.value)}"]` : ''}`);
+    if (!twin || twin.tagName !== field.tagName) continue;
+    if (field instanceof HTMLSelectElement) {
+      if (![...field.options].some((o) => o.selected !== o.defaultSelected)) continue;
+      const chosen = new Set([...field.selectedOptions].map((o) => o.value));
+      if (![...chosen].every((v) => [...twin.options].some((o) => o.value === v))) continue;
+      for (const o of twin.options) o.selected = chosen.has(o.value);
+    } else if (radio) {
+      if (field.checked !== field.defaultChecked) twin.checked = field.checked;
+    } else if (field.value !== field.defaultValue) twin.value = field.value;
+  }
+}
+
 // Background work finished (the server sent HX-Trigger koppel:refresh): reload every [data-refresh] region of
 // this page in place from a fresh copy of the page, so new lists and choices appear without a manual reload.
 let refreshing = null;
@@ -38,6 +56,7 @@ document.addEventListener('koppel:refresh', function refresh() {
         const next = fresh.getElementById(el.id);
         if (!next) continue;
         const node = document.importNode(next, true);
+        keepEdits(el, node);
         el.replaceWith(node);
         if (window.htmx) window.htmx.process(node);
       }

@@ -7,9 +7,7 @@ import { SecretBox } from './crypto.js';
 import { ExactClient } from './exact.client.js';
 import { ExactTokenService, type TokenSet } from './token.service.js';
 import { ExactRateLimiter } from './rate-limiter.js';
-import { ExactError, ExactForbiddenError, ExactNotConnectedError, ExactServerError } from './errors.js';
-import { readCollection } from './envelope.js';
-import { fromExact } from './odata.js';
+import { ExactError, ExactForbiddenError, ExactNotConnectedError } from './errors.js';
 import type { ExactDivisionRecord, ExactMe } from './exact.types.js';
 
 export interface DivisionStatus {
@@ -84,17 +82,8 @@ export class ExactConnectionService {
     return { me, divisions };
   }
 
-  private async listDivisions(current: number, token?: string): Promise<ExactDivisionRecord[]> {
-    const rows: Record<string, unknown>[] = [];
-    let path: string | undefined = `${current}/system/Divisions?$select=Code,Description,Hid,Country,Currency,Current,Status`;
-    while (path) {
-      const res = await this.client.http.request({ method: 'GET', path, division: current, token });
-      const list = readCollection(res.body);
-      if (!list) throw new ExactServerError(res.status, 'Unexpected response envelope', current, 'system/Divisions');
-      rows.push(...list.rows);
-      path = list.next;
-    }
-    return rows.map((r) => fromExact<ExactDivisionRecord>(r, ['Hid']));
+  private listDivisions(current: number, token?: string): Promise<ExactDivisionRecord[]> {
+    return this.client.divisionList(current, ['Code', 'Description', 'Hid', 'Country', 'Currency', 'Current', 'Status'], { token });
   }
 
   private async storeDivisions(db: pg.PoolClient, divisions: ExactDivisionRecord[]): Promise<void> {

@@ -69,6 +69,7 @@ export interface ExactVatCode {
   Type?: string;
   VATTransactionType?: string;
   IsBlocked?: boolean;
+  Charged?: boolean;
 }
 
 export interface ExactCostDimension {
@@ -164,4 +165,25 @@ export interface ExactWebhookSubscription {
   CallbackURL: string;
   Topic: string;
   Description?: string;
+}
+
+export interface ExactContact {
+  ID: string;
+  FullName?: string | null;
+  Account?: string | null;
+}
+
+/** financialtransaction/TransactionLines (and its bulk/sync variants): one line of a financial entry. */
+export interface ExactTransactionLine {
+  ID: string;
+  Timestamp?: bigint | null;
+  EntryID: string;
+  EntryNumber?: number | null;
+  JournalCode?: string | null;
+  Date?: Date | null;
+  AmountDC: number;
+  InvoiceNumber?: number | null;
+  Account?: string | null;
+  Type: number;
+  FinancialYear?: number | null;
 }

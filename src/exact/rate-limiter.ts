@@ -4,6 +4,7 @@ import { PG_POOL } from '../database/pg-pool.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { Clock } from '../common/clock.js';
 import { ExactRateLimitError } from './errors.js';
+import type { RateLimits } from './transport.js';
 
 export type CallKind = 'interactive' | 'background';
 
@@ -45,6 +46,8 @@ interface LimitRow {
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
+    // a signal that fired while we were querying would never call the listener below
+    if (signal?.aborted) return reject(signal.reason);
     const t = setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
   });
@@ -56,7 +59,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
  * is kept for interactive actions.
  */
 @Injectable()
-export class ExactRateLimiter {
+export class ExactRateLimiter implements RateLimits {
   /** Exact's clock minus ours, learnt from the reset headers (a minute window ends ≤ 60 s from Exact's now). */
   private skewMs = 0;
 

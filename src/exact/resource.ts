@@ -9,6 +9,10 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Only while connecting: an access token that is not stored yet. */
   token?: string;
+  /** Timeout per attempt of this call (default EXACT_TIMEOUT_MS). */
+  timeoutMs?: number;
+  /** Attempts of a GET after a connection failure or 5xx (default 5; 1 = no retry). Writes are never retried blindly. */
+  maxAttempts?: number;
 }
 
 interface Envelope {
@@ -32,6 +36,11 @@ export class Endpoint<T> {
     readonly keyField: string,
     protected readonly int64Fields: readonly string[] = ['Timestamp'],
   ) {}
+
+  /** The first-page path of a query on this endpoint (built here only: no caller writes a URL). */
+  protected queryPath(q: QueryOptions = {}): string {
+    return `${this.division}/${this.path}${queryString(q)}`;
+  }
 
   protected convert(raw: Record<string, unknown>): T {
     return fromExact<T>(raw, this.int64Fields);
@@ -66,7 +75,12 @@ export class Endpoint<T> {
 /** A normal endpoint (60 rows per page; mandatory $filter where Exact enforces it). */
 export class Resource<T, Create = Partial<T>> extends Endpoint<T> {
   list(q: QueryOptions = {}, opts?: CallOptions): AsyncGenerator<T> {
-    return this.iterate(`${this.division}/${this.path}${queryString(q)}`, opts);
+    return this.iterate(this.queryPath(q), opts);
+  }
+
+  /** The query page by page (one API call each), for callers that count calls or pace between pages. */
+  listPages(q: QueryOptions = {}, opts?: CallOptions): AsyncGenerator<ExactPage<T>> {
+    return this.pages(this.queryPath(q), opts);
   }
 
   async all(q: QueryOptions = {}, opts?: CallOptions): Promise<T[]> {
@@ -76,7 +90,7 @@ export class Resource<T, Create = Partial<T>> extends Endpoint<T> {
   }
 
   async first(q: QueryOptions, opts?: CallOptions): Promise<T | undefined> {
-    const p = await this.page(`${this.division}/${this.path}${queryString({ ...q, top: 1 })}`, opts);
+    const p = await this.page(this.queryPath({ ...q, top: 1 }), opts);
     return p.rows[0];
   }
 
@@ -108,7 +122,12 @@ export class Resource<T, Create = Partial<T>> extends Endpoint<T> {
 /** A bulk endpoint: 1000 rows per page, $select mandatory. */
 export class BulkResource<T> extends Endpoint<T> {
   list(q: QueryOptions & { select: readonly string[] }, opts?: CallOptions): AsyncGenerator<T> {
-    return this.iterate(`${this.division}/${this.path}${queryString(q)}`, opts);
+    return this.iterate(this.queryPath(q), opts);
+  }
+
+  /** The query page by page (one API call each, up to 1000 rows). */
+  listPages(q: QueryOptions & { select: readonly string[] }, opts?: CallOptions): AsyncGenerator<ExactPage<T>> {
+    return this.pages(this.queryPath(q), opts);
   }
 }
 
@@ -124,7 +143,7 @@ export class SyncResource<T extends { Timestamp?: bigint | null }> extends Endpo
   /** Pages of changes after `cursor` (start with 1). The caller persists `page.cursor` as it goes. */
   async *changes(cursor: bigint | string | number = 1n, select?: readonly string[], opts?: CallOptions): AsyncGenerator<SyncPage<T>> {
     let last = BigInt(cursor);
-    const first = `${this.division}/${this.path}${queryString({ select, filter: `Timestamp gt ${lit.int64(last)}` })}`;
+    const first = this.queryPath({ select, filter: `Timestamp gt ${lit.int64(last)}` });
     for await (const p of this.pages(first, opts)) {
       for (const r of p.rows) if (r.Timestamp !== null && r.Timestamp !== undefined && r.Timestamp > last) last = r.Timestamp;
       yield { rows: p.rows, cursor: last, more: !!p.next };

@@ -4,6 +4,7 @@ import { PG_POOL } from '../database/pg-pool.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { Clock } from '../common/clock.js';
 import { SecretBox } from './crypto.js';
+import type { TokenSource } from './transport.js';
 import { ExactAuthError, ExactNetworkError, ExactNotConnectedError, ExactServerError, redact } from './errors.js';
 
 /** Exact refuses a refresh earlier than 570 s after the previous token was issued (API.md §1.4). */
@@ -25,6 +26,11 @@ interface Row {
   refresh_token_sealed: string | null;
 }
 
+/** Exact's OAuth endpoints (API.md §1): the only place their URLs are written. */
+export function oauthUrls(baseUrl: string): { authorization: string; token: string } {
+  return { authorization: `${baseUrl}/api/oauth2/auth`, token: `${baseUrl}/api/oauth2/token` };
+}
+
 /** Parses Exact's token answer (expires_in is a string such as "600"). */
 export function parseTokenResponse(body: Record<string, unknown>): TokenSet {
   const access = body.access_token;
@@ -42,7 +48,7 @@ export function parseTokenResponse(body: Record<string, unknown>): TokenSet {
  * before the new access token is used, never a refresh before 570 s.
  */
 @Injectable()
-export class ExactTokenService {
+export class ExactTokenService implements TokenSource {
   private readonly logger = new Logger('ExactTokens');
   private inflight?: Promise<string>;
 
@@ -149,7 +155,7 @@ export class ExactTokenService {
     });
     let res: Response;
     try {
-      res = await fetch(`${this.config.exact.baseUrl}/api/oauth2/token`, {
+      res = await fetch(oauthUrls(this.config.exact.baseUrl).token, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
         body,

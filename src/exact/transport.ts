@@ -1,10 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type pg from 'pg';
-import { PG_POOL } from '../database/pg-pool.js';
-import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { Clock } from '../common/clock.js';
-import { ExactTokenService } from './token.service.js';
-import { ExactRateLimiter, readLimitHeaders, type CallKind } from './rate-limiter.js';
+import { Logger } from '@nestjs/common';
+import { readLimitHeaders, type CallKind, type LimitHeaders } from './rate-limiter.js';
 import {
   ExactAuthError,
   ExactBlockedError,
@@ -32,6 +27,10 @@ export interface ExactRequest {
   signal?: AbortSignal;
   /** Use this access token instead of the stored connection's (only while connecting). */
   token?: string;
+  /** This call's timeout per attempt (default: EXACT_TIMEOUT_MS). */
+  timeoutMs?: number;
+  /** Attempts for a GET after a connection failure or 5xx, and for any call after a minutely 429 (default 5; 1 = no retry). */
+  maxAttempts?: number;
 }
 
 export interface ExactResponse {
@@ -40,9 +39,61 @@ export interface ExactResponse {
   headers: Headers;
 }
 
+/** Access tokens of the connection (ExactTokenService in the app). */
+export interface TokenSource {
+  accessToken(): Promise<string>;
+  /** A new access token; `force` after a 401, `rejected` is the token Exact refused (another refresh may have replaced it). */
+  refresh(force: boolean, rejected?: string): Promise<string>;
+}
+
+/** The per-division call budget (ExactRateLimiter in the app, shared by all processes through PostgreSQL). */
+export interface RateLimits {
+  /** Reserves one call, waiting for the next minute when needed. */
+  acquire(division: number, kind: CallKind, signal?: AbortSignal): Promise<void>;
+  /** What Exact's X-RateLimit-* headers said after a call. */
+  update(division: number, limits: LimitHeaders): Promise<void>;
+  /** After a 429: nothing more until the reset. */
+  exhausted(division: number, limits: LimitHeaders, daily: boolean): Promise<void>;
+}
+
+/** One row of the API call log; url and error are already redacted. */
+export interface CallLogEntry {
+  at: Date;
+  method: Method;
+  endpoint: string;
+  url: string;
+  division?: number;
+  status: number | null;
+  durationMs: number;
+  minutelyRemaining?: number;
+  dailyRemaining?: number;
+  kind: CallKind;
+  error?: string;
+}
+
+/** The API call log (PgCallLog in the app); the error-budget guard counts the failures in it. */
+export interface CallLog {
+  record(entry: CallLogEntry): Promise<void>;
+  errorsSince(endpoint: string, division: number | undefined, since: Date, statuses: readonly number[]): Promise<{ count: number; oldest: Date | null }>;
+}
+
+export interface TransportSettings {
+  baseUrl: string;
+  timeoutMs: number;
+  /** Failures (400/401/403/404) per endpoint and division per hour before Koppel stops calling it (Exact blocks at 10). */
+  errorBudget: number;
+  /** Business time (the app's Clock). */
+  now: () => Date;
+  maxAttempts?: number;
+  /** Wait before retry `attempt` (1-based); default capped exponential backoff with full jitter. */
+  backoffMs?: (attempt: number) => number;
+}
+
 const ERROR_STATUSES = [400, 401, 403, 404];
-const MAX_GET_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 5;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Capped exponential backoff with full jitter: up to 0.5, 1, 2, 4 s. */
+const jitteredBackoff = (attempt: number) => Math.random() * Math.min(4000, 250 * 2 ** attempt);
 
 /** The endpoint an error budget is kept for: "crm/Accounts", "sync/CRM/Accounts", "current/Me". */
 export function endpointOf(url: string): string {
@@ -82,22 +133,36 @@ function exactMessage(body: unknown, text: string): string | undefined {
  * HTTP to Exact: JSON only (Accept: application/json on every call), bearer token, per-division
  * limiter, capped exponential backoff with jitter for GETs and connection failures (never a blind
  * retry of POST/PUT/DELETE), one token refresh on a 401, typed errors, the API call log and an
- * error-budget guard.
+ * error-budget guard. Its storage (tokens, limits, call log) comes in through small interfaces, so it can be built
+ * against any HTTP server in a unit test.
+ *
+ * A 401 is refreshed once, single-flight: while the refresh runs, every call that would use the stored token waits for
+ * the new one instead of sending the refused token (each 401 counts in Exact's error budget).
  */
-@Injectable()
 export class ExactTransport {
   private readonly logger = new Logger('ExactHttp');
+  /** The refresh after a 401, while it runs (the connection has one token for all divisions). */
+  private refreshing?: Promise<string>;
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: pg.Pool,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly tokens: ExactTokenService,
-    private readonly limiter: ExactRateLimiter,
-    private readonly clock: Clock,
+    private readonly tokens: TokenSource,
+    private readonly limiter: RateLimits,
+    private readonly callLog: CallLog,
+    private readonly settings: TransportSettings,
   ) {}
 
   url(path: string): string {
-    return exactUrl(this.config.exact.baseUrl, path);
+    return exactUrl(this.settings.baseUrl, path);
+  }
+
+  /** The stored access token; while a refresh after a 401 runs, the token it brings. */
+  private currentToken(): Promise<string> {
+    return this.refreshing ?? this.tokens.accessToken();
+  }
+
+  private refreshAfter401(rejected: string): Promise<string> {
+    this.refreshing ??= this.tokens.refresh(true, rejected).finally(() => (this.refreshing = undefined));
+    return this.refreshing;
   }
 
   async request(req: ExactRequest): Promise<ExactResponse> {
@@ -105,12 +170,14 @@ export class ExactTransport {
     const endpoint = endpointOf(url);
     const kind = req.kind ?? 'interactive';
     await this.guardErrorBudget(req.division, endpoint);
+    const maxAttempts = Math.max(1, req.maxAttempts ?? this.settings.maxAttempts ?? MAX_ATTEMPTS);
+    const timeoutMs = req.timeoutMs ?? this.settings.timeoutMs;
     let attempt = 0;
     let refreshed = false;
     for (;;) {
       attempt++;
       if (req.division !== undefined) await this.limiter.acquire(req.division, kind, req.signal);
-      const token = req.token ?? (await this.tokens.accessToken());
+      const token = req.token ?? (await this.currentToken());
       const started = Date.now();
       const payload = req.body !== undefined ? JSON.stringify(req.body) : undefined; // a bad body is our bug, not a network error
       let res: Response;
@@ -124,14 +191,14 @@ export class ExactTransport {
             ...(req.representation ? { Prefer: 'return=representation' } : {}),
           },
           body: payload,
-          signal: req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(this.config.exact.timeoutMs)]) : AbortSignal.timeout(this.config.exact.timeoutMs),
+          signal: req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
         });
       } catch (e) {
         const cause = redact(String((e as Error)?.message ?? e));
         await this.log(req, url, endpoint, kind, null, Date.now() - started, undefined, `network: ${cause}`);
         if (req.signal?.aborted) throw e;
         // A write may have reached Exact before the connection broke: the caller looks it up first.
-        if (req.method === 'GET' && attempt < MAX_GET_ATTEMPTS) {
+        if (req.method === 'GET' && attempt < maxAttempts) {
           await this.backoff(attempt);
           continue;
         }
@@ -152,21 +219,21 @@ export class ExactTransport {
       if (res.ok) return { status: res.status, body, headers: res.headers };
       if (res.status === 401 && !refreshed && !req.token) {
         refreshed = true;
-        await this.tokens.refresh(true, token);
+        await this.refreshAfter401(token);
         continue;
       }
       if (res.status === 429 && /TooManyErrors/i.test(res.headers.get('reason') ?? '')) {
-        throw new ExactBlockedError(req.division, endpoint, new Date(this.clock.now().getTime() + Number(res.headers.get('retry-after') ?? 3600) * 1000));
+        throw new ExactBlockedError(req.division, endpoint, new Date(this.settings.now().getTime() + Number(res.headers.get('retry-after') ?? 3600) * 1000));
       }
       if (res.status === 429) {
         // daily exhaustion shows as X-RateLimit-Remaining: 0; otherwise it is the minute (only minutely headers)
         const daily = limits.dailyRemaining === 0;
         if (req.division !== undefined) await this.limiter.exhausted(req.division, limits, daily);
         // A 429 is a definite "not processed", so even a write may be sent again after the reset.
-        if (!daily && attempt < MAX_GET_ATTEMPTS) continue;
+        if (!daily && attempt < maxAttempts) continue;
         throw new ExactRateLimitError(daily ? limits.dailyReset : limits.minutelyReset, msg, req.division, endpoint, daily);
       }
-      if (res.status >= 500 && req.method === 'GET' && attempt < MAX_GET_ATTEMPTS) {
+      if (res.status >= 500 && req.method === 'GET' && attempt < maxAttempts) {
         await this.backoff(attempt);
         continue;
       }
@@ -183,31 +250,34 @@ export class ExactTransport {
     return new ExactValidationError(text, division, endpoint, status);
   }
 
-  /** Capped exponential backoff with full jitter: up to 0.5, 1, 2, 4 s. */
   private backoff(attempt: number): Promise<unknown> {
-    return sleep(Math.random() * Math.min(4000, 250 * 2 ** attempt));
+    return sleep((this.settings.backoffMs ?? jitteredBackoff)(attempt));
   }
 
   /** Stops calling an endpoint that keeps failing before Exact's block (10 errors/hour) kicks in. */
   private async guardErrorBudget(division: number | undefined, endpoint: string): Promise<void> {
-    const since = new Date(this.clock.now().getTime() - 3_600_000);
-    const { rows } = await this.pool.query<{ n: number; oldest: Date | null }>(
-      `select count(*)::int as n, min(at) as oldest from exact_api_call
-        where endpoint = $1 and division is not distinct from $2 and at > $3 and status = any($4)`,
-      [endpoint, division ?? null, since, ERROR_STATUSES],
-    );
-    if (rows[0].n >= this.config.exact.errorBudget) {
-      throw new ExactBlockedError(division, endpoint, new Date((rows[0].oldest ?? since).getTime() + 3_600_000));
+    const since = new Date(this.settings.now().getTime() - 3_600_000);
+    const { count, oldest } = await this.callLog.errorsSince(endpoint, division, since, ERROR_STATUSES);
+    if (count >= this.settings.errorBudget) {
+      throw new ExactBlockedError(division, endpoint, new Date((oldest ?? since).getTime() + 3_600_000));
     }
   }
 
-  private async log(req: ExactRequest, url: string, endpoint: string, kind: CallKind, status: number | null, ms: number, limits: ReturnType<typeof readLimitHeaders> | undefined, error?: string) {
+  private async log(req: ExactRequest, url: string, endpoint: string, kind: CallKind, status: number | null, ms: number, limits: LimitHeaders | undefined, error?: string) {
     try {
-      await this.pool.query(
-        `insert into exact_api_call (at, method, endpoint, url, division, status, duration_ms, minutely_remaining, daily_remaining, kind, error)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [this.clock.now(), req.method, endpoint, redact(url).slice(0, 2000), req.division ?? null, status, ms, limits?.minutelyRemaining ?? null, limits?.dailyRemaining ?? null, kind, error ? redact(error).slice(0, 2000) : null],
-      );
+      await this.callLog.record({
+        at: this.settings.now(),
+        method: req.method,
+        endpoint,
+        url: redact(url).slice(0, 2000),
+        division: req.division,
+        status,
+        durationMs: ms,
+        minutelyRemaining: limits?.minutelyRemaining,
+        dailyRemaining: limits?.dailyRemaining,
+        kind,
+        error: error ? redact(error).slice(0, 2000) : undefined,
+      });
     } catch (e) {
       this.logger.warn(`could not log an Exact call: ${(e as Error).message}`);
     }

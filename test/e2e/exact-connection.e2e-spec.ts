@@ -6,6 +6,8 @@ import { ExactTokenService } from '../../src/exact/token.service.js';
 import { ExactBlockedError, ExactForbiddenError, ExactValidationError } from '../../src/exact/errors.js';
 import { f } from '../../src/exact/odata.js';
 import { waitFor } from '../support/sync.js';
+import { PG_POOL } from '../../src/database/pg-pool.js';
+import type pg from 'pg';
 
 let x: ExactTestEnv;
 let t: TestApp;
@@ -26,7 +28,7 @@ afterAll(async () => {
   await x?.close();
 });
 
-const row = async () => (await t.app.get(ExactClient).http['pool'].query('select * from exact_connection where id = 1')).rows[0];
+const row = async () => (await t.app.get<pg.Pool>(PG_POOL).query('select * from exact_connection where id = 1')).rows[0];
 const client = () => t.app.get(ExactClient);
 
 describe('connecting', () => {
@@ -162,7 +164,7 @@ describe('the client', () => {
     expect(await x.requests({ endpoint: 'vat/vatcodes', division: D1, status: 429 })).toBe(1);
     expect(await x.requests({ status: 429 })).toBe(1);
     // and Koppel's call log shows them
-    const log = await t.app.get(ExactClient).http['pool'].query(
+    const log = await t.app.get<pg.Pool>(PG_POOL).query(
       `select endpoint, status, count(*)::int as n from exact_api_call where endpoint in ('financial/Journals', 'vat/VATCodes') group by 1, 2 order by 1, 2`,
     );
     expect(log.rows).toEqual(expect.arrayContaining([

@@ -6,7 +6,8 @@ import { calculate, paymentReference } from '../invoices/invoice-calc.js';
 import { LedgersService, type ExportLookup } from '../ledgers/ledgers.service.js';
 import { CustomerExportService } from '../customers/customer-export.service.js';
 import { ExactClient } from '../../exact/exact.client.js';
-import { ExactError, ExactNetworkError, ExactServerError } from '../../exact/errors.js';
+import { ExactError } from '../../exact/errors.js';
+import { writeOnce } from '../../exact/write-once.js';
 import { f, toExactDate } from '../../exact/odata.js';
 import type { CallKind } from '../../exact/rate-limiter.js';
 import type { ExactSalesEntryLine } from '../../exact/exact.types.js';
@@ -47,9 +48,6 @@ const SALES_INVOICE_DOCUMENT_TYPE = 10;
 const CLAIM_TIMEOUT_MS = 10 * 60_000;
 
 /** Claims name the process that holds them by its lease: "lease:<id>/<owner>" (SyncLease.owner). */
-
-/** A write whose outcome we do not know: it may have been stored. */
-const unclear = (e: unknown) => e instanceof ExactNetworkError || (e instanceof ExactServerError && (e.httpStatus ?? 500) >= 500);
 
 /**
  * Invoices → Exact sales entries, exactly once. Each step (document, attachment, entry) is recorded in the
@@ -359,42 +357,27 @@ export class InvoiceExportService {
    * (intent cleared, "ok" logged), so no kill can leave a completed step without its ID.
    */
   private async step(em: EntityManager, inv: Invoice, row: InvoiceExport, step: ExportStep, store: (id: string) => void, lookup: () => Promise<string | undefined>, post: () => Promise<string>): Promise<string> {
-    if (row.pendingStep === step) {
-      const found = await lookup();
-      if (found) {
-        this.log(em, inv, step, 'found', `already in Exact: ${found}`);
-        row.pendingStep = null;
-        store(found);
-        await em.flush();
-        return found;
-      }
-    }
-    row.pendingStep = step;
-    this.log(em, inv, step, 'intent');
-    await em.flush();
-    try {
-      const id = await post();
-      row.pendingStep = null;
-      store(id);
-      this.log(em, inv, step, 'ok', id);
-      await em.flush();
-      return id;
-    } catch (e) {
-      // Exact may refuse because it already has it (e.g. "Boekstuknummer … bestaat al": an earlier sender's
-      // request landed after all). One lookup by our reference settles it before anything is marked failed.
-      if (!unclear(e)) {
-        const found = await lookup().catch(() => undefined);
-        if (found) {
-          this.log(em, inv, step, 'found', `already in Exact: ${found}`);
-          row.pendingStep = null;
-          store(found);
+    const { value } = await writeOnce<string>({
+      lookup,
+      post,
+      intent: {
+        pending: row.pendingStep === step,
+        record: async () => {
+          row.pendingStep = step;
+          this.log(em, inv, step, 'intent');
           await em.flush();
-          return found;
-        }
-        row.pendingStep = null;
-      }
-      throw e;
-    }
+        },
+        done: async (id, how) => {
+          this.log(em, inv, step, how === 'created' ? 'ok' : 'found', how === 'created' ? id : `already in Exact: ${id}`);
+          row.pendingStep = null;
+          store(id);
+          await em.flush();
+        },
+        // committed with the failed state by the caller
+        refused: () => void (row.pendingStep = null),
+      },
+    });
+    return value;
   }
 
   /** For an exported invoice that changed: delete the open entry (and its document) so it is sent anew. */

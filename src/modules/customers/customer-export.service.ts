@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { MikroORM, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { ExactClient } from '../../exact/exact.client.js';
 import { ExactConnectionService } from '../../exact/connection.service.js';
-import { ExactError, ExactNetworkError, ExactServerError, ExactValidationError } from '../../exact/errors.js';
+import { ExactError, ExactServerError, ExactValidationError } from '../../exact/errors.js';
+import { writeOnce, type WriteOutcome } from '../../exact/write-once.js';
 import { f } from '../../exact/odata.js';
 import type { CallKind } from '../../exact/rate-limiter.js';
 import type { ExactAccount } from '../../exact/exact.types.js';
@@ -247,29 +248,40 @@ export class CustomerExportService {
    */
   private async createAccount(em: EntityManager, c: Customer, link: CustomerExactLink | null, division: number, code: string | undefined, opts: SendOptions, counter: CallCounter, renumbered = false): Promise<SendResult> {
     const api = this.client.division(division).accounts;
-    let created: ExactAccount;
+    const codeExists = (e: unknown) => !!code && e instanceof ExactValidationError && e.httpStatus === 400 && /code/i.test(e.exactMessage ?? '');
+    let codeTaken = false;
+    let outcome: WriteOutcome<ExactAccount>;
     try {
-      counter.n++;
-      created = await api.create({ ...(code ? { Code: code } : {}), ...toExactAccount(c), Status: 'C' } as Partial<ExactAccount>, { kind: opts.kind });
+      outcome = await writeOnce<ExactAccount>({
+        post: () => {
+          counter.n++;
+          return api.create({ ...(code ? { Code: code } : {}), ...toExactAccount(c), Status: 'C' } as Partial<ExactAccount>, { kind: opts.kind });
+        },
+        lookUpAfterUnclear: true,
+        mayAlreadyExist: codeExists,
+        lookup: async () => {
+          counter.n++;
+          if (code) {
+            const rows = await api.all({ filter: f.code('Code', code), select: ACCOUNT_SELECT }, { kind: opts.kind });
+            const found = await this.match(em, c, null, division, rows, code);
+            codeTaken = found.codeTaken;
+            return found.account;
+          }
+          const rows = await api.all({ filter: f.eq('Name', toExactAccount(c).Name as string), select: ACCOUNT_SELECT }, { kind: opts.kind });
+          const mine = snapshotOfCustomer(c);
+          for (const r of rows.filter((x) => sameSnapshot(snapshotOfAccount(x), mine))) {
+            if (!(await em.findOne(CustomerExactLink, { division, exactId: { $in: [r.ID, r.ID.toLowerCase()] } }))) return r;
+          }
+          return undefined;
+        },
+      });
     } catch (e) {
-      const unclear = e instanceof ExactNetworkError || e instanceof ExactServerError;
-      const codeExists = !!code && e instanceof ExactValidationError && e.httpStatus === 400 && /code/i.test(e.exactMessage ?? '');
-      if (!(unclear || codeExists)) throw e;
-      counter.n++;
-      if (code) {
-        const rows = await api.all({ filter: f.code('Code', code), select: ACCOUNT_SELECT }, { kind: opts.kind });
-        const found = await this.match(em, c, null, division, rows, code);
-        if (found.account) return this.push(em, c, link, division, found.account, opts, counter, unclear);
-        if (codeExists && found.codeTaken && !renumbered) return this.createAccount(em, c, link, division, undefined, opts, counter, true);
-        throw e;
-      }
-      const rows = await api.all({ filter: f.eq('Name', toExactAccount(c).Name as string), select: ACCOUNT_SELECT }, { kind: opts.kind });
-      const mine = snapshotOfCustomer(c);
-      for (const r of rows.filter((x) => sameSnapshot(snapshotOfAccount(x), mine))) {
-        if (!(await em.findOne(CustomerExactLink, { division, exactId: { $in: [r.ID, r.ID.toLowerCase()] } }))) return this.push(em, c, link, division, r, opts, counter, true);
-      }
+      // the Code belongs to another company in this division: Exact numbers the account instead
+      if (codeExists(e) && codeTaken && !renumbered) return this.createAccount(em, c, link, division, undefined, opts, counter, true);
       throw e;
     }
+    if (outcome.how !== 'created') return this.push(em, c, link, division, outcome.value, opts, counter, outcome.how === 'found_after_unclear');
+    const created = outcome.value;
     if (!created.ID) throw new ExactServerError(201, 'Exact returned no account ID', division, 'crm/Accounts');
     await this.saveLinked(em, c, link, division, created.ID, created.Code ?? code ?? '');
     return { exactId: created.ID, action: 'created' };

@@ -274,7 +274,7 @@ export class CustomersService {
     const mainContact = (account as ExactAccount & { MainContact?: string | null }).MainContact;
     if (mainContact) {
       try {
-        const [contact] = await api.resource<{ FullName?: string }>('crm/Contacts').all({ filter: f.guid('ID', mainContact), select: ['FullName'] });
+        const [contact] = await api.contacts.all({ filter: f.guid('ID', mainContact), select: ['FullName'] });
         contactPerson = contact?.FullName?.trim().slice(0, 120) || null;
       } catch (e) {
         this.logger.warn(`main contact of ${account.ID} not read: ${(e as Error).message}`);

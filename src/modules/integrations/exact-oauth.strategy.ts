@@ -3,7 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import passport from 'passport';
 import { Strategy as OAuth2Strategy } from 'passport-oauth2';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
-import { parseTokenResponse, type TokenSet } from '../../exact/token.service.js';
+import { oauthUrls, parseTokenResponse, type TokenSet } from '../../exact/token.service.js';
 
 let instances = 0;
 
@@ -21,9 +21,10 @@ export class ExactOAuthStrategy extends PassportStrategy(OAuth2Strategy, 'exact'
   readonly stateKey: string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    const urls = oauthUrls(config.exact.baseUrl);
     super({
-      authorizationURL: `${config.exact.baseUrl}/api/oauth2/auth`,
-      tokenURL: `${config.exact.baseUrl}/api/oauth2/token`,
+      authorizationURL: urls.authorization,
+      tokenURL: urls.token,
       clientID: config.exact.clientId,
       clientSecret: config.exact.clientSecret,
       callbackURL: config.exact.redirectUri,
@@ -32,7 +33,7 @@ export class ExactOAuthStrategy extends PassportStrategy(OAuth2Strategy, 'exact'
     this.strategyName = `exact-${++instances}`;
     passport.unuse('exact');
     passport.use(this.strategyName, this);
-    this.stateKey = `oauth2:${new URL(`${config.exact.baseUrl}/api/oauth2/auth`).hostname}`;
+    this.stateKey = `oauth2:${new URL(urls.authorization).hostname}`;
   }
 
   /** The tokens Exact answered with (node-oauth hands them separately: it deletes refresh_token from params). Arity 5

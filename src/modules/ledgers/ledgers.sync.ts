@@ -6,7 +6,9 @@ import { ExactClient } from '../../exact/exact.client.js';
 import { ExactConnectionService } from '../../exact/connection.service.js';
 import { ExactNotConnectedError } from '../../exact/errors.js';
 import { f, isValidExactCode } from '../../exact/odata.js';
-import type { ExactCostDimension, ExactGLAccount, ExactJournal, ExactVatCode } from '../../exact/exact.types.js';
+import type { ExactCostDimension, ExactGLAccount } from '../../exact/exact.types.js';
+import type { Resource } from '../../exact/resource.js';
+import { writeOnce } from '../../exact/write-once.js';
 import { SyncRegistry } from '../sync/sync.registry.js';
 import { SyncService } from '../sync/sync.service.js';
 import type { SyncContext, SyncTrigger } from '../sync/sync.types.js';
@@ -276,7 +278,7 @@ export class LedgersSync implements OnModuleInit {
   /** Every journal of the division (no bulk endpoint: one normal call of ≤ 60 rows). */
   private async journals(ctx: SyncContext, s: Summary, progress: (d: number, t?: number) => Promise<void>) {
     const em = ctx.em;
-    const rows = await this.readAll<ExactJournal>(ctx, 'financial/Journals', JOURNAL_SELECT, undefined, s);
+    const rows = await this.readAll(ctx, this.client.division(ctx.division).journals, JOURNAL_SELECT, undefined, s);
     await progress(0, rows.length);
     const existing = await em.find(Journal, { division: ctx.division });
     const byCode = new Map(existing.map((j) => [j.code, j]));
@@ -322,7 +324,7 @@ export class LedgersSync implements OnModuleInit {
   /** The division's sales VAT codes (one normal call), then an automatic mapping for unmapped Koppel rates. */
   private async vatCodes(ctx: SyncContext, s: Summary, progress: (d: number, t?: number) => Promise<void>) {
     const em = ctx.em;
-    const rows = await this.readAll<ExactVatCode & { Charged?: boolean }>(ctx, 'vat/VATCodes', VAT_SELECT, f.ne('VATTransactionType', 'P'), s);
+    const rows = await this.readAll(ctx, this.client.division(ctx.division).vatCodes, VAT_SELECT, f.ne('VATTransactionType', 'P'), s);
     await progress(0, rows.length);
     const existing = await em.find(VatCode, { division: ctx.division });
     const byCode = new Map(existing.map((v) => [v.code, v]));
@@ -377,15 +379,16 @@ export class LedgersSync implements OnModuleInit {
       s.skip('*', 'ledgers.skip.costDisabled');
       return;
     }
-    const kinds: { kind: CostKind; path: string; entity: typeof CostCenter | typeof CostUnit }[] = [
-      { kind: 'center', path: 'hrm/Costcenters', entity: CostCenter },
-      { kind: 'unit', path: 'hrm/Costunits', entity: CostUnit },
+    const exact = this.client.division(ctx.division);
+    const kinds: { kind: CostKind; api: Resource<ExactCostDimension>; entity: typeof CostCenter | typeof CostUnit }[] = [
+      { kind: 'center', api: exact.costCenters, entity: CostCenter },
+      { kind: 'unit', api: exact.costUnits, entity: CostUnit },
     ];
     const em = ctx.em;
     let done = 0;
     for (const k of kinds) {
       // duplicate check first: what Exact already has
-      const rows = await this.readAll<ExactCostDimension>(ctx, k.path, COST_SELECT, undefined, s);
+      const rows = await this.readAll(ctx, k.api, COST_SELECT, undefined, s);
       const exactByCode = new Map(rows.map((r) => [trimCode(r.Code), r]));
       const local = await em.find(k.entity, {});
       const localByCode = new Map(local.map((c) => [c.code, c]));
@@ -440,26 +443,29 @@ export class LedgersSync implements OnModuleInit {
             continue;
           }
           await ctx.waitForBudget();
-          const api = this.client.division(ctx.division).resource<ExactCostDimension>(k.path);
+          const api = k.api;
           try {
-            s.apiCalls++;
-            const created = await api.create({ Code: c.code, Description: c.description }, { kind: 'background', signal: ctx.signal });
-            link(c.code, created.ID, 'linked');
+            // a refusal is final (skipped); an unclear outcome is looked up by our own code before anything else
+            const r = await writeOnce({
+              post: () => {
+                s.apiCalls++;
+                return api.create({ Code: c.code, Description: c.description }, { kind: 'background', signal: ctx.signal });
+              },
+              lookUpAfterUnclear: true,
+              mayAlreadyExist: (e) => (e as { kind?: string }).kind !== 'validation',
+              lookup: () => {
+                s.apiCalls++;
+                return api.first({ filter: f.eq('Code', c.code), select: ['ID', 'Code'] }, { kind: 'background' });
+              },
+            });
+            link(c.code, r.value.ID, 'linked');
             s.tally('created');
           } catch (e) {
             const ex = e as { kind?: string; exactMessage?: string };
-            if (ex.kind === 'validation') {
-              s.skip(c.code, 'ledgers.skip.exactRejected', { message: ex.exactMessage ?? (e as Error).message });
-              link(c.code, null, 'missing');
-              continue;
-            }
-            // unclear outcome: look it up by our own code before anything else
-            s.apiCalls++;
-            const found = await api.first({ filter: f.eq('Code', c.code), select: ['ID', 'Code'] }, { kind: 'background' }).catch(() => undefined);
-            if (found) {
-              link(c.code, found.ID, 'linked');
-              s.tally('created');
-            } else throw e;
+            if (ex.kind !== 'validation') throw e;
+            s.skip(c.code, 'ledgers.skip.exactRejected', { message: ex.exactMessage ?? (e as Error).message });
+            link(c.code, null, 'missing');
+            continue;
           }
           await em.flush();
         }
@@ -471,11 +477,9 @@ export class LedgersSync implements OnModuleInit {
   }
 
   /** A normal endpoint read, following __next (≤ 60 rows usually means one call). */
-  private async readAll<T>(ctx: SyncContext, path: string, select: readonly string[], filter: string | undefined, s: Summary): Promise<T[]> {
+  private async readAll<T>(ctx: SyncContext, api: Resource<T>, select: readonly string[], filter: string | undefined, s: Summary): Promise<T[]> {
     const out: T[] = [];
-    const api = this.client.division(ctx.division).resource<T>(path);
-    const first = `${ctx.division}/${path}?$select=${select.join(',')}${filter ? `&$filter=${encodeURIComponent(filter).replace(/'/g, '%27')}` : ''}`;
-    for await (const page of api.pages(first, { kind: 'background', signal: ctx.signal })) {
+    for await (const page of api.listPages({ select, filter }, { kind: 'background', signal: ctx.signal })) {
       s.apiCalls++;
       out.push(...page.rows);
       if (page.next) await ctx.waitForBudget();

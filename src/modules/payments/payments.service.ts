@@ -3,7 +3,7 @@ import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { Decimal } from 'decimal.js';
 import { Clock } from '../../common/clock.js';
 import { ExactClient } from '../../exact/exact.client.js';
-import { BulkResource, type CallOptions } from '../../exact/resource.js';
+import type { CallOptions } from '../../exact/resource.js';
 import { f } from '../../exact/odata.js';
 import type { ExactPaymentTerm } from '../../exact/exact.types.js';
 import { LedgerSetting } from '../ledgers/ledger-setting.entity.js';
@@ -187,13 +187,13 @@ export class PaymentsService {
 
   /** Bank/cash lines (Type 40) carrying these invoice numbers, NUMBERS_PER_CALL numbers per call. */
   private async bankLines(division: number, numbers: number[], opts: CallOptions): Promise<{ rows: BankLine[]; calls: number }> {
-    const api = new BulkResource<BankLine>(this.client.http, division, 'bulk/Financial/TransactionLines', 'ID');
+    const api = this.client.division(division).transactionLinesBulk;
     const rows: BankLine[] = [];
     let calls = 0;
     for (let i = 0; i < numbers.length; i += NUMBERS_PER_CALL) {
       const chunk = numbers.slice(i, i + NUMBERS_PER_CALL);
       const filter = f.and(f.eq('Type', CASH_FLOW), f.or(...chunk.map((n) => f.eq('InvoiceNumber', n))));
-      for await (const page of api.pages(`${division}/bulk/Financial/TransactionLines?${new URLSearchParams({ $select: LINE_SELECT.join(','), $filter: filter }).toString().replace(/\+/g, '%20')}`, opts)) {
+      for await (const page of api.listPages({ select: LINE_SELECT, filter }, opts)) {
         calls++;
         rows.push(...page.rows);
       }
