@@ -11,9 +11,10 @@ import { ExportController } from './export/export.controller.js';
 import { FinalizeService } from './finalize.service.js';
 import { LedgersModule } from '../ledgers/ledgers.module.js';
 import { CustomersModule } from '../customers/customers.module.js';
+import { InvoiceSenderModule } from '../invoice-sender/invoice-sender.module.js';
 
 @Module({
-  imports: [LedgersModule, CustomersModule],
+  imports: [LedgersModule, CustomersModule, InvoiceSenderModule],
   providers: [InvoicesService, PdfRenderer, InvoiceListService, ProductsService, InvoiceExportService, ExportRunService, FinalizeService],
   controllers: [InvoicesController, ProductsController, LocationInvoicingController, ExportController],
   exports: [InvoicesService, PdfRenderer, InvoiceListService, ProductsService, InvoiceExportService, ExportRunService],

@@ -17,6 +17,7 @@ import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from 
 import { toFieldErrors } from '../../common/validation.js';
 import { Clock } from '../../common/clock.js';
 import { paymentReference } from './invoice-calc.js';
+import { InvoiceSenderService } from '../invoice-sender/invoice-sender.service.js';
 
 export interface ResolvedDimensions {
   glAccount?: GlAccount | null;
@@ -37,6 +38,7 @@ export class InvoicesService {
     private readonly em: EntityManager,
     private readonly pdf: PdfRenderer,
     private readonly clock: Clock,
+    private readonly senders: InvoiceSenderService,
   ) {}
 
   async get(id: number): Promise<Invoice> {
@@ -210,9 +212,12 @@ export class InvoicesService {
     const settings = await this.em.findOne(LocationInvoicing, { locationId: inv.location.id });
     const c = inv.customer;
     const l = inv.location;
+    const kinds = new Map(inv.lines.getItems().map((x) => [x.vatRate.id, { vatRateId: x.vatRate.id, name: x.vatRate.name, reverseCharge: x.vatRate.reverseCharge }]));
     return invoicePdfModel({
       lang: inv.language,
       location: { name: l.name, street: l.street, houseNumber: l.houseNumber, postcode: l.postcode, city: l.city, country: l.country, vatNumber: l.vatNumber, iban: settings?.iban },
+      sender: await this.senders.resolve(l),
+      vatKinds: [...kinds.values()],
       customer: { name: c.name, number: c.number, contact: c.contactPerson, street: c.street, houseNumber: c.houseNumber, postcode: c.postcode, city: c.city, country: c.country, vatNumber: c.vatNumber },
       number: inv.number ?? '—',
       invoiceDate: new Date(`${inv.invoiceDate}T00:00:00Z`),
