@@ -18,6 +18,8 @@ import { InvoicesModule } from './modules/invoices/invoices.module.js';
 import { PaymentsModule } from './modules/payments/payments.module.js';
 import { FormOnceModule } from './common/form-once.js';
 import { InvoiceSenderModule } from './modules/invoice-sender/invoice-sender.module.js';
+import { HealthFeatureRegistryModule } from './modules/connection-health/connection-health.registry.js';
+import { ConnectionHealthModule } from './modules/connection-health/connection-health.module.js';
 
 @Module({})
 export class AppModule {
@@ -42,6 +44,8 @@ export class AppModule {
         PaymentsModule,
         FormOnceModule,
         InvoiceSenderModule,
+        HealthFeatureRegistryModule,
+        ConnectionHealthModule,
       ],
     };
   }

@@ -165,3 +165,12 @@ export interface ExactWebhookSubscription {
   Topic: string;
   Description?: string;
 }
+
+/** financial/FinancialPeriods: one period of a financial year (GET only). */
+export interface ExactFinancialPeriod {
+  ID: string;
+  FinYear: number;
+  FinPeriod: number;
+  StartDate: Date | null;
+  EndDate: Date | null;
+}
