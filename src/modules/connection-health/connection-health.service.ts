@@ -16,7 +16,7 @@ import { WebhookSubscriptionService } from '../webhooks/webhook.subscriptions.js
 import { SyncService } from '../sync/sync.service.js';
 import { SyncState } from '../sync/sync-state.entity.js';
 import { ConnectionHealthCheck } from './connection-health.entity.js';
-import { HealthFeatureRegistry } from './connection-health.registry.js';
+import { accessProblem, HealthFeatureRegistry } from './connection-health.registry.js';
 import { BUILT_IN_FEATURES } from './connection-health.features.js';
 import { HEALTH_RESOURCE, type EndpointNeed, type FeatureStatus, type HealthProblem, type HealthResult, type MasterDataRead, type SyncTriggerLike } from './connection-health.types.js';
 
@@ -244,12 +244,11 @@ export class ConnectionHealthService implements OnModuleInit {
         const ok = await this.allowed(run, need, asked);
         status.needs.push({ endpoint: need.endpoint, action: need.action, right: need.right, module: need.module, ok });
         if (ok) continue;
-        const reason = need.module ? await run.count(() => run.api.refusal(need.endpoint, need.keyField)) : run.reads.get(need.provenBy!)?.ok === false ? (run.reads.get(need.provenBy!) as { reason: string }).reason : 'NoRights';
-        const params = { right: `connectionHealth.rights.${need.right}`, module: need.module ?? '', endpoint: need.endpoint, action: need.action, division: run.division, feature: feature.labelKey };
-        const code = reason === 'NoModuleInPackage' ? 'module_missing' : reason === 'NoRights' || !need.module ? 'right_missing' : 'right_or_module_missing';
-        const existing = run.problems.find((p) => p.code === code && p.params.right === params.right && p.params.module === params.module);
+        const reason = need.module ? ((await run.count(() => run.api.refusal(need.endpoint, need.keyField))) ?? 'NoRights') : run.reads.get(need.provenBy!)?.ok === false ? (run.reads.get(need.provenBy!) as { reason: string }).reason : 'NoRights';
+        const problem = accessProblem(need, feature, run.division, reason);
+        const existing = run.problems.find((p) => p.code === problem.code && p.params.right === problem.params.right && p.params.module === problem.params.module);
         if (existing) existing.features = uniq([...existing.features, feature.key]);
-        else run.problem({ code, key: `connectionHealth.problems.${code}`, params, fixKey: `connectionHealth.fixes.${code}`, features: [feature.key] });
+        else run.problem(problem);
       }
     }
     for (const s of run.statuses) s.problems = run.problems.filter((p) => p.features.includes(s.key)).length;

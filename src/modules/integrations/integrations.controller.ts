@@ -8,6 +8,8 @@ import { render } from '../../common/views.js';
 import { flash } from '../../common/flash.js';
 import { ExactOAuth } from './exact-oauth.js';
 import { ApiCallLogService } from './api-call-log.service.js';
+import { SyncService } from '../sync/sync.service.js';
+import { HEALTH_RESOURCE } from '../connection-health/connection-health.types.js';
 
 /** Settings → Integrations → Exact Online (administrators only). */
 @Controller('settings/integrations')
@@ -19,6 +21,7 @@ export class IntegrationsController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly connection: ExactConnectionService,
     private readonly calls: ApiCallLogService,
+    private readonly sync: SyncService,
   ) {
     this.oauth = new ExactOAuth(config);
   }
@@ -60,6 +63,8 @@ export class IntegrationsController {
     try {
       const { me, divisions } = await this.connection.complete(outcome.tokens);
       flash(req, 'success', 'exact.connect.done', { user: me.FullName || me.UserName, count: divisions.length });
+      // right after connecting: the connection health of every administration (rights, modules, master data)
+      for (const d of divisions) await this.sync.enqueue(d.Code, HEALTH_RESOURCE, 'manual');
     } catch (e) {
       if (!(e instanceof ExactError)) throw e;
       const key = e.kind === 'forbidden' ? 'exact.connect.forbidden' : 'exact.connect.failed';

@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
+import { HealthFeatureRegistry } from '../../connection-health/connection-health.registry.js';
+import type { HealthProblem } from '../../connection-health/connection-health.types.js';
 import { Invoice, InvoiceExport, InvoiceExportLog, InvoicePdf, type ExportStep } from '../invoice.entity.js';
 import { InvoicesService } from '../invoices.service.js';
 import { calculate, paymentReference } from '../invoice-calc.js';
@@ -84,6 +86,7 @@ export class InvoiceExportService {
     private readonly customers: CustomerExportService,
     private readonly client: ExactClient,
     private readonly clock: Clock,
+    private readonly health: HealthFeatureRegistry,
   ) {}
 
   private async load(em: EntityManager, id: number): Promise<Invoice> {
@@ -172,6 +175,11 @@ export class InvoiceExportService {
       previewLines.push({ glAccount: d.glAccount.number, description, quantity: cl.kind === 'item' ? cl.quantity.toString() : '1', amount: cl.net.toFixed(2), vatCode, vatAmount: cl.vat.toFixed(2), costCenter, costUnit });
     }
     if (!items.length) problems.push({ key: 'export.problems.noLines' });
+    // what the last connection health check found in Exact itself, with the Health page's own words
+    const glIds = new Set(dims.map((d) => (d.glAccount ? `gl:${d.glAccount.id}` : '')));
+    for (const p of await this.health.problemsFor(division, 'invoices')) {
+      if (healthBlocks(p, inv.invoiceDate.slice(0, 4), glIds)) problems.push({ key: p.key, params: p.params });
+    }
     const uniq = new Map(problems.map((p) => [`${p.key}|${JSON.stringify(p.params ?? {})}`, p]));
     return {
       problems: [...uniq.values()],
@@ -446,4 +454,15 @@ export class InvoiceExportService {
     await em.flush();
     return undefined;
   }
+}
+
+/**
+ * Which of the Health check's findings stop this invoice: a right or module the export needs, the financial year of
+ * its date, a GL account of its lines that Exact has blocked or removed (what Koppel's own data cannot know).
+ */
+function healthBlocks(p: HealthProblem, year: string, glRefs: Set<string>): boolean {
+  if (p.code === 'right_missing' || p.code === 'module_missing' || p.code === 'right_or_module_missing') return true;
+  if (p.code === 'period_missing') return p.ref === `period:${year}`;
+  if (p.code === 'gl_blocked' || p.code === 'gl_missing') return !!p.ref && glRefs.has(p.ref);
+  return false;
 }
