@@ -160,13 +160,14 @@ describe('connection health', () => {
     expect(await exportScreen()).toContain('Boekjaar 2019 bestaat niet in administratie 1234567');
   });
 
-  it('a journal of the wrong type on a location: shown with a link to the location\'s Exact settings', async () => {
+  it('a journal of the wrong type on a location: shown with a link to the location\'s Exact settings; its invoices are refused with the same words', async () => {
     await db(`update locations set sales_journal_code = '20' where id = $1`, [fx.locationId]);
     try {
       const { result, page } = await checkNow();
       expect(result.problems.find((p) => p.code === 'journal_type')).toMatchObject({ params: expect.objectContaining({ code: '20', type: 12 }), href: `/settings/locations/${fx.locationId}/exact` });
       expect(page).toContain('Dagboek 20 van locatie Vestiging UTR is geen verkoopdagboek in administratie 1234567 (type 12).');
       expect(page).toContain(`href="/settings/locations/${fx.locationId}/exact"`);
+      expect(await exportScreen()).toContain('Dagboek 20 van locatie Vestiging UTR is geen verkoopdagboek in administratie 1234567 (type 12).');
     } finally {
       await db(`update locations set sales_journal_code = '70' where id = $1`, [fx.locationId]);
     }

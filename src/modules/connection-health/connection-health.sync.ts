@@ -18,7 +18,9 @@ export class ConnectionHealthSync implements OnModuleInit {
       schedule: 'nightly',
       labelKey: 'connectionHealth.resource',
       run: async (ctx) => {
-        await ctx.waitForBudget();
+        // the nightly run leaves the minute's headroom to people; "Check now", a new connection or a saved location
+        // has someone waiting for the answer, and costs a handful of calls
+        if (ctx.trigger === 'schedule') await ctx.waitForBudget();
         const result = await this.health.check(ctx.division);
         ctx.count({ apiCalls: result.calls, updated: result.problems.length });
       },

@@ -178,7 +178,7 @@ export class InvoiceExportService {
     // what the last connection health check found in Exact itself, with the Health page's own words
     const glIds = new Set(dims.map((d) => (d.glAccount ? `gl:${d.glAccount.id}` : '')));
     for (const p of await this.health.problemsFor(division, 'invoices')) {
-      if (healthBlocks(p, inv.invoiceDate.slice(0, 4), glIds)) problems.push({ key: p.key, params: p.params });
+      if (healthBlocks(p, inv.invoiceDate.slice(0, 4), glIds, journal)) problems.push({ key: p.key, params: p.params });
     }
     const uniq = new Map(problems.map((p) => [`${p.key}|${JSON.stringify(p.params ?? {})}`, p]));
     return {
@@ -458,10 +458,12 @@ export class InvoiceExportService {
 
 /**
  * Which of the Health check's findings stop this invoice: a right or module the export needs, the financial year of
- * its date, a GL account of its lines that Exact has blocked or removed (what Koppel's own data cannot know).
+ * its date, its journal as Exact has it now, a GL account of its lines that Exact has blocked or removed (what
+ * Koppel's own imported data may not know yet).
  */
-function healthBlocks(p: HealthProblem, year: string, glRefs: Set<string>): boolean {
+function healthBlocks(p: HealthProblem, year: string, glRefs: Set<string>, journal: string | null): boolean {
   if (p.code === 'right_missing' || p.code === 'module_missing' || p.code === 'right_or_module_missing') return true;
+  if (p.code === 'journal_missing' || p.code === 'journal_blocked' || p.code === 'journal_type') return !!journal && p.ref === `journal:${journal}`;
   if (p.code === 'period_missing') return p.ref === `period:${year}`;
   if (p.code === 'gl_blocked' || p.code === 'gl_missing') return !!p.ref && glRefs.has(p.ref);
   return false;
