@@ -3,6 +3,9 @@ import { csrf, startTestApp, type Agent, type TestApp } from '../support/app.js'
 import { connectExact, startExactSandbox, type ExactTestEnv } from '../support/exact.js';
 import { sql, SYNC_TEST_ENV, waitFor } from '../support/sync.js';
 import { D1, exactEntries, finalInvoice, importLedgers, invoicingFixture, type InvoicingFixture } from '../support/invoices.js';
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'puppeteer-core';
+import { launchChromium } from '../../src/common/chromium.js';
 import { HealthFeatureRegistry } from '../../src/modules/connection-health/connection-health.registry.js';
 import type { HealthResult } from '../../src/modules/connection-health/connection-health.types.js';
 
@@ -18,6 +21,7 @@ let t: TestApp;
 let admin: Agent;
 let accountant: Agent;
 let fx: InvoicingFixture;
+let adminLogin: { email: string; password: string };
 
 beforeAll(async () => {
   x = await startExactSandbox();
@@ -26,6 +30,7 @@ beforeAll(async () => {
   await x.control('limits', { minutely: 100000, daily: 1000000 });
   t = await startTestApp({ ...x.env, ...SYNC_TEST_ENV });
   const a = await t.createUser('admin');
+  adminLogin = a;
   admin = await t.login(a.email, a.password);
   const b = await t.createUser('accountant');
   accountant = await t.login(b.email, b.password);
@@ -182,5 +187,44 @@ describe('connection health', () => {
     const page = await admin.get('/');
     expect(page.text).toContain(`data-health-division="${D1}"`);
     expect(page.text).toContain(`Administratie ${D1}: ${row.problem_count} problem`);
+  });
+
+  it('in a real browser: "Check now" updates the page by itself, and at phone width nothing scrolls sideways (nl and en)', async () => {
+    await t.app.listen(0, '127.0.0.1');
+    const base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    let browser: Browser | undefined;
+    try {
+      browser = await launchChromium(process.env.CHROME_PATH);
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.setViewport({ width: 1280, height: 900 });
+      await page.goto(`${base}/login`);
+      await page.type('#f-email', adminLogin.email);
+      await page.type('#f-password', adminLogin.password);
+      await Promise.all([page.waitForNavigation(), page.$eval('button[type=submit].primary', (b) => (b as HTMLButtonElement).click())]);
+      await page.goto(`${base}/settings/integrations/exact/health`);
+      const before = await page.$eval(`#division-${D1}`, (el) => el.getAttribute('data-checked-at'));
+      await Promise.all([page.waitForNavigation(), page.$eval(`#division-${D1} form button[type=submit]`, (b) => (b as HTMLButtonElement).click())]);
+      expect(await page.content()).toContain('De controle van 1 administratie is gestart');
+      // the results poll themselves while the check runs and show the new time when it is done, without a reload
+      await page.waitForFunction((sel, old) => !document.querySelector('#health-results[data-polling]') && document.querySelector(sel)?.getAttribute('data-checked-at') !== old, { timeout: 60_000, polling: 250 }, `#division-${D1}`, before);
+      mkdirSync('test-output/connection-health', { recursive: true });
+      for (const lang of ['nl', 'en'] as const) {
+        await page.goto(`${base}/settings/integrations/exact/health`);
+        await Promise.all([page.waitForNavigation(), page.$eval(`.lang-switch button[value=${lang}]`, (b) => (b as HTMLButtonElement).click())]);
+        expect(await page.$eval('h1', (h) => h.textContent)).toBe(lang === 'nl' ? 'Gezondheid van de Exact-koppeling' : 'Exact Online health');
+        for (const width of [1280, 390]) {
+          await page.setViewport({ width, height: 900 });
+          await page.goto(`${base}/settings/integrations/exact/health`);
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          expect([lang, width, overflow]).toEqual([lang, width, 0]);
+          await page.screenshot({ path: `test-output/connection-health/health-${lang}-${width}.png`, fullPage: true });
+        }
+      }
+      expect(errors).toEqual([]);
+    } finally {
+      await browser?.close();
+    }
   });
 });

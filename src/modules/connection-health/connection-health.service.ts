@@ -174,7 +174,8 @@ export class ConnectionHealthService implements OnModuleInit {
     }
 
     // VAT: every active rate mapped to a code that exists and is not blocked
-    const rates = await em.find(VatRate, { active: true });
+    // a rate of another country (a Belgian 12 % for a Dutch administration) is not asked for
+    const rates = (await em.find(VatRate, { active: true })).filter((r) => !r.country || locations.some((l) => l.country === r.country));
     const mappings = await em.find(VatMapping, { division }, { populate: ['vatRate'] });
     const vat = await run.read('vatCodes', () => run.all(() => api.vatCodes.all({ select: ['Code', 'IsBlocked'] })));
     const vatHref = `/accounting/vat?division=${division}`;
