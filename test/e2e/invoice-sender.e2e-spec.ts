@@ -126,6 +126,9 @@ describe('the invoice sender settings', () => {
     expect(page.text).toContain('Vestiging Utrecht');
     expect(page.text).toContain('Vestiging Gent');
     expect(page.text).toContain('enctype="multipart/form-data"');
+    // from a location's own page too (for those who may open it)
+    expect((await admin.get(`/settings/locations/${gent}/edit`)).text).toContain(`href="/settings/invoice-sender/locations/${gent}"`);
+    expect((await accountant.get(`/settings/locations/${gent}/edit`)).text).not.toContain('/settings/invoice-sender/');
   });
 
   it('refuses a bad form with 422, field messages and what was typed: KvK, VAT, an incomplete address, a logo that is no image or too large', async () => {
