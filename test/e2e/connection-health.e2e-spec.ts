@@ -189,6 +189,24 @@ describe('connection health', () => {
     expect(page.text).toContain(`Administratie ${D1}: ${row.problem_count} problem`);
   });
 
+  it('runs again by itself when a location\'s Exact settings are saved', async () => {
+    const [before] = await db<{ checked_at: Date }>('select checked_at from connection_health where division = $1', [D1]);
+    const token = await csrf(admin, `/settings/locations/${fx.locationId}/exact`);
+    const res = await admin.post(`/settings/locations/${fx.locationId}/exact`).type('form').send({ _csrf: token, exactDivision: String(D1), salesJournalCode: '71', creditJournalCode: '75' });
+    expect(res.status).toBe(303);
+    try {
+      const result = await waitFor(async () => {
+        const [row] = await db<{ checked_at: Date; result: HealthResult }>('select checked_at, result from connection_health where division = $1', [D1]);
+        return row.checked_at.getTime() > before.checked_at.getTime() ? row.result : undefined;
+      }, 'health check after the location was saved', 60_000);
+      // journal 71 (Verkoopboek export) is a sales journal: nothing to say about it
+      expect(result.problems.filter((p) => p.code.startsWith('journal'))).toEqual([]);
+      expect((await db<{ last_trigger: string }>(`select last_trigger from sync_state where division = $1 and resource = 'connection-health'`, [D1]))[0].last_trigger).toBe('location');
+    } finally {
+      await db(`update locations set sales_journal_code = '70' where id = $1`, [fx.locationId]);
+    }
+  });
+
   it('in a real browser: "Check now" updates the page by itself, and at phone width nothing scrolls sideways (nl and en)', async () => {
     await t.app.listen(0, '127.0.0.1');
     const base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
