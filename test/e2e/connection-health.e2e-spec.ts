@@ -207,6 +207,17 @@ describe('connection health', () => {
     }
   });
 
+  it('says when Koppel\'s side changed after the last check (the cached result may be out of date)', async () => {
+    const { page } = await checkNow();
+    expect(page).not.toContain('data-stale="true"');
+    await db(`update vat_mapping set updated_at = (select checked_at from connection_health where division = $1) + interval '1 second' where division = $1`, [D1]);
+    const after = (await admin.get('/settings/integrations/exact/health')).text;
+    expect(after).toContain('data-stale="true"');
+    expect(after).toContain('zijn gewijzigd na deze controle');
+    await db(`update vat_mapping set updated_at = (select checked_at from connection_health where division = $1) - interval '1 second' where division = $1`, [D1]);
+    expect((await admin.get('/settings/integrations/exact/health')).text).not.toContain('data-stale="true"');
+  });
+
   it('in a real browser: "Check now" updates the page by itself, and at phone width nothing scrolls sideways (nl and en)', async () => {
     await t.app.listen(0, '127.0.0.1');
     const base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -28,7 +28,7 @@ const uniq = <T>(xs: (T | null | undefined)[]): T[] => [...new Set(xs.filter((x)
 
 export interface HealthOverview {
   connected: boolean;
-  divisions: { division: number; locations: { id: number; name: string }[]; result?: HealthResult; pending: boolean }[];
+  divisions: { division: number; locations: { id: number; name: string }[]; result?: HealthResult; pending: boolean; stale: boolean }[];
 }
 
 /** A read that either answered or was refused (403: a right or module is missing). */
@@ -67,6 +67,7 @@ export class ConnectionHealthService implements OnModuleInit {
     const checks = await em.find(ConnectionHealthCheck, {});
     const divisions = uniq(locations.map((l) => l.exactDivision)).sort((a, b) => a - b);
     const states = await em.find(SyncState, { resource: HEALTH_RESOURCE, division: { $in: divisions } });
+    const changed = await this.lastChange(em);
     return {
       connected: (await this.connection.connectionState()) === 'connected',
       divisions: divisions.map((d) => ({
@@ -74,8 +75,26 @@ export class ConnectionHealthService implements OnModuleInit {
         locations: locations.filter((l) => l.exactDivision === d).map((l) => ({ id: l.id, name: l.name })),
         result: checks.find((c) => c.division === d)?.result,
         pending: ['queued', 'running'].includes(states.find((s) => s.division === d)?.status ?? ''),
+        stale: (() => {
+          const r = checks.find((c) => c.division === d);
+          const last = Math.max(changed.global, ...locations.filter((l) => l.exactDivision === d).map((l) => l.updatedAt.getTime()), changed.byDivision.get(d) ?? 0);
+          return !!r && last > r.checkedAt.getTime();
+        })(),
       })),
     };
+  }
+
+  /**
+   * When Koppel's side of what the check looks at last changed (products, groups, ledger settings, VAT mappings per
+   * division; locations are compared one by one): a result older than that is shown as "settings changed since".
+   */
+  private async lastChange(em: EntityManager): Promise<{ global: number; byDivision: Map<number, number> }> {
+    const conn = em.getConnection();
+    const [row] = await conn.execute<{ t: Date | null }[]>(
+      `select greatest((select max(updated_at) from product), (select max(updated_at) from product_group), (select max(updated_at) from ledger_setting)) as t`,
+    );
+    const rows = await conn.execute<{ division: number; t: Date }[]>(`select division, max(updated_at) as t from vat_mapping group by division`);
+    return { global: row?.t ? new Date(row.t).getTime() : 0, byDivision: new Map(rows.map((r) => [r.division, new Date(r.t).getTime()])) };
   }
 
   /** "Check now": the division given (when Koppel books into it) or all of them; returns how many were queued. */

@@ -20,6 +20,7 @@ export function healthPage(o: HealthOverview) {
       division: d.division,
       locations: d.locations,
       pending: d.pending,
+      stale: d.stale && !d.pending,
       checked: !!d.result,
       checkedAt: d.result?.checkedAt,
       calls: d.result?.calls,
