@@ -144,6 +144,25 @@ describe('connection health', () => {
     }
   });
 
+  it('a right the last check found missing keeps an option off: customers sent on every save need "Manage accounts"', async () => {
+    await x.control('rights', { division: D1, endpoint: 'crm/Accounts', action: 'POST', allowed: false });
+    try {
+      await checkNow();
+      const res = await admin.post('/customers/settings').type('form').send({ _csrf: await csrf(admin, '/customers/settings'), exactChanges: 'update', [`moment_${fx.locationId}`]: 'saved' });
+      expect(res.status).toBe(303);
+      const page = (await admin.get('/customers/settings')).text.replace(/&quot;/g, '"');
+      expect(page).toContain('mist het recht "Relaties beheren" in administratie 1234567');
+      expect((await db<{ customer_send_moment: string }>('select customer_send_moment from locations where id = $1', [fx.locationId]))[0].customer_send_moment).toBe('first_invoice');
+    } finally {
+      await x.control('rights', { division: D1, endpoint: 'crm/Accounts', action: 'POST', allowed: true });
+    }
+    await checkNow();
+    const res = await admin.post('/customers/settings').type('form').send({ _csrf: await csrf(admin, '/customers/settings'), exactChanges: 'update', [`moment_${fx.locationId}`]: 'saved' });
+    expect(res.status).toBe(303);
+    expect((await db<{ customer_send_moment: string }>('select customer_send_moment from locations where id = $1', [fx.locationId]))[0].customer_send_moment).toBe('saved');
+    await db(`update locations set customer_send_moment = 'first_invoice' where id = $1`, [fx.locationId]);
+  });
+
   it('a GL account blocked in Exact after it was linked: shown with its fix, and invoices on it are refused with the same words', async () => {
     const [link] = await db<{ exact_id: string }>(`select l.exact_id from gl_account_link l join gl_account g on g.id = l.gl_account_id where g.number = '8000' and l.division = $1`, [D1]);
     await x.control('glaccounts', { division: D1, ID: link.exact_id, IsBlocked: true });
