@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { deflateSync } from 'node:zlib';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { extractText, getDocumentProxy } from 'unpdf';
+import type { Browser } from 'puppeteer-core';
+import { launchChromium } from '../../src/common/chromium.js';
 import { csrf, startTestApp, type Agent, type TestApp } from '../support/app.js';
 import { sql } from '../support/sync.js';
 import { Location } from '../../src/modules/locations/location.entity.js';
@@ -18,6 +20,7 @@ import { VatRate } from '../../src/modules/ledgers/vat.entity.js';
 
 let t: TestApp;
 let admin: Agent;
+let adminLogin: { email: string; password: string };
 let accountant: Agent;
 let utrecht: number;
 let gent: number;
@@ -57,6 +60,7 @@ function png(w = 40, h = 20, pad = 0): Buffer {
 beforeAll(async () => {
   t = await startTestApp({ SYNC_TIMERS: 'false' });
   const a = await t.createUser('admin');
+  adminLogin = a;
   admin = await t.login(a.email, a.password);
   const b = await t.createUser('accountant');
   accountant = await t.login(b.email, b.password);
@@ -261,6 +265,45 @@ describe('VAT kinds explained and one-time product forms', () => {
       expect(again.status).toBe(303);
       expect(again.headers.location).toMatch(new RegExp(`^${path}/\\d+/edit$`));
       expect(await sql(t.db.url, `select id from ${table} where name = $1`, [name])).toHaveLength(1);
+    }
+  });
+});
+
+describe('the sender screens in a real browser', () => {
+  it('upload a logo through the form and show it; no sideways scrolling at 390 px', async () => {
+    await t.app.listen(0, '127.0.0.1');
+    const base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    let browser: Browser | undefined;
+    try {
+      browser = await launchChromium(process.env.CHROME_PATH);
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.setViewport({ width: 390, height: 900 });
+      await page.goto(`${base}/login`);
+      await page.type('#f-email', adminLogin.email);
+      await page.type('#f-password', adminLogin.password);
+      await Promise.all([page.waitForNavigation(), page.$eval('button[type=submit].primary', (b) => (b as HTMLButtonElement).click())]);
+      mkdirSync('test-output/invoice-sender', { recursive: true });
+      const logo = 'test-output/invoice-sender/logo.png';
+      writeFileSync(logo, png(80, 30));
+      await page.goto(`${base}/settings/invoice-sender/locations/${utrecht}`);
+      await page.$eval('#f-website', (el) => ((el as HTMLInputElement).value = 'www.utrecht.example'));
+      const input = await page.$('#f-logo');
+      await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(logo);
+      await Promise.all([page.waitForNavigation(), page.$eval('form[enctype] button[type=submit].primary', (b) => (b as HTMLButtonElement).click())]);
+      expect(page.url()).toBe(`${base}/settings/invoice-sender`);
+      await page.goto(`${base}/settings/invoice-sender/locations/${utrecht}`);
+      // the stored logo is shown (loaded from our own origin as the checked image type)
+      await page.waitForFunction(() => { const img = document.querySelector('img.sender-logo') as HTMLImageElement | null; return !!img && img.complete && img.naturalWidth === 80; }, { timeout: 10_000 });
+      for (const path of ['/settings/invoice-sender', `/settings/invoice-sender/locations/${utrecht}`]) {
+        await page.goto(`${base}${path}`);
+        await page.screenshot({ path: `test-output/invoice-sender/${path.split('/').pop()}-390.png`, fullPage: true });
+        expect([path, await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)]).toEqual([path, 0]);
+      }
+      expect(errors).toEqual([]);
+    } finally {
+      await browser?.close();
     }
   });
 });
