@@ -5,7 +5,7 @@ import { sql, SYNC_TEST_ENV, waitFor } from '../support/sync.js';
 import { D1, exactEntries, finalInvoice, importLedgers, invoicingFixture, type InvoicingFixture } from '../support/invoices.js';
 import { mkdirSync } from 'node:fs';
 import type { Browser } from 'puppeteer-core';
-import { launchChromium } from '../../src/common/chromium.js';
+import { browserLoggedIn } from '../support/browser.js';
 import { HealthFeatureRegistry } from '../../src/modules/connection-health/connection-health.registry.js';
 import type { HealthResult } from '../../src/modules/connection-health/connection-health.types.js';
 
@@ -238,19 +238,11 @@ describe('connection health', () => {
   });
 
   it('in a real browser: "Check now" updates the page by itself, and at phone width nothing scrolls sideways (nl and en)', async () => {
-    await t.app.listen(0, '127.0.0.1');
-    const base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     let browser: Browser | undefined;
     try {
-      browser = await launchChromium(process.env.CHROME_PATH);
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      await page.setViewport({ width: 1280, height: 900 });
-      await page.goto(`${base}/login`);
-      await page.type('#f-email', adminLogin.email);
-      await page.type('#f-password', adminLogin.password);
-      await Promise.all([page.waitForNavigation(), page.$eval('button[type=submit].primary', (b) => (b as HTMLButtonElement).click())]);
+      const session = await browserLoggedIn(t, adminLogin, 1280);
+      browser = session.browser;
+      const { page, base, errors } = session;
       await page.goto(`${base}/settings/integrations/exact/health`);
       const before = await page.$eval(`#division-${D1}`, (el) => el.getAttribute('data-checked-at'));
       await Promise.all([page.waitForNavigation(), page.$eval(`#division-${D1} form button[type=submit]`, (b) => (b as HTMLButtonElement).click())]);

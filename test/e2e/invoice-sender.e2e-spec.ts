@@ -3,7 +3,7 @@ import { deflateSync } from 'node:zlib';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { extractText, getDocumentProxy } from 'unpdf';
 import type { Browser } from 'puppeteer-core';
-import { launchChromium } from '../../src/common/chromium.js';
+import { browserLoggedIn } from '../support/browser.js';
 import { csrf, startTestApp, type Agent, type TestApp } from '../support/app.js';
 import { sql } from '../support/sync.js';
 import { Location } from '../../src/modules/locations/location.entity.js';
@@ -271,19 +271,11 @@ describe('VAT kinds explained and one-time product forms', () => {
 
 describe('the sender screens in a real browser', () => {
   it('upload a logo through the form and show it; no sideways scrolling at 390 px', async () => {
-    await t.app.listen(0, '127.0.0.1');
-    const base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     let browser: Browser | undefined;
     try {
-      browser = await launchChromium(process.env.CHROME_PATH);
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      await page.setViewport({ width: 390, height: 900 });
-      await page.goto(`${base}/login`);
-      await page.type('#f-email', adminLogin.email);
-      await page.type('#f-password', adminLogin.password);
-      await Promise.all([page.waitForNavigation(), page.$eval('button[type=submit].primary', (b) => (b as HTMLButtonElement).click())]);
+      const session = await browserLoggedIn(t, adminLogin, 390);
+      browser = session.browser;
+      const { page, base, errors } = session;
       mkdirSync('test-output/invoice-sender', { recursive: true });
       const logo = 'test-output/invoice-sender/logo.png';
       writeFileSync(logo, png(80, 30));
