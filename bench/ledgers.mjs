@@ -1,5 +1,8 @@
 // `npm run bench -- ledgers`: imports the GL accounts (all types) and the journals of one sandbox division into an
 // empty Koppel through the sync engine (the same path as the "Import from Exact" buttons), and counts Exact calls.
+// Then `health_check_calls`: the Exact calls of one full connection health check of the division with every feature on
+// (a location with sales and credit journal, GL account, cost centre and unit carried on invoice lines, PDFs sent, a
+// customer still to be sent, a final invoice to export), counted by the sandbox.
 import { startBenchEnvironment } from './support.mjs';
 
 const DIVISION = 1234567;
@@ -34,8 +37,51 @@ export default async function ledgersBench(args = []) {
     const journals = await count('journal');
     const apiCalls = (await env.apiCalls()) - callsBefore;
     console.log(`imported ${glAccounts} GL accounts and ${journals} journals of division ${division} in ${seconds.toFixed(2)} s with ${apiCalls} Exact calls`);
-    return { bench: 'ledgers', gl_accounts: glAccounts, journals, api_calls: apiCalls, seconds: Number(seconds.toFixed(3)) };
+    const healthCheckCalls = await healthCheck(env, pool, jobs, division);
+    console.log(`a full connection health check of division ${division} with every feature on took ${healthCheckCalls} Exact calls`);
+    return { bench: 'ledgers', gl_accounts: glAccounts, journals, api_calls: apiCalls, seconds: Number(seconds.toFixed(3)), health_check_calls: healthCheckCalls };
   } finally {
     await env.close();
   }
+}
+
+/** Switches every feature on for the division and counts the calls of one full health check (sandbox counter). */
+async function healthCheck(env, pool, jobs, division) {
+  const q = async (text, params = []) => (await pool.query(text, params)).rows;
+  for (const key of ['costDimensionsEnabled', 'invoiceLinesCarryCostDimensions']) {
+    await q(`insert into ledger_setting (key, value) values ($1, 'true'::jsonb) on conflict (key) do update set value = 'true'::jsonb`, [key]);
+  }
+  for (const resource of ['vat-codes', 'cost-centers']) {
+    const { importId } = await jobs.request(division, resource, 'import');
+    const deadline = Date.now() + 120_000;
+    while ((await q('select status from ledger_import where id = $1', [importId]))[0]?.status !== 'done') {
+      if (Date.now() > deadline) throw new Error(`${resource} import did not finish`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  const [gl] = await q(`select id from gl_account where number = '8000'`);
+  const [cc] = await q('select id from cost_center order by id limit 1');
+  const [cu] = await q('select id from cost_unit order by id limit 1');
+  const [vat] = await q(`select id from vat_rate where name = '21 %'`);
+  const [loc] = await q(`insert into locations (name, code, street, house_number, postcode, city, country, exact_division, sales_journal_code, credit_journal_code) values ('Bench', 'HLT', 'Markt', '1', '1234 AB', 'Zwolle', 'NL', $1, '70', '75') returning id`, [division]);
+  await q('insert into location_invoicing (location_id, gl_account_id, cost_center_id, cost_unit_id, next_number, include_pdf) values ($1, $2, $3, $4, 1, true)', [loc.id, gl.id, cc?.id ?? null, cu?.id ?? null]);
+  const [customer] = await q(`insert into customers (number, name, type, street, house_number, postcode, city, country, location_id) values ('HLT1', 'Bench klant', 'business', 'Dorpsstraat', '1', '1234 AB', 'Zwolle', 'NL', $1) returning id`, [loc.id]);
+  const { MikroORM, RequestContext } = await import('@mikro-orm/postgresql');
+  const orm = env.app.get(MikroORM);
+  const { InvoicesService } = await import(env.dist('modules/invoices/invoices.service.js'));
+  await RequestContext.create(orm.em, async () => {
+    const svc = env.app.get(InvoicesService);
+    const inv = await svc.create({ locationId: String(loc.id), customerId: String(customer.id), invoiceDate: new Date().toISOString().slice(0, 10), 'lines[0][description]': 'Advies', 'lines[0][quantity]': '1', 'lines[0][unitPrice]': '95', 'lines[0][vatRateId]': String(vat.id) });
+    await svc.finalize(inv.id);
+  });
+  const { ConnectionHealthService } = await import(env.dist('modules/connection-health/connection-health.service.js'));
+  const before = await env.apiCalls();
+  const result = await env.app.get(ConnectionHealthService).check(division);
+  const calls = (await env.apiCalls()) - before;
+  const off = result.features.filter((f) => !f.enabled).map((f) => f.key);
+  if (off.length) throw new Error(`features off in the health bench: ${off.join(', ')}`);
+  if (result.error) throw new Error(`health check failed: ${result.error}`);
+  if (!cc || !cu) throw new Error('no cost centre or cost unit imported for the health bench');
+  console.log(`health check: ${result.problems.length} problem(s): ${result.problems.map((p) => p.code).join(', ') || 'none'}; Koppel counted ${result.calls} calls`);
+  return calls;
 }

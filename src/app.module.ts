@@ -19,6 +19,9 @@ import { AccountingExportModule } from './modules/accounting-export/accounting-e
 import { PaymentsModule } from './modules/payments/payments.module.js';
 import { TransactionsModule } from './modules/transactions/transactions.module.js';
 import { FormOnceModule } from './common/form-once.js';
+import { InvoiceSenderModule } from './modules/invoice-sender/invoice-sender.module.js';
+import { HealthFeatureRegistryModule } from './modules/connection-health/connection-health.registry.js';
+import { ConnectionHealthModule } from './modules/connection-health/connection-health.module.js';
 
 @Module({})
 export class AppModule {
@@ -44,6 +47,9 @@ export class AppModule {
         PaymentsModule,
         TransactionsModule,
         FormOnceModule,
+        InvoiceSenderModule,
+        HealthFeatureRegistryModule,
+        ConnectionHealthModule,
       ],
     };
   }

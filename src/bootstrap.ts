@@ -5,6 +5,7 @@ import connectPgSimple from 'connect-pg-simple';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { doubleCsrf } from 'csrf-csrf';
+import { SENDER_UPLOAD_PATH, senderUpload } from './modules/invoice-sender/invoice-sender.upload.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type pg from 'pg';
@@ -101,6 +102,8 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   app.use((req: Request, res: import('express').Response, next: import('express').NextFunction) =>
     isMachinePath(req) ? next() : context(req, res, next),
   );
+  // multipart forms (the invoice sender's logo) are parsed before the CSRF check, which reads `_csrf` from the body
+  app.use(SENDER_UPLOAD_PATH, senderUpload);
   app.use(doubleCsrfProtection);
 
   const hbs = createViewEngine();

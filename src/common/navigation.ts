@@ -32,6 +32,7 @@ export const SETTINGS_NAV: readonly NavItem[] = [
   { key: 'locations', href: '/settings/locations', roles: FINANCE },
   { key: 'users', href: '/settings/users', roles: ['admin'] },
   { key: 'integrations', href: '/settings/integrations', roles: ['admin'] },
+  { key: 'invoiceSender', href: '/settings/invoice-sender', roles: ['admin'] },
 ];
 
 export function navFor(items: readonly NavItem[], role: Role | undefined): NavItem[] {

@@ -29,8 +29,8 @@ export class ExactAuthError extends ExactError {
   }
 }
 export class ExactForbiddenError extends ExactError {
-  constructor(exactMessage: string, division?: number, endpoint?: string) {
-    super('forbidden', `Exact refused access: ${exactMessage}`, 403, exactMessage, division, endpoint);
+  constructor(exactMessage: string, division?: number, endpoint?: string, reason?: string) {
+    super('forbidden', `Exact refused access: ${exactMessage}`, 403, exactMessage, division, endpoint, reason);
   }
 }
 export class ExactNotFoundError extends ExactError {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ExactTransport } from './transport.js';
 import { BulkResource, Resource, SyncResource, type CallOptions } from './resource.js';
-import { fromExact } from './odata.js';
-import { ExactServerError } from './errors.js';
+import { fromExact, lit, queryString } from './odata.js';
+import { ExactForbiddenError, ExactServerError } from './errors.js';
 import { readCollection, readSingle } from './envelope.js';
 import type {
   ExactAccount,
@@ -12,6 +12,7 @@ import type {
   ExactDivisionRecord,
   ExactDocument,
   ExactDocumentAttachment,
+  ExactFinancialPeriod,
   ExactGLAccount,
   ExactJournal,
   ExactMe,
@@ -47,6 +48,7 @@ export class DivisionApi {
   readonly deleted: SyncResource<ExactDeleted>;
   readonly webhookSubscriptions: Resource<ExactWebhookSubscription>;
   readonly divisions: Resource<ExactDivisionRecord>;
+  readonly financialPeriods: Resource<ExactFinancialPeriod>;
 
   constructor(
     private readonly http: ExactTransport,
@@ -75,6 +77,33 @@ export class DivisionApi {
     this.deleted = new SyncResource(http, d, 'sync/Deleted', 'ID');
     this.webhookSubscriptions = new Resource(http, d, 'webhooks/WebhookSubscriptions', 'ID');
     this.divisions = new Resource(http, d, 'system/Divisions', 'Code', ['Hid']);
+    this.financialPeriods = new Resource(http, d, 'financial/FinancialPeriods', 'ID');
+  }
+
+  /**
+   * users/UserHasRights: whether the connected user may call `endpoint` (e.g. "salesentry/SalesEntries") with
+   * `action` (GET/POST/PUT/DELETE) in this division. False also when the division's package lacks the module.
+   */
+  async userHasRights(endpoint: string, action: 'GET' | 'POST' | 'PUT' | 'DELETE', opts: CallOptions = {}): Promise<boolean> {
+    const path = `${this.division}/users/UserHasRights${queryString({ extra: { endpoint: lit.string(endpoint), action: lit.string(action) } })}`;
+    const res = await this.http.request({ method: 'GET', path, division: this.division, ...opts });
+    const row = readSingle(res.body) ?? readCollection(res.body)?.rows[0];
+    return row?.UserHasRights === true;
+  }
+
+  /**
+   * Why Exact refuses `endpoint` here, read from a one-row GET (`keyField` eq an empty GUID satisfies mandatory
+   * filtering): null when it answers, else the 403's reason ('NoModuleInPackage', 'NoRights' or '' when Exact
+   * gives none). Only called after UserHasRights said no, to tell a missing module from a missing right.
+   */
+  async refusal(endpoint: string, keyField = 'ID', opts: CallOptions = {}): Promise<string | null> {
+    try {
+      await this.resource(endpoint, keyField).first({ filter: `${keyField} eq ${lit.guid('00000000-0000-0000-0000-000000000000')}`, select: [keyField] }, opts);
+      return null;
+    } catch (e) {
+      if (e instanceof ExactForbiddenError) return e.reason ?? '';
+      throw e;
+    }
   }
 
   /**

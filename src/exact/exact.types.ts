@@ -187,3 +187,12 @@ export interface ExactTransactionLine {
   Type: number;
   FinancialYear?: number | null;
 }
+
+/** financial/FinancialPeriods: one period of a financial year (GET only). */
+export interface ExactFinancialPeriod {
+  ID: string;
+  FinYear: number;
+  FinPeriod: number;
+  StartDate: Date | null;
+  EndDate: Date | null;
+}

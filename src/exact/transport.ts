@@ -244,7 +244,7 @@ export class ExactTransport {
   private toError(status: number, msg: string, division: number | undefined, endpoint: string, reason?: string): ExactError {
     const text = reason && !msg.includes(reason) ? `${msg} (${reason})` : msg;
     if (status === 401) return new ExactAuthError('Exact refused the access token', text, division, endpoint);
-    if (status === 403) return new ExactForbiddenError(text, division, endpoint);
+    if (status === 403) return new ExactForbiddenError(text, division, endpoint, reason);
     if (status === 404) return new ExactNotFoundError(text, division, endpoint);
     if (status >= 500) return new ExactServerError(status, text, division, endpoint);
     return new ExactValidationError(text, division, endpoint, status);

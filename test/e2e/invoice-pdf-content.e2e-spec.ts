@@ -93,15 +93,15 @@ describe('the invoice PDF as the customer reads it', () => {
     expect(p).toContain('Advies 3 € 95,00 21% € 285,00');
     expect(p).toContain('Korting 10% 21% € -28,50');
     expect(p).toContain('Boek 1 € 19,99 9% € 19,99');
-    // VAT summary per rate: base and VAT
-    expect(p).toContain('21% € 256,50 € 53,86');
+    // VAT summary per rate: base and VAT on the rate's total (256.50 × 21 % = 53.875 → 53.87)
+    expect(p).toContain('21% € 256,50 € 53,87');
     expect(p).toContain('9% € 19,99 € 1,80');
     // totals
     expect(p).toContain('Subtotaal excl. btw € 276,49');
-    expect(p).toContain('Btw € 55,66');
-    expect(p).toContain('Totaal € 332,15');
+    expect(p).toContain('Btw € 55,67');
+    expect(p).toContain('Totaal € 332,16');
     // payment: amount, due date and the payment reference "<location code>-<number>"
-    expect(p).toContain(`Gelieve € 332,15 vóór 4 dec 2026 te betalen onder vermelding van betalingskenmerk PDF-${number}.`);
+    expect(p).toContain(`Gelieve € 332,16 vóór 4 dec 2026 te betalen onder vermelding van betalingskenmerk PDF-${number}.`);
     expect(p).toContain('IBAN: NL91ABNA0417164300');
     // the footer: location, number and page x / y
     expect(p).toContain(`Vestiging Utrecht · ${number}`);
@@ -121,10 +121,10 @@ describe('the invoice PDF as the customer reads it', () => {
     expect(p).toContain('Belgium');
     expect(p).toContain('Advies 3 €95.00 21% €285.00');
     expect(p).toContain('Discount 10% 21% -€28.50');
-    expect(p).toContain('21% €256.50 €53.86');
+    expect(p).toContain('21% €256.50 €53.87');
     expect(p).toContain('Subtotal excl. VAT €276.49');
-    expect(p).toContain('Total €332.15');
-    expect(p).toContain(`Please pay €332.15 by 4 Dec 2026, quoting payment reference PDF-${number}.`);
+    expect(p).toContain('Total €332.16');
+    expect(p).toContain(`Please pay €332.16 by 4 Dec 2026, quoting payment reference PDF-${number}.`);
     expect(p).toContain('Page 1 / 1');
     expect(p).not.toMatch(/Factuur|Vervaldatum|Pagina/);
   });

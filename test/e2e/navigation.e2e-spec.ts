@@ -42,7 +42,7 @@ describe('navigation per role', () => {
       // the settings sub-navigation: users and integrations only for admins
       if (main.includes('/settings')) {
         const sub = links((await agent.get('/settings/locations')).text, 'subnav');
-        expect(sub).toEqual(role === 'admin' ? ['/settings/locations', '/settings/users', '/settings/integrations'] : ['/settings/locations']);
+        expect(sub).toEqual(role === 'admin' ? ['/settings/locations', '/settings/users', '/settings/integrations', '/settings/invoice-sender'] : ['/settings/locations']);
         for (const href of sub) expect([href, await finalStatus(agent, href)]).toEqual([href, 200]);
       }
       // the dashboard offers no set-up steps a non-admin cannot take

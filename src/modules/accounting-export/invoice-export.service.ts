@@ -13,6 +13,8 @@ import type { CallKind } from '../../exact/rate-limiter.js';
 import type { ExactSalesEntryLine } from '../../exact/exact.types.js';
 import { Clock } from '../../common/clock.js';
 import { SyncLease } from '../sync/sync.lease.js';
+import { HealthFeatureRegistry } from '../connection-health/connection-health.registry.js';
+import type { HealthProblem } from '../connection-health/connection-health.types.js';
 
 /** A reason an invoice cannot be sent yet: an i18n key with its parameters. */
 export interface ExportProblem {
@@ -69,6 +71,7 @@ export class InvoiceExportService {
     private readonly client: ExactClient,
     private readonly clock: Clock,
     private readonly lease: SyncLease,
+    private readonly health: HealthFeatureRegistry,
   ) {}
 
   private async load(em: EntityManager, id: number): Promise<Invoice> {
@@ -157,6 +160,11 @@ export class InvoiceExportService {
       previewLines.push({ glAccount: d.glAccount.number, description, quantity: cl.kind === 'item' ? cl.quantity.toString() : '1', amount: cl.net.toFixed(2), vatCode, vatAmount: cl.vat.toFixed(2), costCenter, costUnit });
     }
     if (!items.length) problems.push({ key: 'export.problems.noLines' });
+    // what the last connection health check found in Exact itself, with the Health page's own words
+    const glIds = new Set(dims.map((d) => (d.glAccount ? `gl:${d.glAccount.id}` : '')));
+    for (const p of await this.health.problemsFor(division, 'invoices')) {
+      if (healthBlocks(p, inv.invoiceDate.slice(0, 4), glIds, journal)) problems.push({ key: p.key, params: p.params });
+    }
     const uniq = new Map(problems.map((p) => [`${p.key}|${JSON.stringify(p.params ?? {})}`, p]));
     return {
       problems: [...uniq.values()],
@@ -415,4 +423,17 @@ export class InvoiceExportService {
     await em.flush();
     return undefined;
   }
+}
+
+/**
+ * Which of the Health check's findings stop this invoice: a right or module the export needs, the financial year of
+ * its date, its journal as Exact has it now, a GL account of its lines that Exact has blocked or removed (what
+ * Koppel's own imported data may not know yet).
+ */
+function healthBlocks(p: HealthProblem, year: string, glRefs: Set<string>, journal: string | null): boolean {
+  if (p.code === 'right_missing' || p.code === 'module_missing' || p.code === 'right_or_module_missing') return true;
+  if (p.code === 'journal_missing' || p.code === 'journal_blocked' || p.code === 'journal_type') return !!journal && p.ref === `journal:${journal}`;
+  if (p.code === 'period_missing') return p.ref === `period:${year}`;
+  if (p.code === 'gl_blocked' || p.code === 'gl_missing') return !!p.ref && glRefs.has(p.ref);
+  return false;
 }

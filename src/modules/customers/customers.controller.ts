@@ -18,6 +18,7 @@ import { CustomerConflictError, CustomerNotSendableError, DuplicateCustomerError
 import { FormOnceService } from '../../common/form-once.js';
 import { toInt } from '../../common/validation.js';
 import { IdPipe } from '../../common/id.pipe.js';
+import { FeatureBlockedError } from '../connection-health/connection-health.registry.js';
 
 const num = (v: unknown) => toInt(v);
 
@@ -121,8 +122,13 @@ export class CustomersController {
       if (m) moments[Number(m[1])] = v === 'saved' ? 'saved' : 'first_invoice';
     }
     const exactChanges = (EXACT_CHANGES_POLICIES as readonly string[]).includes(String(body.exactChanges)) ? (body.exactChanges as ExactChangesPolicy) : 'update';
-    await this.customers.saveSettings({ exactChanges, importNew: body.importNew === 'on' || body.importNew === 'true', moments });
-    flash(req, 'success', 'customers.settings.saved');
+    try {
+      await this.customers.saveSettings({ exactChanges, importNew: body.importNew === 'on' || body.importNew === 'true', moments });
+      flash(req, 'success', 'customers.settings.saved');
+    } catch (e) {
+      if (!(e instanceof FeatureBlockedError)) throw e;
+      flash(req, 'error', e.problem.key, e.problem.params);
+    }
     res.redirect(303, '/customers/settings');
   }
 

@@ -14,6 +14,7 @@ import { CustomerForm, EXACT_FIELDS, type CustomerInput } from './customer.form.
 import { ACCOUNT_SELECT, customerDataFromAccount, guessType, sameCompany, sameSnapshot, snapshotOfAccount, snapshotOfCustomer, trimCode, type CustomerData } from './customer.mapping.js';
 import { CustomerExportService, type SendResult } from './customer-export.service.js';
 import { CustomerConflictError, CustomerNotSendableError, DuplicateCustomerError, type CustomerProblem } from './customers.errors.js';
+import { HealthFeatureRegistry } from '../connection-health/connection-health.registry.js';
 
 export const CUSTOMER_SORTS = ['number', 'name', 'city', 'createdAt'] as const;
 export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
@@ -45,6 +46,7 @@ export class CustomersService {
     private readonly orm: MikroORM,
     private readonly client: ExactClient,
     private readonly exporter: CustomerExportService,
+    private readonly health: HealthFeatureRegistry,
   ) {}
 
   // ---------------------------------------------------------------- list, read, write
@@ -203,9 +205,13 @@ export class CustomersService {
 
   async saveSettings(input: { exactChanges: ExactChangesPolicy; importNew: boolean; moments: Record<number, 'saved' | 'first_invoice'> }): Promise<void> {
     const s = await this.settings();
+    const locations = await this.em.find(Location, { id: { $in: Object.keys(input.moments).map(Number) } });
+    // sending customers on every save needs the right to manage accounts in Exact (FeatureBlockedError, Health's words)
+    const switchedOn = locations.filter((l) => l.customerSendMoment !== 'saved' && input.moments[l.id] === 'saved' && l.exactDivision);
+    if (switchedOn.length) await this.health.gate('customers', switchedOn.map((l) => l.exactDivision!));
     s.exactChanges = input.exactChanges;
     s.importNew = input.importNew;
-    for (const loc of await this.em.find(Location, { id: { $in: Object.keys(input.moments).map(Number) } })) {
+    for (const loc of locations) {
       loc.customerSendMoment = input.moments[loc.id];
     }
     await this.em.flush();

@@ -4,6 +4,7 @@ import { PG_POOL } from '../../database/pg-pool.js';
 import { Clock } from '../../common/clock.js';
 import { ExactConnectionService } from '../../exact/connection.service.js';
 import { SyncService } from '../sync/sync.service.js';
+import { HealthFeatureRegistry } from '../connection-health/connection-health.registry.js';
 import { toDivisionView } from '../sync/sync.view.js';
 import type { Role } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
@@ -25,6 +26,8 @@ export interface Dashboard {
   open?: { amount: string; count: number; overdueAmount: string; overdueCount: number };
   connection?: 'connected' | 'needs_reconnect' | 'disconnected';
   divisions: (Omit<ReturnType<typeof toDivisionView>, 'rows'> & { failedLabels: string[] })[];
+  /** administrations whose last connection health check found problems (rights, modules, master data) */
+  healthProblems?: { division: number; problems: number }[];
   /** set-up steps that are really still open, for this role */
   steps: { key: string; href?: string; params?: Record<string, unknown> }[];
 }
@@ -45,6 +48,7 @@ export class DashboardService {
     private readonly sync: SyncService,
     private readonly users: UsersService,
     private readonly locations: LocationsService,
+    private readonly health: HealthFeatureRegistry,
   ) {}
 
   /** The dashboard page: counts, the work list of the role, administrations needing attention by name, the rest as a count. */
@@ -82,7 +86,8 @@ export class DashboardService {
     for (const d of setup.divisionsWithoutLedgers) steps.push({ key: 'dashboard.steps.importLedgers', href: `/accounting/gl-accounts?division=${d}`, params: { division: d } });
     for (const d of setup.divisionsWithoutJournals) steps.push({ key: 'dashboard.steps.importJournals', href: `/accounting/journals?division=${d}`, params: { division: d } });
     if (setup.locations > 0 && setup.invoices === 0) steps.push({ key: 'dashboard.steps.firstInvoice', href: '/invoices/new' });
-    return { work, open, connection, divisions, steps };
+    const healthProblems = (await this.health.divisionsWithProblems()).map(({ division, problems }) => ({ division, problems }));
+    return { work, open, connection, divisions, steps, healthProblems };
   }
 
   private async invoiceCounts() {

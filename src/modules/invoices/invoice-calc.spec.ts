@@ -8,8 +8,28 @@ describe('invoice calculation', () => {
       { description: 'b', quantity: '1', unitPrice: '0.2', vatPercentage: 21, vatRateId: 1 },
     ]);
     expect(r.net.toFixed(2)).toBe('0.50');
-    expect(r.vat.toFixed(2)).toBe('0.10'); // 0.063 → 0.06 and 0.042 → 0.04
-    expect(r.gross.toFixed(2)).toBe('0.60');
+    // VAT on the rate's total: 0.50 × 21 % = 0.105 → 0.11 (per line it would be 0.06 + 0.04 = 0.10)
+    expect(r.vat.toFixed(2)).toBe('0.11');
+    expect(r.gross.toFixed(2)).toBe('0.61');
+    // the lines' VAT (what Exact books) adds up to the printed total; the cent goes to the largest line
+    expect(r.lines.map((l) => l.vat.toFixed(2))).toEqual(['0.07', '0.04']);
+  });
+
+  it('computes VAT per rate on the rate total, and the lines add up to it (also negative, also several cents)', () => {
+    const lines = Array.from({ length: 7 }, (_, i) => ({ description: `r${i}`, quantity: '1', unitPrice: '0.05', vatPercentage: '21', vatRateId: 'high' }));
+    const r = calculate([...lines, { description: 'low', quantity: '1', unitPrice: '10.05', vatPercentage: '9', vatRateId: 'low' }]);
+    // 7 × 0.05 = 0.35 × 21 % = 0.0735 → 0.07; per line 7 × 0.01 (0.0105 → 0.01) = 0.07 as well
+    expect(r.vatSummary.map((s) => [s.vatRateId, s.base.toFixed(2), s.vat.toFixed(2)])).toEqual([['high', '0.35', '0.07'], ['low', '10.05', '0.90']]);
+    const many = calculate(Array.from({ length: 6 }, (_, i) => ({ description: `m${i}`, quantity: '1', unitPrice: '0.03', vatPercentage: '21', vatRateId: 1 })));
+    // per line 0.0063 → 0.01 each = 0.06; on the total 0.18 × 21 % = 0.0378 → 0.04: two cents come off
+    expect(many.vat.toFixed(2)).toBe('0.04');
+    expect(many.lines.reduce((s, l) => s + Number(l.vat.toFixed(2)) * 100, 0)).toBe(4);
+    const credit = calculate([
+      { description: 'a', quantity: '-3', unitPrice: '0.1', vatPercentage: 21, vatRateId: 1 },
+      { description: 'b', quantity: '-1', unitPrice: '0.2', vatPercentage: 21, vatRateId: 1 },
+    ]);
+    expect(credit.vat.toFixed(2)).toBe('-0.11');
+    expect(credit.lines.map((l) => l.vat.toFixed(2))).toEqual(['-0.07', '-0.04']);
   });
 
   it('makes a discount its own negative line at the same VAT rate', () => {

@@ -46,8 +46,10 @@ export interface InvoiceTotals {
 
 /**
  * Lines, VAT per rate and totals. A discount becomes its own line (negative, same VAT rate), so what
- * the customer sees is what Exact books. VAT is computed per line and rounded half-up to cents; the
- * summary per rate adds the line amounts, so the totals always equal the sum of the lines.
+ * the customer sees is what Exact books. VAT is computed per rate on the rate's total base and rounded
+ * half-up to cents (the amount the invoice prints and the tax authority expects); each line's VAT is its own
+ * rounded share, and the cent(s) the per-line rounding differs from the rate total go to the largest lines, so
+ * the lines (sent to Exact as VATAmountFC) always add up to the printed total per rate.
  * A credit note is passed with negative quantities (or prices) and comes out negative throughout.
  */
 export function calculate(inputs: CalcLineInput[]): InvoiceTotals {
@@ -65,18 +67,35 @@ export function calculate(inputs: CalcLineInput[]): InvoiceTotals {
       lines.push({ description: `${discount.toString()}%`, kind: 'discount', quantity: new Decimal(1), unitPrice: dNet, net: dNet, vatPercentage: pct, vat: vat(dNet), vatRateId: l.vatRateId, source: i });
     }
   });
-  const byRate = new Map<string, VatSummaryRow>();
+  const byRate = new Map<string, VatSummaryRow & { lines: CalcLine[] }>();
   for (const l of lines) {
     const key = String(l.vatRateId);
-    const row = byRate.get(key) ?? { vatRateId: l.vatRateId, percentage: l.vatPercentage, base: new Decimal(0), vat: new Decimal(0) };
+    const row = byRate.get(key) ?? { vatRateId: l.vatRateId, percentage: l.vatPercentage, base: new Decimal(0), vat: new Decimal(0), lines: [] };
     row.base = row.base.plus(l.net);
-    row.vat = row.vat.plus(l.vat);
+    row.lines.push(l);
     byRate.set(key, row);
   }
-  const vatSummary = [...byRate.values()].sort((a, b) => b.percentage.comparedTo(a.percentage));
+  for (const row of byRate.values()) {
+    row.vat = money(row.base.times(row.percentage).dividedBy(100));
+    spreadDifference(row.lines, row.vat);
+  }
+  const vatSummary = [...byRate.values()].map(({ lines: _lines, ...row }) => row).sort((a, b) => b.percentage.comparedTo(a.percentage));
   const net = lines.reduce((s, l) => s.plus(l.net), new Decimal(0));
   const vat = lines.reduce((s, l) => s.plus(l.vat), new Decimal(0));
   return { lines, vatSummary, net, vat, gross: net.plus(vat) };
+}
+
+/** Moves the cents by which the lines' own rounded VAT differs from the rate's total onto the largest lines (a cent each). */
+function spreadDifference(lines: CalcLine[], total: Decimal): void {
+  const sum = lines.reduce((s, l) => s.plus(l.vat), new Decimal(0));
+  let cents = total.minus(sum).times(100).toNumber();
+  if (cents === 0) return;
+  const step = new Decimal(cents > 0 ? '0.01' : '-0.01');
+  const order = lines.map((l, i) => ({ l, i })).sort((a, b) => b.l.net.abs().comparedTo(a.l.net.abs()) || a.i - b.i);
+  for (let k = 0; cents !== 0; k = (k + 1) % order.length) {
+    order[k].l.vat = order[k].l.vat.plus(step);
+    cents += cents > 0 ? -1 : 1;
+  }
 }
 
 /** A Dutch-style structured payment reference is not required; we use "<location code>-<number>". */

@@ -11,9 +11,10 @@ import { LedgersModule } from '../ledgers/ledgers.module.js';
 import { CustomersModule } from '../customers/customers.module.js';
 import { ProductsModule } from '../products/products.module.js';
 import { AccountingExportModule } from '../accounting-export/accounting-export.module.js';
+import { InvoiceSenderModule } from '../invoice-sender/invoice-sender.module.js';
 
 @Module({
-  imports: [LedgersModule, CustomersModule, ProductsModule, forwardRef(() => AccountingExportModule)],
+  imports: [LedgersModule, CustomersModule, ProductsModule, InvoiceSenderModule, forwardRef(() => AccountingExportModule)],
   providers: [InvoicesService, PdfRenderer, InvoiceListService, InvoicePagesService, InvoicePageRegistry, FinalizeService],
   controllers: [InvoicesController, LocationInvoicingController],
   exports: [InvoicesService, PdfRenderer, InvoiceListService, InvoicePageRegistry],

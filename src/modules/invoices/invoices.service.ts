@@ -20,6 +20,7 @@ import { parseForm, toFieldErrors } from '../../common/validation.js';
 import { Clock } from '../../common/clock.js';
 import { paymentReference } from './invoice-calc.js';
 import { statusAfterExport, statusAfterFinalize, statusForPayments } from './invoice-status.js';
+import { InvoiceSenderService } from '../invoice-sender/invoice-sender.service.js';
 
 export interface ResolvedDimensions {
   glAccount?: GlAccount | null;
@@ -41,6 +42,7 @@ export class InvoicesService {
     private readonly pdf: PdfRenderer,
     private readonly clock: Clock,
     private readonly products: ProductsService,
+    private readonly senders: InvoiceSenderService,
   ) {}
 
   async get(id: number): Promise<Invoice> {
@@ -257,9 +259,12 @@ export class InvoicesService {
     const settings = await this.em.findOne(LocationInvoicing, { locationId: inv.location.id });
     const c = inv.customer;
     const l = inv.location;
+    const kinds = new Map(inv.lines.getItems().map((x) => [x.vatRate.id, { vatRateId: x.vatRate.id, name: x.vatRate.name, reverseCharge: x.vatRate.reverseCharge }]));
     return invoicePdfModel({
       lang: inv.language,
       location: { name: l.name, street: l.street, houseNumber: l.houseNumber, postcode: l.postcode, city: l.city, country: l.country, vatNumber: l.vatNumber, iban: settings?.iban },
+      sender: await this.senders.resolve(l),
+      vatKinds: [...kinds.values()],
       customer: { name: c.name, number: c.number, contact: c.contactPerson, street: c.street, houseNumber: c.houseNumber, postcode: c.postcode, city: c.city, country: c.country, vatNumber: c.vatNumber },
       number: inv.number ?? '—',
       invoiceDate: new Date(`${inv.invoiceDate}T00:00:00Z`),

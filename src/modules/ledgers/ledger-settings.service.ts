@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { LedgerSetting } from './ledger-setting.entity.js';
+import { HealthFeatureRegistry } from '../connection-health/connection-health.registry.js';
 
 /** The installation's ledger settings (table ledger_setting). */
 export interface LedgerSettings {
@@ -20,7 +21,10 @@ export const LEDGER_SETTING_DEFAULTS: LedgerSettings = {
 
 @Injectable()
 export class LedgerSettingsService {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly health: HealthFeatureRegistry,
+  ) {}
 
   async get(): Promise<LedgerSettings> {
     const rows = await this.orm.em.fork().find(LedgerSetting, { key: { $in: Object.keys(LEDGER_SETTING_DEFAULTS) } });
@@ -30,6 +34,8 @@ export class LedgerSettingsService {
   }
 
   async set(values: Partial<LedgerSettings>): Promise<LedgerSettings> {
+    // an option whose Exact right is missing cannot be switched on (FeatureBlockedError, the Health page's words)
+    if (values.costDimensionsEnabled === true && !(await this.get()).costDimensionsEnabled) await this.health.gate('cost-centers');
     const em = this.orm.em.fork();
     for (const [key, value] of Object.entries(values)) {
       if (!(key in LEDGER_SETTING_DEFAULTS) || value === undefined) continue;

@@ -13,6 +13,7 @@ import { ImportForm, LedgerSettingsForm } from './ledgers.form.js';
 import { LEDGER_RESOURCES, type LedgerImportMode, type LedgerResource } from './ledger-import.entity.js';
 import { LedgerPagesService } from './ledger-pages.service.js';
 import { IdPipe } from '../../common/id.pipe.js';
+import { FeatureBlockedError } from '../connection-health/connection-health.registry.js';
 
 const PAGE_OF: Record<LedgerResource, string> = { 'gl-accounts': 'gl-accounts', journals: 'journals', 'vat-codes': 'vat', 'cost-centers': 'cost-centers' };
 
@@ -139,8 +140,13 @@ export class LedgersController {
   @Post('cost-centers/settings')
   @Roles('admin')
   async costSettings(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
-    await this.settings.set(parseForm(LedgerSettingsForm, body));
-    flash(req, 'success', 'ledgers.cost.settingsSaved');
+    try {
+      await this.settings.set(parseForm(LedgerSettingsForm, body));
+      flash(req, 'success', 'ledgers.cost.settingsSaved');
+    } catch (e) {
+      if (!(e instanceof FeatureBlockedError)) throw e;
+      flash(req, 'error', e.problem.key, e.problem.params);
+    }
     res.redirect(303, '/accounting/cost-centers');
   }
 

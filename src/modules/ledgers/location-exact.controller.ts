@@ -13,6 +13,8 @@ import { LocationExactForm } from './ledgers.form.js';
 import { LedgerPagesService } from './ledger-pages.service.js';
 import { exactProblem } from './ledgers.controller.js';
 import { IdPipe } from '../../common/id.pipe.js';
+import { SyncService } from '../sync/sync.service.js';
+import { HEALTH_RESOURCE } from '../connection-health/connection-health.types.js';
 
 /**
  * Settings → Locations → Exact: the administration (division) of a location and its sales journals per
@@ -26,6 +28,7 @@ export class LocationExactController {
     private readonly ledgers: LedgersService,
     private readonly jobs: LedgersSync,
     private readonly pages: LedgerPagesService,
+    private readonly sync: SyncService,
   ) {}
 
   @Get(':id/exact')
@@ -59,6 +62,8 @@ export class LocationExactController {
           flash(req, 'error', p.key, { ...p.params, exactMessage: p.exactMessage ?? '' });
         }
       }
+      // the connection health of the administration is checked again (after the imports above have had their turn)
+      if (location.exactDivision) await this.sync.enqueue(location.exactDivision, HEALTH_RESOURCE, 'location', { startAfterSeconds: divisionChanged ? 60 : 0 });
       res.redirect(303, `/settings/locations/${id}/exact`);
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;

@@ -7,12 +7,16 @@ import { ValidationError } from '../../common/errors.js';
 import { ProductsService } from './products.service.js';
 import { groupRow, groupValues, productRow, productValues, withCheckbox } from './products.view.js';
 import { IdPipe } from '../../common/id.pipe.js';
+import { FormOnceService } from '../../common/form-once.js';
 
 /** Products and product groups: the defaults an invoice line takes (line → product → group → location). */
 @Controller('products')
 @Roles('admin', 'accountant')
 export class ProductsController {
-  constructor(private readonly products: ProductsService) {}
+  constructor(
+    private readonly products: ProductsService,
+    private readonly forms: FormOnceService,
+  ) {}
 
   private async model(extra: Record<string, unknown>) {
     return { nav: 'invoices', choices: await this.products.choices(), ...extra };
@@ -27,18 +31,26 @@ export class ProductsController {
 
   @Get('new')
   async newForm(@Req() req: Request, @Res() res: Response) {
-    render(req, res, 'products/form', await this.model({ title: 'invoices.products.new', action: '/products', values: { active: true } }));
+    render(req, res, 'products/form', await this.model({ title: 'invoices.products.new', action: '/products', values: { active: true }, formToken: this.forms.token() }));
   }
 
   @Post()
   async create(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
+    // the same form sent twice (double-click, Back + Save) makes one product: the second POST goes to it
+    const claim = await this.forms.claim(body._form, 'product');
+    if (!claim.first) {
+      flash(req, 'info', claim.target ? 'forms.alreadySaved' : 'forms.beingSaved');
+      return res.redirect(303, claim.target ?? '/products');
+    }
     try {
       const p = await this.products.createProduct(body);
+      await this.forms.done(claim, `/products/${p.id}/edit`);
       flash(req, 'success', 'invoices.products.saved', { name: p.name });
       res.redirect(303, '/products');
     } catch (e) {
+      await this.forms.release(claim);
       if (!(e instanceof ValidationError)) throw e;
-      render(req, res, 'products/form', await this.model({ title: 'invoices.products.new', action: '/products', values: withCheckbox(body, 'active'), errors: e.fieldErrors }), { status: 422 });
+      render(req, res, 'products/form', await this.model({ title: 'invoices.products.new', action: '/products', values: withCheckbox(body, 'active'), errors: e.fieldErrors, formToken: this.forms.token(body._form) }), { status: 422 });
     }
   }
 
@@ -52,18 +64,25 @@ export class ProductsController {
 
   @Get('groups/new')
   async newGroup(@Req() req: Request, @Res() res: Response) {
-    render(req, res, 'products/group-form', await this.model({ title: 'invoices.groups.new', action: '/products/groups', values: {} }));
+    render(req, res, 'products/group-form', await this.model({ title: 'invoices.groups.new', action: '/products/groups', values: {}, formToken: this.forms.token() }));
   }
 
   @Post('groups')
   async createGroup(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
+    const claim = await this.forms.claim(body._form, 'product_group');
+    if (!claim.first) {
+      flash(req, 'info', claim.target ? 'forms.alreadySaved' : 'forms.beingSaved');
+      return res.redirect(303, claim.target ?? '/products/groups');
+    }
     try {
       const g = await this.products.createGroup(body);
+      await this.forms.done(claim, `/products/groups/${g.id}/edit`);
       flash(req, 'success', 'invoices.groups.saved', { name: g.name });
       res.redirect(303, '/products/groups');
     } catch (e) {
+      await this.forms.release(claim);
       if (!(e instanceof ValidationError)) throw e;
-      render(req, res, 'products/group-form', await this.model({ title: 'invoices.groups.new', action: '/products/groups', values: body, errors: e.fieldErrors }), { status: 422 });
+      render(req, res, 'products/group-form', await this.model({ title: 'invoices.groups.new', action: '/products/groups', values: body, errors: e.fieldErrors, formToken: this.forms.token(body._form) }), { status: 422 });
     }
   }
 
