@@ -112,6 +112,7 @@ export class ExactTransport {
       if (req.division !== undefined) await this.limiter.acquire(req.division, kind, req.signal);
       const token = req.token ?? (await this.tokens.accessToken());
       const started = Date.now();
+      const sentAt = this.clock.now().getTime(); // Exact answers at a moment between this and the answer's arrival
       const payload = req.body !== undefined ? JSON.stringify(req.body) : undefined; // a bad body is our bug, not a network error
       let res: Response;
       try {
@@ -145,7 +146,7 @@ export class ExactTransport {
         body = undefined;
       }
       const limits = readLimitHeaders(res.headers);
-      if (req.division !== undefined) await this.limiter.update(req.division, limits);
+      if (req.division !== undefined) await this.limiter.update(req.division, limits, sentAt);
       const msg = res.ok ? undefined : exactMessage(body, text);
       await this.log(req, url, endpoint, kind, res.status, Date.now() - started, limits, msg);
 
