@@ -125,16 +125,27 @@ export class ExactRateLimiter implements RateLimits {
     }
   }
 
-  /** Takes in what Exact said after a call (headers are authoritative). */
-  async update(division: number, h: LimitHeaders): Promise<void> {
+  /**
+   * Takes in what Exact said after a call (headers are authoritative). `sentAt` is when the call went out (our clock,
+   * epoch ms): Exact made its answer somewhere between then and now.
+   */
+  async update(division: number, h: LimitHeaders, sentAt?: number): Promise<void> {
     if (h.minutelyReset !== undefined) {
-      // Exact's now lies within (reset - 60 s, reset]; if our estimate is outside, re-anchor it just
-      // after the window start (erring towards waiting a little longer).
-      const estimate = this.exactNow();
-      if (estimate > h.minutelyReset || estimate < h.minutelyReset - 60_000) {
-        this.skewMs = h.minutelyReset - 59_000 - this.clock.now().getTime();
+      // When Exact answered, its now lay within (reset - 60 s, reset], at a moment between our sending and now. Only
+      // when no such moment fits our estimate is the clock difference re-anchored, just after the window start
+      // (erring towards waiting a little longer). A reset before our now is not a clock difference when the call
+      // started before it: the answer crossed the minute boundary (a slow call, a busy machine, a clock moved while it
+      // was under way), and re-anchoring then made Koppel wait up to a minute longer than Exact asked.
+      const now = this.clock.now().getTime();
+      const earliest = Math.min(sentAt ?? now, now) + this.skewMs;
+      if (earliest > h.minutelyReset || now + this.skewMs < h.minutelyReset - 60_000) {
+        this.skewMs = h.minutelyReset - 59_000 - now;
       }
     }
+    await this.store(division, h);
+  }
+
+  private async store(division: number, h: LimitHeaders): Promise<void> {
     const sets: string[] = [];
     const params: unknown[] = [division];
     const set = (col: string, v: number | undefined, expr?: string) => {
@@ -156,7 +167,8 @@ export class ExactRateLimiter implements RateLimits {
 
   /** After a 429: nothing more until the reset. */
   async exhausted(division: number, h: LimitHeaders, daily: boolean): Promise<void> {
-    await this.update(division, daily ? { ...h, dailyRemaining: 0 } : { ...h, minutelyRemaining: 0 });
+    // the clock difference was learnt from these headers by update() already
+    await this.store(division, daily ? { ...h, dailyRemaining: 0 } : { ...h, minutelyRemaining: 0 });
   }
 
   async status(division: number): Promise<{ minutelyRemaining: number; minutelyLimit: number; dailyRemaining: number; dailyLimit: number; minutelyReset: number; dailyReset: number } | undefined> {

@@ -51,7 +51,8 @@ export interface RateLimits {
   /** Reserves one call, waiting for the next minute when needed. */
   acquire(division: number, kind: CallKind, signal?: AbortSignal): Promise<void>;
   /** What Exact's X-RateLimit-* headers said after a call. */
-  update(division: number, limits: LimitHeaders): Promise<void>;
+  /** sentAt: when the call went out (Koppel's clock), so a late answer is not taken for a clock behind. */
+  update(division: number, limits: LimitHeaders, sentAt?: number): Promise<void>;
   /** After a 429: nothing more until the reset. */
   exhausted(division: number, limits: LimitHeaders, daily: boolean): Promise<void>;
 }
@@ -179,6 +180,7 @@ export class ExactTransport {
       if (req.division !== undefined) await this.limiter.acquire(req.division, kind, req.signal);
       const token = req.token ?? (await this.currentToken());
       const started = Date.now();
+      const sentAt = this.settings.now().getTime(); // Exact answers at a moment between this and the answer's arrival
       const payload = req.body !== undefined ? JSON.stringify(req.body) : undefined; // a bad body is our bug, not a network error
       let res: Response;
       try {
@@ -212,7 +214,7 @@ export class ExactTransport {
         body = undefined;
       }
       const limits = readLimitHeaders(res.headers);
-      if (req.division !== undefined) await this.limiter.update(req.division, limits);
+      if (req.division !== undefined) await this.limiter.update(req.division, limits, sentAt);
       const msg = res.ok ? undefined : exactMessage(body, text);
       await this.log(req, url, endpoint, kind, res.status, Date.now() - started, limits, msg);
 

@@ -8,6 +8,9 @@ import { f } from '../../src/exact/odata.js';
 import { waitFor } from '../support/sync.js';
 import { PG_POOL } from '../../src/database/pg-pool.js';
 import type pg from 'pg';
+import { ExactRateLimiter } from '../../src/exact/rate-limiter.js';
+import { APP_CONFIG } from '../../src/config/config.js';
+import { Clock } from '../../src/common/clock.js';
 
 let x: ExactTestEnv;
 let t: TestApp;
@@ -156,7 +159,13 @@ describe('the client', () => {
     const journals = await client().division(D1).journals.all({ filter: f.ne('Code', ''), select: ['Code'] });
     expect(journals.length).toBeGreaterThan(5);
     await x.control('faults', { status: 429, count: 1, endpoints: ['vat/VATCodes'] });
-    const vat = await client().division(D1).vatCodes.all({ filter: f.ne('Code', ''), select: ['Code'] });
+    // after a 429 Koppel waits for the minute's reset (API.md §4.3) before it calls again: once the sandbox has answered
+    // that 429, move both clocks past the reset (without it the test waited for the wall-clock minute, 0–60 s)
+    const refused = () => x.requests({ endpoint: 'vat/vatcodes', division: D1, status: 429 });
+    const reading = client().division(D1).vatCodes.all({ filter: f.ne('Code', ''), select: ['Code'] });
+    await waitFor(async () => ((await refused()) > 0 ? true : undefined), 'the 429 on the VAT codes', 30_000);
+    await advanceClocks(x, [t], 61);
+    const vat = await reading;
     expect(vat.length).toBeGreaterThan(2);
     await x.control('faults', undefined, 'DELETE');
     // what the sandbox answered: the injected faults and not one 429 of its own (the 429 counts only the injected one)
@@ -192,6 +201,56 @@ describe('the client', () => {
     } finally {
       await x.control('limits', { minutely: 60, resetCounters: true });
     }
+  });
+
+  it('waits for no reset that passed while a 429 was on its way (the clocks moved meanwhile)', async () => {
+    // the sandbox counts the call and fixes X-RateLimit-Minutely-Reset as the request arrives, and answers 429 five
+    // seconds later, after both clocks moved past that reset: Koppel calls again at once. (It took the late answer for
+    // a clock a minute off and waited another real minute — the timeouts of the 429 tests on a busy machine.)
+    const arrived = () => x.requests({ endpoint: 'financial/journals', division: D2 });
+    const refused = () => x.requests({ division: D2, status: 429 });
+    const [arrivedBefore, refusedBefore] = [await arrived(), await refused()];
+    await x.control('faults', { status: 429, count: 1, latencyMs: 5000, endpoints: ['financial/Journals'] });
+    const reading = client().division(D2).journals.first({ filter: f.ne('Code', ''), select: ['Code'] });
+    await waitFor(async () => ((await arrived()) > arrivedBefore ? true : undefined), 'the request at the sandbox', 30_000);
+    await advanceClocks(x, [t], 61);
+    // nothing is left to wait for but the 5 s answer and one more call; a wait for the passed reset lasts ~55 s more
+    let timer: NodeJS.Timeout | undefined;
+    const overdue = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('still waiting for a minute that had already ended')), 30_000);
+    });
+    try {
+      const journal = await Promise.race([reading, overdue]);
+      expect(journal?.Code).toBeTruthy();
+    } finally {
+      clearTimeout(timer);
+      await x.control('faults', undefined, 'DELETE');
+    }
+    expect((await refused()) - refusedBefore).toBe(1); // the injected one; Koppel caused none
+  });
+
+  it('takes an answer that crossed the minute boundary for latency, not for a clock a minute off', async () => {
+    // A call went out before Exact's minute ended and its answer (here a 429: nothing more this minute) arrived after
+    // it — on a busy machine, or when the clocks were moved while the call was under way. That minute is over; Koppel
+    // took the late answer for a clock difference and waited up to another real minute for a reset long gone.
+    // Its own limiter (own clock, own skew) on the app's database, in a division of its own.
+    const limiter = new ExactRateLimiter(t.app.get(PG_POOL), t.app.get(APP_CONFIG), new Clock());
+    const DX = 9_876_543;
+    await limiter.acquire(DX, 'interactive');
+    const now = Date.now();
+    const late = { minutelyLimit: 60, minutelyRemaining: 0, minutelyReset: now - 500 };
+    await limiter.update(DX, late, now - 1500); // sent 1.5 s ago, answered before the reset, arrived 0.5 s after it
+    await limiter.exhausted(DX, late, false);
+    expect((await limiter.status(DX))?.minutelyRemaining).toBe(60); // a new minute: no waiting
+
+    // a real clock difference is still learnt: this answer's minute had ended before the call went out, so Exact's
+    // clock is behind ours and Koppel waits for Exact's reset
+    const behind = { minutelyLimit: 60, minutelyRemaining: 0, minutelyReset: Date.now() - 20_000 };
+    await limiter.update(DX, behind, Date.now() - 1500);
+    await limiter.exhausted(DX, behind, false);
+    const s = await limiter.status(DX);
+    expect(s?.minutelyRemaining).toBe(0);
+    expect(s?.minutelyReset).toBe(behind.minutelyReset);
   });
 
   it('stops calling an endpoint that keeps failing before Exact blocks the app', async () => {
