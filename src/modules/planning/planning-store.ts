@@ -114,6 +114,7 @@ export async function upsertCards(em: EntityManager, division: number, inputs: C
   const existing = await loadCards(em, division, [...byKey.values()]);
   const inserts: Record<string, unknown>[] = [];
   const updates: Record<string, unknown>[] = [];
+  const lineUpdates: Record<string, unknown>[] = [];
   const events: { key: string; action: string; changes: Record<string, [unknown, unknown]> | null }[] = [];
   const now = new Date().toISOString();
   for (const [key, input] of byKey) {
@@ -169,6 +170,13 @@ export async function upsertCards(em: EntityManager, division: number, inputs: C
     }
     next.exactTimestamp = maxTs(old.exactTimestamp, input.exactTimestamp);
     if (!Object.keys(changes).length && action === 'updated') continue;
+    counts.updated++;
+    if (opts.history !== false) events.push({ key, action, changes: Object.keys(changes).length ? changes : null });
+    if (action === 'updated' && Object.keys(changes).every((k) => k === 'lines')) {
+      // only lines moved (a page of order lines): write just those
+      lineUpdates.push({ id: old.id, lines: next.lines, exact_timestamp: next.exactTimestamp });
+      continue;
+    }
     updates.push({
       id: old.id, parent_exact_id: next.parentExactId, number: next.number, description: next.description, customer_id: next.customerId,
       relation_exact_id: next.relationExactId, relation_name: next.relationName, account_manager: next.accountManager, warehouse_code: next.warehouseCode,
@@ -176,8 +184,6 @@ export async function upsertCards(em: EntityManager, division: number, inputs: C
       extra: next.extra ?? {}, related: next.related ?? [], lines: next.lines, status: next.status, archived_reason: next.archivedReason,
       status_changed: next.status !== old.status, exact_timestamp: next.exactTimestamp,
     });
-    counts.updated++;
-    if (opts.history !== false) events.push({ key, action, changes: Object.keys(changes).length ? changes : null });
   }
   const conn = em.getConnection();
   if (inserts.length) {
@@ -213,6 +219,13 @@ export async function upsertCards(em: EntityManager, division: number, inputs: C
               status_changed boolean, exact_timestamp bigint)
         where c.id = x.id`,
       [JSON.stringify(updates)],
+    );
+  }
+  if (lineUpdates.length) {
+    await conn.execute(
+      `update plan_card c set lines = x.lines, exact_timestamp = x.exact_timestamp, version = c.version + 1, updated_at = now()
+         from jsonb_to_recordset(?::jsonb) as x(id int, lines jsonb, exact_timestamp bigint) where c.id = x.id`,
+      [JSON.stringify(lineUpdates)],
     );
   }
   if (events.length) {

@@ -22,6 +22,8 @@ export interface FeedContext {
   options: PlanningOptions;
   /** today's business date (Clock), yyyy-mm-dd */
   today: string;
+  /** record changes in the cards' history (off during a feed's first import) */
+  history: boolean;
   /** Exact account IDs → Koppel customer ids (customers module) */
   customers(accountIds: string[]): Promise<Map<string, number>>;
 }
@@ -54,6 +56,7 @@ const ts = (v: bigint | null | undefined): string | null => (v === null || v ===
 const lower = (v: string | null | undefined) => (v ? v.toLowerCase() : null);
 const sum = (a: WriteCounts, b: WriteCounts): WriteCounts => ({ created: a.created + b.created, updated: a.updated + b.updated, archived: a.archived + b.archived });
 const ZERO: WriteCounts = { created: 0, updated: 0, archived: 0 };
+const cards = (fc: FeedContext, inputs: CardInput[]) => upsertCards(fc.em, fc.division, inputs, { history: fc.history });
 
 /** Sales order status 12 open, 20 partial, 21 complete, 45 cancelled (API.md §7.8). */
 function salesArchive(status: number | null | undefined): ArchivedReason | null {
@@ -103,7 +106,7 @@ const salesOrderHeaders: Feed = {
     })));
     let counts = ZERO;
     if (fc.options.SalesOrder) {
-      counts = sum(counts, await upsertCards(fc.em, fc.division, rows.map((r): CardInput => {
+      counts = sum(counts, await cards(fc, rows.map((r): CardInput => {
         const h = headers.get(lower(r.OrderID)!)!;
         return {
           kind: 'sales_order', exactId: lower(r.OrderID)!, number: h.number, description: h.description ?? (r.YourRef ? str(r.YourRef) : null),
@@ -119,7 +122,7 @@ const salesOrderHeaders: Feed = {
         `select exact_id, parent_exact_id from plan_card where division = ? and kind = 'sales_order_line' and parent_exact_id in (select jsonb_array_elements_text(?::jsonb))`,
         [fc.division, JSON.stringify([...headers.keys()])],
       );
-      counts = sum(counts, await upsertCards(fc.em, fc.division, lineCards.map((c): CardInput => {
+      counts = sum(counts, await cards(fc, lineCards.map((c): CardInput => {
         const h = headers.get(c.parent_exact_id)!;
         return {
           kind: 'sales_order_line', exactId: c.exact_id, number: h.number, relationExactId: h.relationExactId, relationName: h.relationName,
@@ -161,14 +164,14 @@ const salesOrderLines: Feed = {
     if (fc.options.SalesOrder) {
       const byOrder = new Map<string, ExactSalesOrderLine[]>();
       for (const r of rows) byOrder.set(lower(r.OrderID)!, [...(byOrder.get(lower(r.OrderID)!) ?? []), r]);
-      const c = await upsertCards(fc.em, fc.division, [...byOrder].map(([order, lines]): CardInput => ({
+      const c = await cards(fc, [...byOrder].map(([order, lines]): CardInput => ({
         kind: 'sales_order', exactId: order, number: str(lines[0].OrderNumber), linesMerge: lines.map(lineOf),
-      })), { history: true });
+      })));
       // lines of an order do not make a card "new": count them as updates
       counts = sum(counts, { created: 0, updated: c.created + c.updated, archived: c.archived });
     }
     if (fc.options.SalesOrderRow) {
-      counts = sum(counts, await upsertCards(fc.em, fc.division, rows.map((r): CardInput => {
+      counts = sum(counts, await cards(fc, rows.map((r): CardInput => {
         const h = headerOf(lower(r.OrderID)!);
         const line = lineOf(r);
         return {
@@ -184,7 +187,7 @@ const salesOrderLines: Feed = {
       // a shop order made for an order line shows the order and its customer
       const made = rows.filter((r) => r.ShopOrder);
       if (made.length) {
-        await upsertCards(fc.em, fc.division, made.map((r): CardInput => {
+        await cards(fc, made.map((r): CardInput => {
           const h = headerOf(lower(r.OrderID)!);
           return {
             kind: 'shop_order', exactId: lower(r.ShopOrder)!, related: [{ kind: 'sales_order', exactId: lower(r.OrderID)!, number: str(r.OrderNumber) }],
@@ -211,7 +214,7 @@ const shopOrders: Feed = {
   deleted: { 36: (fc, keys) => archiveCards(fc.em, fc.division, { kind: 'shop_order', exactIds: keys }, 'deleted') },
   async apply(fc, raw) {
     const rows = raw as ExactShopOrder[];
-    return upsertCards(fc.em, fc.division, rows.map((r): CardInput => ({
+    return cards(fc, rows.map((r): CardInput => ({
       kind: 'shop_order', exactId: lower(r.ID)!, number: str(r.ShopOrderNumber), description: str(r.Description) ?? str(r.ItemDescription),
       quantity: num(r.PlannedQuantity), unit: str(r.Unit), dueDate: day(r.PlannedDate), exactStartDate: day(r.PlannedStartDate),
       warehouseCode: str(r.WarehouseCode), exactStatus: num(r.Status),
@@ -256,7 +259,7 @@ const projects: Feed = {
   async apply(fc, raw) {
     const rows = raw as ExactProject[];
     const customers = await fc.customers(rows.map((r) => r.Account ?? '').filter(Boolean));
-    return upsertCards(fc.em, fc.division, rows.map((r): CardInput => {
+    return cards(fc, rows.map((r): CardInput => {
       const end = day(r.EndDate);
       return {
         kind: 'project', exactId: lower(r.ID)!, number: str(r.Code), description: str(r.Description), relationExactId: lower(r.Account), relationName: str(r.AccountName),

@@ -149,7 +149,7 @@ export class PlanningSync implements OnModuleInit {
       };
     };
     const fc: FeedContext = {
-      em, division: ctx.division, options, today: day,
+      em, division: ctx.division, options, today: day, history: true,
       customers: (ids) => this.customers.linkedCustomerIds(ctx.division, ids),
     };
     const cursors = parseCursors(ctx.cursor);
@@ -159,6 +159,14 @@ export class PlanningSync implements OnModuleInit {
     };
     let done = 0;
     let skipDeleted = false;
+    // figures per entity and progress: at most once a second while pages stream in (the cursor moves every page)
+    let reported = 0;
+    const reportNow = async () => {
+      if (Date.now() - reported < 1000) return;
+      reported = Date.now();
+      await this.patch(ctx.division, { summaries });
+      await ctx.progress(done);
+    };
 
     // a division moved to another database: every Timestamp is void, start over (checked once a day)
     if (!initial && (!s.moveCheckedAt || now.getTime() - s.moveCheckedAt.getTime() >= MOVE_CHECK_MS)) {
@@ -179,21 +187,32 @@ export class PlanningSync implements OnModuleInit {
 
     for (const f of due) {
       const gen = summaries[f.name]?.gen ?? 0;
+      // a feed's first import is not "a change from Exact": no history rows for it
+      fc.history = summaries[f.name]?.done === true;
       await ctx.waitForBudget();
       try {
         if (f.sync) {
-          let cursor = tsOf(cursors, f.name, gen);
-          for await (const page of api.sync(f.sync.name).changes(cursor, f.sync.select, opts)) {
+          const pages = api.sync(f.sync.name).changes(tsOf(cursors, f.name, gen), f.sync.select, opts)[Symbol.asyncIterator]();
+          // the next page is read from Exact while this one is written (calls stay one at a time)
+          let next = pages.next();
+          for (;;) {
+            const r = await next;
+            if (r.done) break;
+            const page = r.value;
+            next = page.more ? ctx.waitForBudget().then(() => pages.next()) : pages.next();
+            next.catch(() => undefined); // an abort or error surfaces on the await above, not as an unhandled rejection
             const w = await f.apply(fc, page.rows);
-            cursor = page.cursor;
-            cursors[f.name] = `${gen}:${cursor}`;
+            cursors[f.name] = `${gen}:${page.cursor}`;
             done += page.rows.length;
             ctx.count({ apiCalls: 1, created: w.created, updated: w.updated, deleted: w.archived });
             touch(f.name, { records: page.rows.length, created: w.created, updated: w.updated, archived: w.archived, calls: 1 });
-            await save();
-            await ctx.progress(done);
-            if (ctx.signal.aborted) return false;
-            if (page.more) await ctx.waitForBudget();
+            await ctx.saveCursor(JSON.stringify(cursors), initial ? 'initial' : 'incremental');
+            await reportNow();
+            if (ctx.signal.aborted) {
+              await pages.return?.(undefined).catch(() => undefined);
+              await save();
+              return false;
+            }
           }
         } else if (f.list) {
           const { rows, calls } = await f.list(api, opts);
