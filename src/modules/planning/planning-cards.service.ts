@@ -7,6 +7,7 @@ import { NotFoundError } from '../../common/errors.js';
 import { isIsoDate, toInt } from '../../common/validation.js';
 import { PLAN_CARD_KINDS, type PlanCardKind } from './plan-card.entity.js';
 import { PLAN_RESOURCE_KINDS, type PlanResourceKind } from './plan-resource.entity.js';
+import type { PlanningEntitySummary } from './planning-settings.entity.js';
 
 export const CARD_SORTS = ['due', 'number', 'updated'] as const;
 export type CardSort = (typeof CARD_SORTS)[number];
@@ -125,8 +126,8 @@ export class PlanningCardsService {
   /** The Cards screen: its filter, one page and the filter choices. */
   async listPage(raw: Record<string, unknown>) {
     const filter = this.parseFilter(raw);
-    const [page, choices] = await Promise.all([this.list(filter), this.choices()]);
-    return { filter, page, choices };
+    const [page, choices, status] = await Promise.all([this.list(filter), this.choices(), this.syncStatus()]);
+    return { filter, page, choices, status };
   }
 
   async card(id: number) {
@@ -164,6 +165,13 @@ export class PlanningCardsService {
     );
     const exactUrl = planningApi(this.client, Number(card.division)).recordUrl(String(card.kind), String(card.exact_id)) ?? '';
     return { card, activities, related, relatedCards, madeFor, events, exactUrl };
+  }
+
+  /** Where the planning sync stands per division and entity (shown under the cards, for everyone who plans). */
+  async syncStatus() {
+    return this.orm.em.fork().getConnection().execute<{ division: number; state: string; first_import_at: Date | null; summaries: Record<string, PlanningEntitySummary> }[]>(
+      'select division, state, first_import_at, summaries from planning_settings where active_options is not null order by division',
+    );
   }
 
   /** The warehouses and divisions that occur on cards (filter choices). */

@@ -8,7 +8,7 @@ import { ValidationError } from '../../common/errors.js';
 import { PLAN_CARD_KINDS } from './plan-card.entity.js';
 import { PlanningCardsService } from './planning-cards.service.js';
 import { PlanningService } from './planning.service.js';
-import { cardSortLinks, toCardPageView, toCardRowView, toCardsQuery, toOptionsView, toResourceView } from './planning.view.js';
+import { cardSortLinks, toSyncStatusView, toCardPageView, toCardRowView, toCardsQuery, toOptionsView, toResourceView } from './planning.view.js';
 import { PLANNING_OPTIONS, type PlanningOption } from './planning.options.js';
 
 /** Planning → Cards, a card, Planning → Resources (planners and admins plan; accountants may look). */
@@ -24,11 +24,11 @@ export class PlanningController {
 
   @Get('cards')
   async list(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
-    const { filter, page, choices } = await this.cards.listPage(raw);
+    const { filter, page, choices, status } = await this.cards.listPage(raw);
     const today = this.cards.today();
     const model = {
       title: 'planning.cards.title', nav: 'planning', query: toCardsQuery(filter), sortLinks: cardSortLinks(filter), after: filter.after, kinds: PLAN_CARD_KINDS,
-      rows: page.rows.map((r) => toCardRowView(r, today)), total: page.total, next: page.next, ...choices,
+      rows: page.rows.map((r) => toCardRowView(r, today)), total: page.total, next: page.next, ...choices, syncStatus: toSyncStatusView(status),
     };
     render(req, res, 'planning/cards', model, { fragment: 'planning/cards-table' });
   }

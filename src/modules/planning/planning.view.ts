@@ -109,3 +109,11 @@ export function toResourceView(r: Record<string, unknown>) {
     fromExact: !!r.exact_id, division: r.division ?? null, user: s(r.user_name), activities: Number(r.activities ?? 0), leaveDays: Number(r.leave_days ?? 0),
   };
 }
+
+/** The planning sync per division and entity, for the Cards page. */
+export function toSyncStatusView(rows: { division: number; state: string; first_import_at: Date | null; summaries: Record<string, PlanningEntitySummary> }[]) {
+  return rows.map((r) => ({
+    division: r.division, state: r.state, firstImportAt: r.first_import_at,
+    feeds: Object.entries(r.summaries ?? {}).map(([name, x]) => toFeedView(name, x)),
+  }));
+}
