@@ -222,3 +222,41 @@ export function planningApi(client: ExactClient, division: number): PlanningApi 
   if (!Number.isInteger(division) || division <= 0) throw new TypeError(`not a division number: ${division}`);
   return new PlanningApi(client.http, division);
 }
+
+export interface ExactSchedule {
+  ID: string;
+  Employee?: string | null;
+  StartDate?: Date | null;
+  EndDate?: Date | null;
+  Hours?: number | null;
+  Days?: number | null;
+  AverageHours?: number | null;
+  ScheduleType?: number | null;
+  Main?: number | null;
+  Timestamp?: bigint | null;
+}
+
+export interface ExactScheduleEntry {
+  ID: string;
+  Schedule?: string | null;
+  Day?: number | null;
+  DayIsSelected?: boolean | null;
+  Hours?: string | null;
+  StartTime?: string | null;
+  EndTime?: string | null;
+  Break?: boolean | null;
+  BreakStartTime?: string | null;
+  BreakEndTime?: string | null;
+  WeekNumber?: number | null;
+  Timestamp?: bigint | null;
+}
+
+export interface ExactLeaveDay {
+  ID: string;
+  Employee?: string | null;
+  Date?: Date | null;
+  Hours?: number | null;
+  Type?: number | null;
+  Status?: number | null;
+  Timestamp?: bigint | null;
+}

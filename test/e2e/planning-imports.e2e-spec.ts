@@ -215,6 +215,27 @@ describe('first import and keeping current (manufacturing division)', () => {
   }, 180_000);
 });
 
+describe('schedules, leave and absence (Schedule)', () => {
+  it('brings each employee\'s schedule (hours per weekday) and the days of leave and absence; Exact leads', async () => {
+    await idle(MFG);
+    expect((await saveOptions(MFG, ['SalesOrderRow', 'ProductionOrder', 'Activity', 'ResourceViaEmployee', 'ResourceViaProduction', 'Schedule'])).status).toBe(303);
+    await activate(MFG);
+    await idle(MFG);
+    const schedules = await db<{ name: string; exact_schedule: boolean; hours: string; week: number[] }>(
+      `select r.name, r.exact_schedule, s.hours::text as hours, s.week_hours as week from resource_schedule_entry s join plan_resource r on r.id = s.resource_id where s.division = $1 and s.main`, [MFG]);
+    expect(schedules.length).toBeGreaterThanOrEqual(10);
+    for (const s of schedules) {
+      expect(s.exact_schedule).toBe(true);
+      expect(s.week).toHaveLength(7);
+      expect(s.week.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    }
+    const leave = await db<{ kind: string; n: string }>(`select kind, count(*) as n from resource_leave where division = $1 group by kind order by kind`, [MFG]);
+    expect(leave.map((l) => l.kind)).toEqual(['absence', 'leave']);
+    const page = await planner.get('/planning/resources?kind=employee');
+    expect(page.text).toContain('uit Exact (alleen lezen)');
+  }, 180_000);
+});
+
 async function makeItem(): Promise<string> {
   const item = await x.control<{ ID: string }>('planning/Items', { division: MFG, action: 'create', fields: { Code: `MAKE-${Date.now()}`, Description: 'Maakartikel test', IsMakeItem: 1 } });
   return item.ID;

@@ -135,8 +135,8 @@ export class ResourceLeave extends BaseEntity {
   status!: 'submitted' | 'approved';
 }
 
-/** `order`: a sales order header kept for its per-line cards (SalesOrderRow). */
-export type MasterKind = 'item' | 'relation' | 'warehouse' | 'order';
+/** `order`: a sales order header kept for its per-line cards; `schedule`/`sched_day`: Exact schedules as read. */
+export type MasterKind = 'item' | 'relation' | 'warehouse' | 'order' | 'schedule' | 'sched_day';
 
 /**
  * Planning master data from Exact: items, relations (customers and suppliers; a customer relation points at the

@@ -3,6 +3,8 @@ import type {
   ExactEmployee, ExactProject, ExactRoutingStep, ExactSalesOrderHeader, ExactSalesOrderLine, ExactShopOrder, ExactWorkcenter, PlanningApi, PlanningSyncName,
 } from '../../exact/planning.resources.js';
 import type { CallOptions } from '../../exact/resource.js';
+import type { ExactLeaveDay, ExactSchedule, ExactScheduleEntry } from '../../exact/planning.resources.js';
+import { applyLeave, applySchedules, applyScheduleEntries, deleteLeave, deleteScheduleEntries, deleteSchedules } from './planning-hr.js';
 import type { PlanningOptions } from './planning.options.js';
 import type { ArchivedReason, PlanActivityStatus, PlanCardLine } from './plan-card.entity.js';
 import {
@@ -316,8 +318,39 @@ const workcenters: Feed = {
   afterList: (fc, raw) => deactivateResources(fc.em, fc.division, 'machine', { notIn: (raw as ExactWorkcenter[]).map((r) => lower(r.ID)!) }),
 };
 
+// ---- schedules, leave and absence (Schedule; needs the employees) ----------------------------------------
+
+const scheduleOn = (o: PlanningOptions) => o.Schedule && o.ResourceViaEmployee;
+
+const schedules: Feed = {
+  name: 'schedules',
+  on: scheduleOn,
+  everyMinutes: 12 * 60,
+  sync: { name: 'schedules', select: ['ID', 'Employee', 'StartDate', 'EndDate', 'Hours', 'Days', 'AverageHours', 'ScheduleType', 'Main', 'Timestamp'] },
+  deleted: { 39: (fc, keys) => deleteSchedules(fc.em, fc.division, keys) },
+  apply: (fc, raw) => applySchedules(fc.em, fc.division, raw as ExactSchedule[]),
+};
+
+const scheduleEntries: Feed = {
+  name: 'schedule-entries',
+  on: scheduleOn,
+  everyMinutes: 12 * 60,
+  sync: { name: 'scheduleEntries', select: ['ID', 'Schedule', 'Day', 'DayIsSelected', 'Hours', 'StartTime', 'EndTime', 'Break', 'BreakStartTime', 'BreakEndTime', 'WeekNumber', 'Timestamp'] },
+  deleted: { 40: (fc, keys) => deleteScheduleEntries(fc.em, fc.division, keys) },
+  apply: (fc, raw) => applyScheduleEntries(fc.em, fc.division, raw as ExactScheduleEntry[]),
+};
+
+const leave: Feed = {
+  name: 'leave',
+  on: scheduleOn,
+  everyMinutes: 4 * 60,
+  sync: { name: 'leaveByDay', select: ['ID', 'Employee', 'Date', 'Hours', 'Type', 'Status', 'Timestamp'] },
+  deleted: { 27: (fc, keys) => deleteLeave(fc.em, fc.division, keys) },
+  apply: (fc, raw) => applyLeave(fc.em, fc.division, raw as ExactLeaveDay[]),
+};
+
 /** In the order a run takes them: headers before lines, shop orders before their operations. */
-export const FEEDS: readonly Feed[] = [salesOrderHeaders, salesOrderLines, shopOrders, routingSteps, projects, employees, workcenters];
+export const FEEDS: readonly Feed[] = [salesOrderHeaders, salesOrderLines, shopOrders, routingSteps, projects, employees, workcenters, schedules, scheduleEntries, leave];
 
 export function feedsOn(o: PlanningOptions): Feed[] {
   return FEEDS.filter((f) => f.on(o));
