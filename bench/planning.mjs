@@ -65,10 +65,12 @@ export default async function planningBench(args = []) {
 
     await planning.save(DIVISION, { SalesOrder: 'on', ProductionOrder: 'on', Activity: 'on' });
     const c0 = await counts();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await planning.activate(DIVISION);
     await waitIdle(1);
     const initialS = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     const c1 = await counts();
     const settings = (await pool.query('select summaries, active_options from planning_settings where division = $1', [DIVISION])).rows[0];
     const feeds = Object.entries(settings.summaries).filter(([k]) => k !== 'deleted');
@@ -76,7 +78,7 @@ export default async function planningBench(args = []) {
     const initialMin = feeds.reduce((n, [, s]) => n + Math.ceil(s.records / 1000), 0);
     const cards = Number((await pool.query('select count(*) n from plan_card where division = $1', [DIVISION])).rows[0].n);
     const activities = Number((await pool.query('select count(*) n from plan_activity where division = $1', [DIVISION])).rows[0].n);
-    console.error(`first import: ${records} records (${feeds.map(([k, s]) => `${k} ${s.records}`).join(', ')}) → ${cards} cards, ${activities} activities in ${initialS.toFixed(2)} s; ${c1.planning - c0.planning} sync calls (+${c1.other - c0.other} other: webhook subscriptions)`);
+    console.error(`first import: ${records} records (${feeds.map(([k, s]) => `${k} ${s.records}`).join(', ')}) → ${cards} cards, ${activities} activities in ${initialS.toFixed(2)} s (this process's CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, sandbox included); ${c1.planning - c0.planning} sync calls (+${c1.other - c0.other} other: webhook subscriptions)`);
 
     /** one day of quarter-hour ticks: move both clocks, run the planning resource as the 15-minute schedule would */
     const quietDay = async () => {

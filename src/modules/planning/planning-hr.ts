@@ -42,7 +42,7 @@ export function weekHoursOf(s: ExactSchedule, entries: ExactScheduleEntry[]): We
 
 async function resourceIds(em: EntityManager, division: number, employees: string[]): Promise<Map<string, number>> {
   if (!employees.length) return new Map();
-  const rows = await em.getConnection().execute<{ id: number; exact_id: string }[]>(
+  const rows = await em.execute<{ id: number; exact_id: string }[]>(
     `select id, exact_id from plan_resource where division = ? and kind = 'employee' and exact_id in (select jsonb_array_elements_text(?::jsonb))`,
     [division, JSON.stringify([...new Set(employees)])],
   );
@@ -53,7 +53,7 @@ async function resourceIds(em: EntityManager, division: number, employees: strin
 export async function rebuildSchedules(em: EntityManager, division: number, scheduleIds: string[]): Promise<number> {
   if (!scheduleIds.length) return 0;
   const headers = await masterRows(em, division, 'schedule', scheduleIds);
-  const entryRows = await em.getConnection().execute<{ data: ExactScheduleEntry & { Schedule: string } }[]>(
+  const entryRows = await em.execute<{ data: ExactScheduleEntry & { Schedule: string } }[]>(
     `select data from plan_master where division = ? and kind = 'sched_day' and data->>'Schedule' in (select jsonb_array_elements_text(?::jsonb))`,
     [division, JSON.stringify(scheduleIds)],
   );
@@ -68,7 +68,7 @@ export async function rebuildSchedules(em: EntityManager, division: number, sche
       schedule_type: Number(s.ScheduleType ?? 1), hours: Number(s.Hours ?? s.AverageHours ?? 0), week_hours: weekHoursOf(s, entries.get(s.ID) ?? []),
     }));
   if (!rows.length) return 0;
-  await em.getConnection().execute(
+  await em.execute(
     `insert into resource_schedule_entry (resource_id, division, exact_id, from_date, to_date, main, schedule_type, hours, week_hours)
      select x.resource_id, ?, x.exact_id, x.from_date, x.to_date, x.main, x.schedule_type, x.hours, x.week_hours
        from jsonb_to_recordset(?::jsonb) as x(resource_id int, exact_id text, from_date date, to_date date, main boolean, schedule_type int, hours numeric, week_hours jsonb)
@@ -98,13 +98,13 @@ export async function applyScheduleEntries(em: EntityManager, division: number, 
 }
 
 export async function deleteSchedules(em: EntityManager, division: number, ids: string[]): Promise<number> {
-  await em.getConnection().execute(`delete from plan_master where division = ? and kind = 'schedule' and exact_id in (select jsonb_array_elements_text(?::jsonb))`, [division, JSON.stringify(ids)]);
-  const rows = await em.getConnection().execute(`delete from resource_schedule_entry where division = ? and exact_id in (select jsonb_array_elements_text(?::jsonb)) returning id`, [division, JSON.stringify(ids)]);
+  await em.execute(`delete from plan_master where division = ? and kind = 'schedule' and exact_id in (select jsonb_array_elements_text(?::jsonb))`, [division, JSON.stringify(ids)]);
+  const rows = await em.execute(`delete from resource_schedule_entry where division = ? and exact_id in (select jsonb_array_elements_text(?::jsonb)) returning id`, [division, JSON.stringify(ids)]);
   return rows.length;
 }
 
 export async function deleteScheduleEntries(em: EntityManager, division: number, ids: string[]): Promise<number> {
-  const gone = await em.getConnection().execute<{ schedule: string | null }[]>(
+  const gone = await em.execute<{ schedule: string | null }[]>(
     `delete from plan_master where division = ? and kind = 'sched_day' and exact_id in (select jsonb_array_elements_text(?::jsonb)) returning data->>'Schedule' as schedule`,
     [division, JSON.stringify(ids)],
   );
@@ -121,7 +121,7 @@ export async function applyLeave(em: EntityManager, division: number, rows: Exac
       kind: Number(r.Type) === 1 ? 'absence' : 'leave', status: Number(r.Status) === 1 ? 'submitted' : 'approved',
     }));
   if (!out.length) return { created: 0, updated: 0, archived: 0 };
-  const res = await em.getConnection().execute<{ inserted: boolean }[]>(
+  const res = await em.execute<{ inserted: boolean }[]>(
     `insert into resource_leave (resource_id, division, exact_id, date, hours, kind, status)
      select x.resource_id, ?, x.exact_id, x.date, x.hours, x.kind, x.status
        from jsonb_to_recordset(?::jsonb) as x(resource_id int, exact_id text, date date, hours numeric, kind text, status text)
@@ -135,6 +135,6 @@ export async function applyLeave(em: EntityManager, division: number, rows: Exac
 }
 
 export async function deleteLeave(em: EntityManager, division: number, ids: string[]): Promise<number> {
-  const rows = await em.getConnection().execute(`delete from resource_leave where division = ? and exact_id in (select jsonb_array_elements_text(?::jsonb)) returning id`, [division, JSON.stringify(ids)]);
+  const rows = await em.execute(`delete from resource_leave where division = ? and exact_id in (select jsonb_array_elements_text(?::jsonb)) returning id`, [division, JSON.stringify(ids)]);
   return rows.length;
 }

@@ -71,7 +71,7 @@ function sortLines(lines: PlanCardLine[]): PlanCardLine[] {
 
 async function loadCards(em: EntityManager, division: number, keys: { kind: string; exactId: string }[]): Promise<Map<string, CardRow>> {
   if (!keys.length) return new Map();
-  const rows = await em.getConnection().execute<Record<string, unknown>[]>(
+  const rows = await em.execute<Record<string, unknown>[]>(
     `select c.id, c.kind, c.exact_id, c.parent_exact_id, c.number, c.description, c.customer_id, c.relation_exact_id, c.relation_name,
             c.account_manager, c.warehouse_code, to_char(c.due_date, 'YYYY-MM-DD') as due_date,
             to_char(c.exact_start_date, 'YYYY-MM-DD') as exact_start_date, c.quantity::float8 as quantity, c.unit, c.exact_status,
@@ -185,7 +185,7 @@ export async function upsertCards(em: EntityManager, division: number, inputs: C
       status_changed: next.status !== old.status, exact_timestamp: next.exactTimestamp,
     });
   }
-  const conn = em.getConnection();
+  const conn = em;
   if (inserts.length) {
     const rows = await conn.execute<{ id: number; kind: string; exact_id: string }[]>(
       `insert into plan_card (division, kind, exact_id, parent_exact_id, number, description, customer_id, relation_exact_id, relation_name,
@@ -248,13 +248,13 @@ export async function archiveCards(em: EntityManager, division: number, where: {
   const params: unknown[] = [division, where.kind];
   if (where.exactIds) (conds.push('exact_id in (select jsonb_array_elements_text(?::jsonb))'), params.push(JSON.stringify(where.exactIds)));
   if (where.parentExactIds) (conds.push('parent_exact_id in (select jsonb_array_elements_text(?::jsonb))'), params.push(JSON.stringify(where.parentExactIds)));
-  const rows = await em.getConnection().execute<{ id: number }[]>(
+  const rows = await em.execute<{ id: number }[]>(
     `update plan_card set status = 'archived', archived_reason = ?, archived_at = now(), version = version + 1, updated_at = now()
       where ${conds.join(' and ')} returning id`,
     [reason, ...params],
   );
   if (rows.length) {
-    await em.getConnection().execute(
+    await em.execute(
       `insert into plan_card_event (card_id, source, action, changes) select id, 'exact', 'archived', jsonb_build_object('reason', jsonb_build_array(null, ?::text))
          from (select (jsonb_array_elements_text(?::jsonb))::int as id) x`,
       [reason, JSON.stringify(rows.map((r) => Number(r.id)))],
@@ -266,7 +266,7 @@ export async function archiveCards(em: EntityManager, division: number, where: {
 /** Reopens the cards of kinds an option switched back on (only those archived because the option was off). */
 export async function reopenOptionCards(em: EntityManager, division: number, kinds: PlanCardKind[]): Promise<number> {
   if (!kinds.length) return 0;
-  const rows = await em.getConnection().execute<{ id: number }[]>(
+  const rows = await em.execute<{ id: number }[]>(
     `update plan_card set status = 'open', archived_reason = null, archived_at = null, version = version + 1, updated_at = now()
       where division = ? and kind in (select jsonb_array_elements_text(?::jsonb)) and status = 'archived' and archived_reason = 'option_off' returning id`,
     [division, JSON.stringify(kinds)],
@@ -277,7 +277,7 @@ export async function reopenOptionCards(em: EntityManager, division: number, kin
 /** Removes lines (deleted in Exact) from the cards of the division that hold them. */
 export async function removeLines(em: EntityManager, division: number, kind: PlanCardKind, lineIds: string[]): Promise<number> {
   if (!lineIds.length) return 0;
-  const rows = await em.getConnection().execute<{ id: number }[]>(
+  const rows = await em.execute<{ id: number }[]>(
     `update plan_card c set lines = coalesce((select jsonb_agg(l) from jsonb_array_elements(c.lines) l where not (l->>'exactId' in (select jsonb_array_elements_text(?::jsonb)))), '[]'::jsonb),
             version = c.version + 1, updated_at = now()
       where c.division = ? and c.kind = ? and exists (select 1 from jsonb_array_elements(c.lines) l where l->>'exactId' in (select jsonb_array_elements_text(?::jsonb)))
@@ -314,7 +314,7 @@ export async function upsertActivities(em: EntityManager, division: number, inpu
   if (!inputs.length) return counts;
   const cardKeys = [...new Map(inputs.map((i) => [`${i.cardKind}:${i.cardExactId}`, { kind: i.cardKind, exactId: i.cardExactId }])).values()];
   const cards = await upsertCards(em, division, cardKeys.map((k) => ({ kind: k.kind, exactId: k.exactId })), { history: false });
-  const conn = em.getConnection();
+  const conn = em;
   const rows = await conn.execute<{ card_id: number; kind: string; exact_id: string; sequence: number; code: string | null; description: string | null; workcenter_code: string | null; estimated_hours: number | null; setup_hours: number | null; run_hours: number | null; exact_start_date: string | null; exact_end_date: string | null; status: string }[]>(
     `select a.card_id, a.kind, a.exact_id, a.sequence, a.code, a.description, a.workcenter_code, a.estimated_hours::float8 as estimated_hours,
             a.setup_hours::float8 as setup_hours, a.run_hours::float8 as run_hours, to_char(a.exact_start_date, 'YYYY-MM-DD') as exact_start_date,
@@ -364,13 +364,13 @@ export async function upsertActivities(em: EntityManager, division: number, inpu
 }
 
 async function bumpCards(em: EntityManager, ids: number[]): Promise<void> {
-  if (ids.length) await em.getConnection().execute('update plan_card set version = version + 1, updated_at = now() where id in (select (jsonb_array_elements_text(?::jsonb))::int)', [JSON.stringify(ids)]);
+  if (ids.length) await em.execute('update plan_card set version = version + 1, updated_at = now() where id in (select (jsonb_array_elements_text(?::jsonb))::int)', [JSON.stringify(ids)]);
 }
 
 /** Activities deleted in Exact: kept (a planner may have planned them) but archived. */
 export async function archiveActivities(em: EntityManager, division: number, kind: PlanActivityKind, exactIds: string[]): Promise<number> {
   if (!exactIds.length) return 0;
-  const rows = await em.getConnection().execute<{ card_id: number }[]>(
+  const rows = await em.execute<{ card_id: number }[]>(
     `update plan_activity set status = 'archived', version = version + 1, updated_at = now()
       where division = ? and kind = ? and exact_id in (select jsonb_array_elements_text(?::jsonb)) and status <> 'archived' returning card_id`,
     [division, kind, JSON.stringify(exactIds)],
@@ -393,7 +393,7 @@ export interface ResourceInput {
 /** Employees and work centres: insert or update (version moves only when something changed). */
 export async function upsertResources(em: EntityManager, division: number, inputs: ResourceInput[]): Promise<WriteCounts> {
   if (!inputs.length) return { created: 0, updated: 0, archived: 0 };
-  const rows = await em.getConnection().execute<{ inserted: boolean }[]>(
+  const rows = await em.execute<{ inserted: boolean }[]>(
     `insert into plan_resource (division, kind, exact_id, code, name, "group", active, exact_schedule, exact_timestamp)
      select ?, x.kind, x.exact_id, x.code, x.name, x."group", x.active, x.exact_schedule, x.exact_timestamp
        from jsonb_to_recordset(?::jsonb) as x(kind text, exact_id text, code text, name text, "group" text, active boolean, exact_schedule boolean, exact_timestamp bigint)
@@ -415,7 +415,7 @@ export async function upsertResources(em: EntityManager, division: number, input
 /** Resources gone from Exact (deleted, or no longer in a full list) are switched off, never deleted. */
 export async function deactivateResources(em: EntityManager, division: number, kind: PlanResourceKind, where: { exactIds?: string[]; notIn?: string[] }): Promise<number> {
   const cond = where.exactIds ? 'exact_id in (select jsonb_array_elements_text(?::jsonb))' : 'not (exact_id in (select jsonb_array_elements_text(?::jsonb)))';
-  const rows = await em.getConnection().execute(
+  const rows = await em.execute(
     `update plan_resource set active = false, version = version + 1, updated_at = now() where division = ? and kind = ? and active and ${cond} returning id`,
     [division, kind, JSON.stringify(where.exactIds ?? where.notIn ?? [])],
   );
@@ -425,7 +425,7 @@ export async function deactivateResources(em: EntityManager, division: number, k
 /** Master data rows (items, relations, warehouses, order headers for the per-line cards). */
 export async function upsertMaster(em: EntityManager, division: number, kind: string, rows: { exactId: string; code?: string | null; name?: string | null; data?: Record<string, unknown>; exactTimestamp?: string | null }[]): Promise<void> {
   if (!rows.length) return;
-  await em.getConnection().execute(
+  await em.execute(
     `insert into plan_master (division, kind, exact_id, code, name, data, exact_timestamp)
      select ?, ?, x.exact_id, x.code, x.name, x.data, x.exact_timestamp
        from jsonb_to_recordset(?::jsonb) as x(exact_id text, code text, name text, data jsonb, exact_timestamp bigint)
@@ -437,7 +437,7 @@ export async function upsertMaster(em: EntityManager, division: number, kind: st
 
 export async function masterRows(em: EntityManager, division: number, kind: string, exactIds: string[]): Promise<Map<string, { code: string | null; name: string | null; data: Record<string, unknown> | null }>> {
   if (!exactIds.length) return new Map();
-  const rows = await em.getConnection().execute<{ exact_id: string; code: string | null; name: string | null; data: Record<string, unknown> | null }[]>(
+  const rows = await em.execute<{ exact_id: string; code: string | null; name: string | null; data: Record<string, unknown> | null }[]>(
     'select exact_id, code, name, data from plan_master where division = ? and kind = ? and exact_id in (select jsonb_array_elements_text(?::jsonb))',
     [division, kind, JSON.stringify([...new Set(exactIds)])],
   );

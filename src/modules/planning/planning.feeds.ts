@@ -120,7 +120,7 @@ const salesOrderHeaders: Feed = {
     }
     if (fc.options.SalesOrderRow) {
       // the header's data on every line card of the order
-      const lineCards = await fc.em.getConnection().execute<{ exact_id: string; parent_exact_id: string }[]>(
+      const lineCards = await fc.em.execute<{ exact_id: string; parent_exact_id: string }[]>(
         `select exact_id, parent_exact_id from plan_card where division = ? and kind = 'sales_order_line' and parent_exact_id in (select jsonb_array_elements_text(?::jsonb))`,
         [fc.division, JSON.stringify([...headers.keys()])],
       );

@@ -201,12 +201,16 @@ export class PlanningSync implements OnModuleInit {
             const page = r.value;
             next = page.more ? ctx.waitForBudget().then(() => pages.next()) : pages.next();
             next.catch(() => undefined); // an abort or error surfaces on the await above, not as an unhandled rejection
-            const w = await f.apply(fc, page.rows);
-            cursors[f.name] = `${gen}:${page.cursor}`;
+            // the page and the cursor that covers it commit together
+            const w = await em.transactional(async (tem) => {
+              const r = await f.apply({ ...fc, em: tem }, page.rows);
+              cursors[f.name] = `${gen}:${page.cursor}`;
+              await ctx.saveCursor(JSON.stringify(cursors), initial ? 'initial' : 'incremental', { em: tem });
+              return r;
+            });
             done += page.rows.length;
             ctx.count({ apiCalls: 1, created: w.created, updated: w.updated, deleted: w.archived });
             touch(f.name, { records: page.rows.length, created: w.created, updated: w.updated, archived: w.archived, calls: 1 });
-            await ctx.saveCursor(JSON.stringify(cursors), initial ? 'initial' : 'incremental');
             await reportNow();
             if (ctx.signal.aborted) {
               await pages.return?.(undefined).catch(() => undefined);
@@ -242,10 +246,14 @@ export class PlanningSync implements OnModuleInit {
         if (!r.EntityKey || !handlers.has(Number(r.EntityType))) continue;
         byType.set(Number(r.EntityType), [...(byType.get(Number(r.EntityType)) ?? []), r.EntityKey.toLowerCase()]);
       }
-      let n = 0;
-      for (const [type, keys] of byType) n += await handlers.get(type)!(fc, keys);
+      const n = await em.transactional(async (tem) => {
+        let k = 0;
+        for (const [type, keys] of byType) k += await handlers.get(type)!({ ...fc, em: tem }, keys);
+        cursors[DELETED_KEY] = String(page.cursor);
+        await ctx.saveCursor(JSON.stringify(cursors), initial ? 'initial' : 'incremental', { em: tem });
+        return k;
+      });
       deleted = page.cursor;
-      cursors[DELETED_KEY] = String(deleted);
       ctx.count({ apiCalls: 1, deleted: n });
       touch(DELETED_KEY, { records: page.rows.length, archived: n, calls: 1, at: this.clock.now().toISOString() });
       await save();
