@@ -236,6 +236,25 @@ describe('schedules, leave and absence (Schedule)', () => {
   }, 180_000);
 });
 
+describe('projects (services division)', () => {
+  it('imports project headers as cards; a project completed in Exact is archived', async () => {
+    expect((await saveOptions(PSA, ['Project', 'ResourceViaEmployee'])).status).toBe(303);
+    await activate(PSA);
+    await idle(PSA);
+    const projects = await db<{ exact_id: string; number: string; status: string }>(`select exact_id, number, status from plan_card where division = $1 and kind = 'project' order by id`, [PSA]);
+    expect(projects.length).toBe(15);
+    expect(projects.every((p) => p.number)).toBe(true);
+    const open = projects.find((p) => p.status === 'open')!;
+    await x.control('planning/Projects', { division: PSA, ID: open.exact_id, action: 'complete' });
+    await waitFor(async () => {
+      const [c] = await db<{ status: string; archived_reason: string }>(`select status, archived_reason from plan_card where division = $1 and exact_id = $2`, [PSA, open.exact_id]);
+      return c.status === 'archived' ? c : undefined;
+    }, 'completed project archived', 60_000);
+    const [{ n }] = await db<{ n: string }>(`select count(*) as n from plan_resource where division = $1 and kind = 'employee'`, [PSA]);
+    expect(Number(n)).toBe(12);
+  }, 180_000);
+});
+
 async function makeItem(): Promise<string> {
   const item = await x.control<{ ID: string }>('planning/Items', { division: MFG, action: 'create', fields: { Code: `MAKE-${Date.now()}`, Description: 'Maakartikel test', IsMakeItem: 1 } });
   return item.ID;
