@@ -148,12 +148,19 @@ describe('first import and keeping current (manufacturing division)', () => {
   it('a change in Exact updates the card and keeps what the planner did (dates, notes); the history shows it', async () => {
     const [c] = await db<{ id: number; exact_id: string; version: number }>(`select id, exact_id, version from plan_card where division = $1 and kind = 'sales_order' and status = 'open' order by id limit 1`, [MFG]);
     await db(`update plan_card set planned_start = '2027-01-04', planned_end = '2027-01-06', notes = 'Bel klant eerst', version = version + 1 where id = $1`, [c.id]);
+    // the order's customer is a Koppel customer linked to the Exact account: the card points at it (no copy is made)
+    const [{ relation_exact_id: account }] = await db<{ relation_exact_id: string }>('select relation_exact_id from plan_card where id = $1', [c.id]);
+    const [cust] = await db<{ id: number }>(`insert into customers (number, name) values ('PLAN-1', 'Klant van de order') returning id`);
+    await db(`insert into customer_exact_links (customer_id, division, exact_id, state) values ($1, $2, $3, 'linked')`, [cust.id, MFG, account]);
+    const customersBefore = (await db('select id from customers')).length;
     await x.control('planning/SalesOrders', { division: MFG, ID: c.exact_id, action: 'update', fields: { DeliveryDate: '2027-02-15', Description: 'Gewijzigd in Exact' } });
     // the SalesOrders webhook asks for one run; it brings the change in
     await waitFor(async () => ((await card('sales_order', c.exact_id))?.due_date === '2027-02-15' ? true : undefined), 'the new delivery date', 60_000);
     const after = await card('sales_order', c.exact_id);
     expect([after.planned_start, after.planned_end, after.notes]).toEqual(['2027-01-04', '2027-01-06', 'Bel klant eerst']);
     expect(after.version).toBeGreaterThan(c.version + 1);
+    expect(after.customer_id).toBe(cust.id);
+    expect((await db('select id from customers')).length).toBe(customersBefore);
     const page = await planner.get(`/planning/cards/${c.id}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('Gewijzigd in Exact');
