@@ -22,6 +22,7 @@ import { FormOnceModule } from './common/form-once.js';
 import { InvoiceSenderModule } from './modules/invoice-sender/invoice-sender.module.js';
 import { HealthFeatureRegistryModule } from './modules/connection-health/connection-health.registry.js';
 import { ConnectionHealthModule } from './modules/connection-health/connection-health.module.js';
+import { PlanningModule } from './modules/planning/planning.module.js';
 
 @Module({})
 export class AppModule {
@@ -50,6 +51,7 @@ export class AppModule {
         InvoiceSenderModule,
         HealthFeatureRegistryModule,
         ConnectionHealthModule,
+        PlanningModule,
       ],
     };
   }

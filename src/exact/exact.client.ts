@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PlanningApi } from './planning.resources.js';
 import { ExactTransport } from './transport.js';
 import { BulkResource, Resource, SyncResource, type CallOptions } from './resource.js';
 import { fromExact, lit, queryString } from './odata.js';
@@ -126,6 +127,12 @@ export class ExactClient {
   division(code: number): DivisionApi {
     if (!Number.isInteger(code) || code <= 0) throw new TypeError(`not a division number: ${code}`);
     return new DivisionApi(this.http, code);
+  }
+
+  /** The planning side of one division (src/exact/planning.resources.ts). */
+  planning(code: number): PlanningApi {
+    if (!Number.isInteger(code) || code <= 0) throw new TypeError(`not a division number: ${code}`);
+    return new PlanningApi(this.http, code);
   }
 
   /** current/Me: the one endpoint without a division; its single user comes as a one-row collection (either envelope). */
