@@ -115,6 +115,9 @@ function toItem(r: Raw): PlanItemRow {
   };
 }
 
+/** An array parameter as a PostgreSQL array literal (the query builder would spread a JS array into a list). */
+const pgInts = (ids: number[]) => `{${ids.map((n) => Math.trunc(n)).join(',')}}`;
+
 const like = (s: string) => `%${s.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
 @Injectable()
@@ -150,9 +153,9 @@ export class PlanningPlanService {
   /** Plan items on these resources that overlap [from, to]. */
   async planned(resourceIds: number[], from: string, to: string): Promise<PlanItemRow[]> {
     if (!resourceIds.length) return [];
-    const onBoard = (t: string) => `${t}.resource_id = any(?) and ${t}.planned_start <= ? and ${t}.planned_end >= ? and c.status = 'open'`;
+    const onBoard = (t: string) => `${t}.resource_id = any(?::int[]) and ${t}.planned_start <= ? and ${t}.planned_end >= ? and c.status = 'open'`;
     const text = ITEMS.replace('%ACTIVITY%', onBoard('a')).replace('%CARD%', onBoard('c')) + ' order by start, number, id';
-    const rows = await this.sql(text, [resourceIds, to, from, resourceIds, to, from]);
+    const rows = await this.sql(text, [pgInts(resourceIds), to, from, pgInts(resourceIds), to, from]);
     return rows.map(toItem);
   }
 
@@ -185,8 +188,8 @@ export class PlanningPlanService {
     if (!resourceIds.length) return [];
     const rows = await this.sql(
       `select resource_id, from_date::text as f, to_date::text as t, week_hours from resource_schedule_entry
-        where resource_id = any(?) and from_date <= ? and (to_date is null or to_date >= ?) and main
-        order by resource_id, from_date`, [resourceIds, to, from]);
+        where resource_id = any(?::int[]) and from_date <= ? and (to_date is null or to_date >= ?) and main
+        order by resource_id, from_date`, [pgInts(resourceIds), to, from]);
     return rows.map((r) => ({ resourceId: Number(r.resource_id), from: str(r.f), to: str(r.t), weekHours: (r.week_hours as number[]).map(Number) }));
   }
 
@@ -194,7 +197,7 @@ export class PlanningPlanService {
     if (!resourceIds.length) return [];
     const rows = await this.sql(
       `select resource_id, date::text as d, hours::text as h, kind, status from resource_leave
-        where resource_id = any(?) and date between ? and ? order by resource_id, date`, [resourceIds, from, to]);
+        where resource_id = any(?::int[]) and date between ? and ? order by resource_id, date`, [pgInts(resourceIds), from, to]);
     return rows.map((r) => ({ resourceId: Number(r.resource_id), date: String(r.d), hours: String(r.h), kind: r.kind as 'leave' | 'absence', status: r.status as 'submitted' | 'approved' }));
   }
 
