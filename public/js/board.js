@@ -64,12 +64,18 @@
     }
   }
 
-  // the board polls for changes; never redraw it under a planner's finger
-  document.addEventListener('htmx:before:request', (e) => {
-    if (dragging && e.target instanceof Element && e.target.id === 'board-poll') e.preventDefault();
-  });
-  document.addEventListener('htmx:after:swap', init);
-  document.addEventListener('htmx:after:settle', init);
+  // the board polls for changes; never redraw it under a planner's finger (an answer that arrives mid-drag is
+  // dropped: the poller keeps its old stamp, so the next poll brings the changes again)
+  const isPoll = (e) => e.target instanceof Element && e.target.id === 'board-poll';
+  document.addEventListener('htmx:before:request', (e) => { if (dragging && isPoll(e)) e.preventDefault(); });
+  document.addEventListener('htmx:before:swap', (e) => { if (dragging && isPoll(e)) e.preventDefault(); });
+  // cells and the side list are redrawn by htmx (moves, polling): make every new list a drop target
+  let queued = false;
+  new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => { queued = false; init(); });
+  }).observe(document.body, { childList: true, subtree: true });
 
   // "Cancel" in the plan form closes the dialog without a round trip
   document.addEventListener('click', (e) => {

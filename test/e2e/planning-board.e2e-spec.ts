@@ -300,13 +300,19 @@ describe('the planning board in Chromium', () => {
 
   /** Drags an element onto another with the mouse, in small steps (SortableJS's pointer fallback). */
   async function drag(page: Page, from: string, to: string) {
-    const a = (await (await page.waitForSelector(from))!.boundingBox())!;
+    await page.waitForSelector(from);
     await page.$eval(to, (el) => el.scrollIntoView({ block: 'center', inline: 'center' }));
+    const a = (await (await page.$(from))!.boundingBox())!;
     await page.mouse.move(a.x + 8, a.y + 8);
     await page.mouse.down();
     for (let i = 1; i <= 5; i++) await page.mouse.move(a.x + 8 + i * 3, a.y + 8 + i * 3);
     const b = (await (await page.$(to))!.boundingBox())!;
     for (let i = 1; i <= 10; i++) await page.mouse.move(a.x + 8 + ((b.x + b.width / 2 - a.x - 8) * i) / 10, a.y + 8 + ((b.y + b.height / 2 - a.y - 8) * i) / 10);
+    // passing over other cells moves rows (the placeholder takes room), as a person's hand would follow: aim again
+    for (let i = 0; i < 3; i++) {
+      const c = (await (await page.$(to))!.boundingBox())!;
+      await page.mouse.move(c.x + c.width / 2, c.y + Math.min(c.height / 2, 12), { steps: 3 });
+    }
     await page.mouse.up();
   }
 
@@ -369,7 +375,10 @@ describe('the planning board in Chromium', () => {
 
     // onto a day of leave: the warning comes first, "Plan anyway" plans
     await drag(page, chipIn(anna, FRI, 'activity', act2), `#cell-${bas}-${WED} .drop`);
-    await page.waitForSelector('#board-dialog #plan-submit', { timeout: 30_000 });
+    await page.waitForSelector('#board-dialog #plan-submit', { timeout: 30_000 }).catch(async (e) => {
+      await page.screenshot({ path: join(OUT, 'leave-warning-missing-1280.png'), fullPage: true });
+      throw e;
+    });
     expect(await page.$eval('#board-dialog', (el) => el.textContent)).toContain('Toch plannen');
     await page.screenshot({ path: join(OUT, 'leave-warning-1280.png'), fullPage: true });
     await page.click('#plan-submit');
