@@ -106,6 +106,9 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   app.use(doubleCsrfProtection);
 
   const hbs = createViewEngine();
+  // compiled templates and partials are kept (express only does that by itself when process.env.NODE_ENV is
+  // "production"); in development they are read again on every render so edits show at once
+  if (config.env !== 'development') express.enable('view cache');
   app.engine('hbs', hbs.engine);
   app.setViewEngine('hbs');
   app.setBaseViewsDir(VIEWS_DIR);

@@ -11,7 +11,7 @@ import type { Lang } from '../../common/i18n/i18n.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { BoardService } from './board.service.js';
 import { MoveForm, parseBoardQuery, type BoardQuery } from './board.form.js';
-import { changesUrl, toBoardView, toItemView, toLeaveDaysView, toMovedView, toRowView, toUnplannedPanel } from './board.view.js';
+import { boardUrl, changesUrl, toBoardView, toChunkView, toItemView, toLeaveDaysView, toMovedView, toRowView, toUnplannedPanel } from './board.view.js';
 import type { PlanItemRow } from '../planning/planning-plan.service.js';
 
 const BOARD = '/planning/board';
@@ -39,7 +39,7 @@ export class BoardController {
   async changes(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
     const query = parseBoardQuery(raw);
     if (!isFragmentRequest(req)) {
-      res.redirect(303, toBoardView({ ...(await this.board.board(query)) }, query, langOf(res)).urls.self);
+      res.redirect(303, boardUrl(query));
       return;
     }
     const stamp = await this.board.changeStamp();
@@ -49,6 +49,20 @@ export class BoardController {
     }
     const model = toBoardView(await this.board.board(query), query, langOf(res));
     render(req, res, 'planning-board/index', { canPlan: canPlan(req), ...model }, { fragment: 'planning-board/body' });
+  }
+
+  /** The next resources of the board, loaded as they scroll into view. */
+  @Get('rows')
+  async rows(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
+    const query = parseBoardQuery(raw);
+    const offset = toInt(raw.offset, 0, 100_000) ?? 0;
+    if (!isFragmentRequest(req)) {
+      res.redirect(303, boardUrl(query));
+      return;
+    }
+    const period = this.board.period(query.view, query.date);
+    const model = toChunkView(await this.board.chunk(query, offset, period), period, query, langOf(res));
+    render(req, res, 'planning-board/index', { canPlan: canPlan(req), returnParam: encodeURIComponent(boardUrl(query)), ...model }, { fragment: 'planning-board/rows' });
   }
 
   /** The keyboard-accessible plan form of one item (in the board's dialog, or as a page without JavaScript). */
@@ -93,7 +107,7 @@ export class BoardController {
           moved,
           returnParam: encodeURIComponent(returnPath),
           rows: result.rows.map((r) => toRowView(r, this.board.today(), lang)),
-          ...toUnplannedPanel(result.unplanned, query, lang),
+          ...(result.unplanned ? toUnplannedPanel(result.unplanned, query, lang) : {}),
           urls: { changes: changesUrl(query, result.stamp) },
         }, { fragment: 'planning-board/moved' });
         return;

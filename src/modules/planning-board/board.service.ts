@@ -9,8 +9,10 @@ import {
   addDays, capacityForDays, dayCount, daysBetween, hoursToMinutes, mondayOf, type DayCapacity, type IsoDate, type WeekMinutes,
 } from './capacity.js';
 
-/** How many plan items the side list shows at once (the filters narrow it down). */
-export const UNPLANNED_LIMIT = 50;
+/** How many cards the side list shows at once (the filters narrow it down). */
+export const UNPLANNED_LIMIT = 40;
+/** Resources drawn per request: the page has the first ones, the board loads the next as they scroll into view. */
+export const ROWS_PER_CHUNK = 25;
 
 export interface BoardPeriod {
   view: BoardView;
@@ -28,9 +30,17 @@ export interface BoardRow {
   cells: { date: IsoDate; capacity: DayCapacity; items: PlanItemRow[] }[];
 }
 
-export interface Board {
-  period: BoardPeriod;
+export interface BoardChunk {
   rows: BoardRow[];
+  /** where the next chunk starts, when there are more resources */
+  nextOffset: number | null;
+  total: number;
+  /** the group of the row before this chunk (so a group's header is not drawn twice) */
+  previousGroup: string | null;
+}
+
+export interface Board extends BoardChunk {
+  period: BoardPeriod;
   groups: string[];
   unplanned: { items: PlanItemRow[]; total: number };
   stamp: string;
@@ -39,7 +49,7 @@ export interface Board {
 }
 
 export type MoveResult =
-  | { outcome: 'moved'; item: PlanItemRow; resourceName: string | null; rows: BoardRow[]; unplanned: Board['unplanned']; stamp: string }
+  | { outcome: 'moved'; item: PlanItemRow; resourceName: string | null; rows: BoardRow[]; unplanned: Board['unplanned'] | null; stamp: string }
   | Exclude<MoveOutcome, { outcome: 'moved' }>;
 
 const toWeek = (hours: number[] | null | undefined): WeekMinutes | null =>
@@ -72,15 +82,29 @@ export class BoardService {
 
   async board(query: BoardQuery): Promise<Board> {
     const period = this.period(query.view, query.date);
-    const [resources, groups, unplanned, stamp] = await Promise.all([
-      this.planning.resources({ kind: query.kind, group: query.group, q: query.resource }),
+    const [chunk, groups, unplanned, stamp] = await Promise.all([
+      this.chunk(query, 0, period),
       this.planning.resourceGroups(),
       this.unplanned(query),
       this.planning.changeStamp(),
     ]);
+    const anyResources = chunk.total > 0 || (await this.planning.countResources()) > 0;
+    return { period, ...chunk, groups, unplanned, stamp, anyResources };
+  }
+
+  /** `ROWS_PER_CHUNK` resources from `offset` with their cells. */
+  async chunk(query: BoardQuery, offset: number, period = this.period(query.view, query.date)): Promise<BoardChunk> {
+    const filter = { kind: query.kind, group: query.group, q: query.resource };
+    // one resource more than drawn: is there a next chunk, and the group before this one
+    const from = Math.max(0, offset - 1);
+    const [resources, total] = await Promise.all([
+      this.planning.resources(filter, { offset: from, limit: ROWS_PER_CHUNK + (offset - from) }),
+      this.planning.countResources(filter),
+    ]);
+    const previousGroup = offset > 0 && resources.length ? (resources.shift()!.group ?? '') : null;
     const rows = await this.rows(resources, period.days);
-    const anyResources = resources.length > 0 || (await this.planning.resources()).length > 0;
-    return { period, rows, groups, unplanned, stamp, anyResources };
+    const next = offset + ROWS_PER_CHUNK;
+    return { rows, nextOffset: next < total ? next : null, total, previousGroup };
   }
 
   unplanned(query: BoardQuery): Promise<Board['unplanned']> {
@@ -163,7 +187,8 @@ export class BoardService {
       ...row,
       cells: row.cells.filter((c) => touched.get(row.resource.id)!.has(c.date)),
     }));
-    const [unplanned, stamp] = await Promise.all([this.unplanned(query), this.planning.changeStamp()]);
+    // the side list changes only when the item went onto or off the board
+    const [unplanned, stamp] = await Promise.all([result.wasPlanned === (form.resource !== undefined) ? null : this.unplanned(query), this.planning.changeStamp()]);
     return { outcome: 'moved', item: result.item, resourceName, rows, unplanned, stamp };
   }
 }

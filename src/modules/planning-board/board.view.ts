@@ -1,6 +1,6 @@
 import type { Lang } from '../../common/i18n/i18n.js';
 import type { PlanItemRow } from '../planning/planning-plan.service.js';
-import type { Board, BoardPeriod, BoardRow } from './board.service.js';
+import type { Board, BoardChunk, BoardPeriod, BoardRow } from './board.service.js';
 import type { BoardQuery } from './board.form.js';
 import { PLAN_CARD_KINDS } from '../planning/plan-card.entity.js';
 import { dayCount, hoursToMinutes, isoWeek, minutesToHours, weekday, type IsoDate } from './capacity.js';
@@ -101,15 +101,28 @@ export function toPeriodView(p: BoardPeriod, lang: Lang) {
   };
 }
 
-/** Rows grouped by their resource group (rows come sorted by group). */
-export function groupRows(rows: ReturnType<typeof toRowView>[]) {
-  const groups: { name: string; rows: typeof rows }[] = [];
+/** Rows grouped by their resource group (rows come sorted by group); a group continued from the chunk before gets no second header. */
+export function groupRows(rows: ReturnType<typeof toRowView>[], previousGroup: string | null = null) {
+  const groups: { name: string; header: boolean; rows: typeof rows }[] = [];
   for (const row of rows) {
     const last = groups[groups.length - 1];
     if (last && last.name === row.group) last.rows.push(row);
-    else groups.push({ name: row.group, rows: [row] });
+    else groups.push({ name: row.group, header: !!row.group && row.group !== (groups.length ? null : previousGroup), rows: [row] });
   }
   return groups;
+}
+
+/** One chunk of rows and the loader of the next one. */
+export function toChunkView(chunk: BoardChunk, period: BoardPeriod, query: BoardQuery, lang: Lang) {
+  const rows = chunk.rows.map((r) => toRowView(r, period.today, lang));
+  const next = chunk.nextOffset;
+  const params = new URLSearchParams(boardUrl(query).split('?')[1] ?? '');
+  if (next !== null) params.set('offset', String(next));
+  return {
+    groups: groupRows(rows, chunk.previousGroup),
+    hasRows: rows.length > 0,
+    more: next === null ? null : { url: `/planning/board/rows?${params.toString()}`, shown: next, total: chunk.total },
+  };
 }
 
 /** The query string of the board with some parameters replaced (navigation, filters, views). */
@@ -124,15 +137,12 @@ export function boardUrl(query: BoardQuery, over: Partial<Record<keyof BoardQuer
 
 export function toBoardView(board: Board, query: BoardQuery, lang: Lang) {
   const period = toPeriodView(board.period, lang);
-  const rows = board.rows.map((r) => toRowView(r, board.period.today, lang));
   return {
     period,
-    groups: groupRows(rows),
-    hasRows: rows.length > 0,
+    ...toChunkView(board, board.period, query, lang),
     anyResources: board.anyResources,
     filtered: !!(query.kind || query.group || query.resource),
     resourceGroups: board.groups,
-    resourceChoices: rows.map((r) => ({ id: r.id, name: r.name })),
     ...toUnplannedPanel(board.unplanned, query, lang),
     stamp: board.stamp,
     query,

@@ -69,7 +69,7 @@ export interface MoveInput {
 export interface Placement { resourceId: number | null; start: string | null; end: string | null }
 
 export type MoveOutcome =
-  | { outcome: 'moved'; item: PlanItemRow; cardId: number; before: Placement[]; after: Placement[] }
+  | { outcome: 'moved'; item: PlanItemRow; cardId: number; before: Placement[]; after: Placement[]; wasPlanned: boolean }
   | { outcome: 'stale'; fresh: PlanItemRow | null }
   | { outcome: 'leave'; days: { date: string; kind: string; hours: string; status: string }[] }
   | { outcome: 'not_found' }
@@ -115,6 +115,17 @@ function toItem(r: Raw): PlanItemRow {
   };
 }
 
+const UNPLANNED_ACTIVITY = `a.status <> 'archived' and (a.resource_id is null or a.planned_start is null)`;
+
+function resourceWhere(filter: ResourceFilter): { where: string; params: unknown[] } {
+  const where = ['active'];
+  const params: unknown[] = [];
+  if (filter.kind) { where.push('kind = ?'); params.push(filter.kind); }
+  if (filter.group) { where.push('"group" = ?'); params.push(filter.group); }
+  if (filter.q) { where.push(`(name ilike ? or code ilike ?)`); params.push(like(filter.q), like(filter.q)); }
+  return { where: where.join(' and '), params };
+}
+
 /** An array parameter as a PostgreSQL array literal (the query builder would spread a JS array into a list). */
 const pgInts = (ids: number[]) => `{${ids.map((n) => Math.trunc(n)).join(',')}}`;
 
@@ -128,20 +139,23 @@ export class PlanningPlanService {
     return this.em.getConnection().execute(text, params);
   }
 
-  /** Active resources, grouped (group, then kind and name), filtered. */
-  async resources(filter: ResourceFilter = {}): Promise<PlanResourceRow[]> {
-    const where = ['active'];
-    const params: unknown[] = [];
-    if (filter.kind) { where.push('kind = ?'); params.push(filter.kind); }
-    if (filter.group) { where.push('"group" = ?'); params.push(filter.group); }
-    if (filter.q) { where.push(`(name ilike ? or code ilike ?)`); params.push(like(filter.q), like(filter.q)); }
+  /** Active resources, grouped (group, then kind and name), filtered; a page of them when `page` is given. */
+  async resources(filter: ResourceFilter = {}, page?: { offset: number; limit: number }): Promise<PlanResourceRow[]> {
+    const { where, params } = resourceWhere(filter);
+    const paging = page ? ` limit ${Math.max(0, Math.trunc(page.limit))} offset ${Math.max(0, Math.trunc(page.offset))}` : '';
     const rows = await this.sql(
-      `select id, kind, code, name, "group", exact_schedule, weekly_hours from plan_resource where ${where.join(' and ')}
-        order by "group" nulls last, kind, name, id`, params);
+      `select id, kind, code, name, "group", exact_schedule, weekly_hours from plan_resource where ${where}
+        order by "group" nulls last, kind, name, id${paging}`, params);
     return rows.map((r) => ({
       id: Number(r.id), kind: r.kind as 'employee' | 'machine', code: str(r.code), name: String(r.name), group: str(r.group),
       exactSchedule: Boolean(r.exact_schedule), weeklyHours: Array.isArray(r.weekly_hours) ? (r.weekly_hours as number[]).map(Number) : null,
     }));
+  }
+
+  async countResources(filter: ResourceFilter = {}): Promise<number> {
+    const { where, params } = resourceWhere(filter);
+    const [r] = await this.sql(`select count(*)::int as n from plan_resource where ${where}`, params);
+    return Number(r.n);
   }
 
   /** The groups resources are in (for the filter). */
@@ -159,7 +173,11 @@ export class PlanningPlanService {
     return rows.map(toItem);
   }
 
-  /** Open plan items that are not planned yet (no resource or no dates), due first; `total` is capped at 1000. */
+  /**
+   * Open plan items that are not planned yet (no resource or no dates): the unplanned activities and unplanned
+   * cards-without-activities of the first `limit` cards that have any, due first. `total` counts those cards
+   * (capped at 1000). Card-driven, so it walks the (status, due date) index and stops after `limit` cards.
+   */
   async unplanned(filter: UnplannedFilter): Promise<{ items: PlanItemRow[]; total: number }> {
     const cond: string[] = [`c.status = 'open'`];
     const params: unknown[] = [];
@@ -168,14 +186,19 @@ export class PlanningPlanService {
     if (filter.warehouse) { cond.push('c.warehouse_code = ?'); params.push(filter.warehouse); }
     if (filter.dueBefore) { cond.push('c.due_date <= ?'); params.push(filter.dueBefore); }
     if (filter.q) { cond.push(`(c.number ilike ? or c.description ilike ? or coalesce(cu.name, c.relation_name) ilike ?)`); params.push(like(filter.q), like(filter.q), like(filter.q)); }
-    const base = cond.join(' and ');
-    const notPlanned = (t: string) => `(${t}.resource_id is null or ${t}.planned_start is null) and ${base}`;
-    const text = ITEMS.replace('%ACTIVITY%', notPlanned('a')).replace('%CARD%', notPlanned('c'));
-    const all = [...params, ...params];
-    const [rows, count] = await Promise.all([
-      this.sql(`select * from (${text}) u order by due_date nulls last, number, kind, id limit ?`, [...all, filter.limit]),
-      this.sql(`select count(*)::int as n from (select 1 from (${text}) u limit 1000) x`, all),
+    const hasWork = `(exists (select 1 from plan_activity a where a.card_id = c.id and ${UNPLANNED_ACTIVITY})
+      or ((c.resource_id is null or c.planned_start is null) and not exists (select 1 from plan_activity x where x.card_id = c.id and x.status <> 'archived')))`;
+    const from = `from plan_card c left join customers cu on cu.id = c.customer_id where ${cond.join(' and ')} and ${hasWork}`;
+    const [cards, count] = await Promise.all([
+      this.sql(`select c.id ${from} order by c.due_date nulls last, c.id limit ?`, [...params, filter.limit]),
+      this.sql(`select count(*)::int as n from (select 1 ${from} limit 1000) x`, params),
     ]);
+    if (!cards.length) return { items: [], total: Number(count[0]?.n ?? 0) };
+    const ids = pgInts(cards.map((r) => Number(r.id)));
+    const text = ITEMS
+      .replace('%ACTIVITY%', `a.card_id = any(?::int[]) and ${UNPLANNED_ACTIVITY}`)
+      .replace('%CARD%', `c.id = any(?::int[]) and (c.resource_id is null or c.planned_start is null)`);
+    const rows = await this.sql(`select * from (${text}) u order by due_date nulls last, card_id, kind, id`, [ids, ids]);
     return { items: rows.map(toItem), total: Number(count[0]?.n ?? 0) };
   }
 
@@ -202,16 +225,14 @@ export class PlanningPlanService {
   }
 
   /**
-   * A fingerprint of everything the board shows: it changes whenever a card, activity, resource or leave day is
-   * added, changed (every change raises a version or updated_at) or removed. The board polls it.
+   * A fingerprint of everything the board shows: the latest updated_at of cards, activities, resources, leave and
+   * schedules. Every change to them sets updated_at (the ORM does on flush; SQL writers must too); planning data is
+   * archived, not deleted. The board polls it.
    */
   async changeStamp(): Promise<string> {
-    const [r] = await this.sql(`select concat_ws('.',
-        (select concat(count(*), '-', coalesce(sum(version), 0), '-', coalesce(extract(epoch from max(updated_at)), 0)) from plan_card where status = 'open'),
-        (select concat(count(*), '-', coalesce(sum(version), 0), '-', coalesce(extract(epoch from max(updated_at)), 0)) from plan_activity),
-        (select concat(count(*), '-', coalesce(extract(epoch from max(updated_at)), 0)) from plan_resource),
-        (select concat(count(*), '-', coalesce(extract(epoch from max(updated_at)), 0)) from resource_leave),
-        (select concat(count(*), '-', coalesce(extract(epoch from max(updated_at)), 0)) from resource_schedule_entry)) as stamp`);
+    // each a backward walk of an updated_at index (migration PlanningBoard): no table is scanned
+    const last = (table: string) => `(select coalesce(extract(epoch from max(updated_at)), 0) from ${table})`;
+    const [r] = await this.sql(`select concat_ws('.', ${['plan_card', 'plan_activity', 'plan_resource', 'resource_leave', 'resource_schedule_entry'].map(last).join(', ')}) as stamp`);
     return String(r.stamp);
   }
 
@@ -276,7 +297,8 @@ export class PlanningPlanService {
         [cardId, JSON.stringify(changes), input.by.slice(0, 120)]);
       const after = await placements();
       const item = await this.itemIn(q, input.item, input.id);
-      return { outcome: 'moved' as const, item: item!, cardId, before, after };
+      const wasPlanned = previous?.resource_id !== null && previous?.resource_id !== undefined && previous?.s !== null;
+      return { outcome: 'moved' as const, item: item!, cardId, before, after, wasPlanned };
     });
   }
 
