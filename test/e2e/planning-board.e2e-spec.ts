@@ -219,7 +219,7 @@ describe('the planning board over HTTP', () => {
   it('refuses a move based on a card that changed in the meantime, and shows the fresh card', async () => {
     const seen = await version(salesOrder);
     // meanwhile Exact changes the order (the import raises the version)
-    await db(`update plan_card set description = 'Trap monteren + leuning', version = version + 1 where id = $1`, [salesOrder]);
+    await db(`update plan_card set description = 'Trap monteren + leuning', version = version + 1, updated_at = now() where id = $1`, [salesOrder]);
     const res = await move(planner, { item: 'card', id: salesOrder, version: seen, resource: anna, start: FRI, end: FRI });
     expect(res.status).toBe(409);
     expect(res.text).toContain('Er is niets verplaatst');
@@ -249,7 +249,8 @@ describe('the planning board over HTTP', () => {
     const html = (await planner.get('/planning/board')).text;
     const url = unescape(html.match(/hx-get="(\/planning\/board\/changes[^"]+)"/)![1]);
     expect((await planner.get(url).set('HX-Request', 'true')).status).toBe(204);
-    await db(`update plan_activity set estimated_hours = 7, version = version + 1 where id = $1`, [act1]);
+    // as the planning imports write a change from Exact: version and updated_at
+    await db(`update plan_activity set estimated_hours = 7, version = version + 1, updated_at = now() where id = $1`, [act1]);
     const changed = await planner.get(url).set('HX-Request', 'true');
     expect(changed.status).toBe(200);
     expect(changed.text).toContain('id="board-body"');
@@ -257,14 +258,14 @@ describe('the planning board over HTTP', () => {
   });
 
   it('takes an archived card off the board and refuses to plan it', async () => {
-    await db(`update plan_card set status = 'archived', archived_reason = 'completed', version = version + 1 where id = $1`, [shopOrder]);
+    await db(`update plan_card set status = 'archived', archived_reason = 'completed', version = version + 1, updated_at = now() where id = $1`, [shopOrder]);
     const html = (await planner.get('/planning/board')).text;
     expect(html).not.toContain('WO-1001');
     expect(cellHtml(html, anna, MON)).toContain('0/8 u');
     const res = await move(planner, { item: 'activity', id: act1, version: await version(shopOrder), resource: anna, start: TUE });
     expect(res.status).toBe(409);
     expect((await planner.get(`/planning/board/items/activity/${act1}`)).status).toBe(404);
-    await db(`update plan_card set status = 'open', archived_reason = null, version = version + 1 where id = $1`, [shopOrder]);
+    await db(`update plan_card set status = 'open', archived_reason = null, version = version + 1, updated_at = now() where id = $1`, [shopOrder]);
   });
 
   it('lets accountants look but not plan', async () => {
@@ -317,7 +318,7 @@ describe('the planning board in Chromium', () => {
   }
 
   it('plans through the keyboard form and by drag and drop, and a second planner sees it without reloading', async () => {
-    await db(`update plan_card set resource_id = null, planned_start = null, planned_end = null, version = version + 1 where id = $1`, [salesOrder]);
+    await db(`update plan_card set resource_id = null, planned_start = null, planned_end = null, version = version + 1, updated_at = now() where id = $1`, [salesOrder]);
     const page = await tab();
     await page.goto(`${base}/planning/board`);
     await settle(page);
@@ -346,7 +347,7 @@ describe('the planning board in Chromium', () => {
     expect(await one(`select resource_id, planned_start::text as s, planned_end::text as e from plan_card where id = $1`, [salesOrder])).toEqual({ resource_id: anna, s: TUE, e: WED });
 
     // drag and drop: the unplanned activity "Lassen" onto the machine on Thursday
-    await db(`update plan_activity set resource_id = null, planned_start = null, planned_end = null, version = version + 1 where id = $1`, [act2]);
+    await db(`update plan_activity set resource_id = null, planned_start = null, planned_end = null, version = version + 1, updated_at = now() where id = $1`, [act2]);
     await page.reload();
     await settle(page);
     await drag(page, `#unplanned .chip[data-item="activity"][data-id="${act2}"]`, `#cell-${cnc}-${THU} .drop`);
@@ -366,11 +367,24 @@ describe('the planning board in Chromium', () => {
     expect(await other.evaluate(() => (window as unknown as { boardMark?: number }).boardMark)).toBe(7);
     await other.screenshot({ path: join(OUT, 'second-planner-sees-it-1280.png'), fullPage: true });
 
-    // a stale drag: Exact changes the card, the planner drags what she still sees
-    await db(`update plan_card set version = version + 1 where id = $1`, [salesOrder]);
+    // a stale drag: Exact changes the card between two polls of this board, the planner drags what she still sees
+    // (its polls answer "nothing changed" until the drag is done, so the change cannot reach it first on a slow machine)
+    let holdPolls = true;
+    await other.setRequestInterception(true);
+    other.on('request', (r) => {
+      if (r.isInterceptResolutionHandled()) return;
+      if (holdPolls && r.url().includes('/planning/board/changes')) void r.respond({ status: 204 });
+      else void r.continue();
+    });
+    const seen = Number(await other.$eval(chipIn(anna, TUE, 'card', salesOrder), (el) => (el as HTMLElement).dataset.version));
+    await db(`update plan_card set version = version + 1, updated_at = now() where id = $1`, [salesOrder]);
     await drag(other, chipIn(anna, TUE, 'card', salesOrder), `#cell-${cnc}-${MON} .drop`);
+    holdPolls = false;
     await other.waitForFunction(() => document.querySelector('#board-message')?.textContent?.includes('Er is niets verplaatst'), { timeout: 30_000 });
     expect(await one(`select resource_id from plan_card where id = $1`, [salesOrder])).toEqual({ resource_id: anna });
+    // the refusal brings the board up to date at once: the card now carries the new version
+    await other.waitForFunction((sel, v) => (document.querySelector(sel as string) as HTMLElement | null)?.dataset.version === String(v),
+      { timeout: 30_000 }, chipIn(anna, TUE, 'card', salesOrder), seen + 1);
     await other.screenshot({ path: join(OUT, 'stale-move-refused-1280.png'), fullPage: true });
 
     // onto a day of leave: the warning comes first, "Plan anyway" plans

@@ -12,7 +12,7 @@ import {
 /** How many cards the side list shows at once (the filters narrow it down). */
 export const UNPLANNED_LIMIT = 40;
 /** Resources drawn per request: the page has the first ones, the board loads the next as they scroll into view. */
-export const ROWS_PER_CHUNK = 25;
+export const ROWS_PER_CHUNK = 15;
 
 export interface BoardPeriod {
   view: BoardView;

@@ -167,7 +167,8 @@ export function toBoardView(board: Board, query: BoardQuery, lang: Lang) {
 export function toUnplannedPanel(u: Board['unplanned'], query: BoardQuery, lang: Lang) {
   return {
     query,
-    unplanned: { items: u.items.map((i) => toItemView(i, lang)), total: u.total, more: u.total > u.items.length, shown: u.items.length },
+    // total counts cards (capped at 200); the list shows the items of the first cards
+    unplanned: { items: u.items.map((i) => toItemView(i, lang)), total: u.total, more: u.total > new Set(u.items.map((i) => i.cardId)).size, shown: new Set(u.items.map((i) => i.cardId)).size },
     cardKinds: PLAN_CARD_KINDS,
     unplannedFiltered: !!(query.type || query.customer || query.warehouse || query.due || query.q),
     keepBoardFilters: hidden(query, ['view', 'date', 'kind', 'group', 'resource']),

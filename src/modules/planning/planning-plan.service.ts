@@ -176,7 +176,7 @@ export class PlanningPlanService {
   /**
    * Open plan items that are not planned yet (no resource or no dates): the unplanned activities and unplanned
    * cards-without-activities of the first `limit` cards that have any, due first. `total` counts those cards
-   * (capped at 1000). Card-driven, so it walks the (status, due date) index and stops after `limit` cards.
+   * (capped at 200: the list says "200+"). Card-driven, so it walks the (status, due date) index and stops after `limit` cards.
    */
   async unplanned(filter: UnplannedFilter): Promise<{ items: PlanItemRow[]; total: number }> {
     const cond: string[] = [`c.status = 'open'`];
@@ -191,7 +191,7 @@ export class PlanningPlanService {
     const from = `from plan_card c left join customers cu on cu.id = c.customer_id where ${cond.join(' and ')} and ${hasWork}`;
     const [cards, count] = await Promise.all([
       this.sql(`select c.id ${from} order by c.due_date nulls last, c.id limit ?`, [...params, filter.limit]),
-      this.sql(`select count(*)::int as n from (select 1 ${from} limit 1000) x`, params),
+      this.sql(`select count(*)::int as n from (select 1 ${from} limit 200) x`, params),
     ]);
     if (!cards.length) return { items: [], total: Number(count[0]?.n ?? 0) };
     const ids = pgInts(cards.map((r) => Number(r.id)));
