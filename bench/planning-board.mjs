@@ -100,6 +100,10 @@ export default async function planningBoardBench(args = []) {
       await time('stamp', () => plan.changeStamp());
       await time('rows', () => board.rows(res, period.days));
       await time('board', () => board.board(q));
+      const { rows: [a] } = await pool.query(`select a.id, c.version from plan_activity a join plan_card c on c.id = a.card_id where a.resource_id is not null and a.planned_start = date '${today}' limit 1`);
+      let v = a.version;
+      await time('move', async () => { const r = await board.move({ item: 'activity', id: a.id, version: v, resource: ids[3], start: today, end: today, confirmLeave: true }, 'x', q); v += 1; if (r.outcome !== 'moved') throw new Error(r.outcome); });
+      await time('move (planning only)', async () => { const r = await plan.move({ item: 'activity', id: a.id, version: v, resourceId: ids[4], start: today, end: today, confirmLeave: true, by: 'x' }); v += 1; if (r.outcome !== 'moved') throw new Error(r.outcome); });
     }
     await RequestContext.create(orm.em, () => env.app.get(UsersService).create({ email: 'planner@example.com', name: 'Bench Planner', role: 'planner', password: 'bench-password-1' }));
     await env.app.listen(0, '127.0.0.1');

@@ -268,6 +268,21 @@ describe('the planning board over HTTP', () => {
     await db(`update plan_card set status = 'open', archived_reason = null, version = version + 1, updated_at = now() where id = $1`, [shopOrder]);
   });
 
+  it('draws many resources in chunks: the next ones load as they scroll into view, groups not repeated', async () => {
+    await db(`insert into plan_resource (kind, name, "group", weekly_hours) select 'employee', 'Zz Extra ' || lpad(g::text, 2, '0'), 'Zz Ploeg', '[8,8,8,8,8,0,0]' from generate_series(1, 20) g`);
+    const html = unescape((await planner.get('/planning/board')).text);
+    expect((html.match(/class="board-row" role="row" id="row-/g) ?? []).length).toBe(15);
+    const next = html.match(/hx-get="(\/planning\/board\/rows\?[^"]+)" hx-trigger="revealed"/)![1];
+    expect(next).toContain('offset=15');
+    const chunk = await planner.get(next).set('HX-Request', 'true');
+    expect(chunk.status).toBe(200);
+    expect((chunk.text.match(/class="board-row" role="row" id="row-/g) ?? []).length).toBe(8);
+    expect(chunk.text).not.toContain('Zz Ploeg</div>'); // the group began in the first chunk: no second header
+    expect(chunk.text).not.toContain('hx-trigger="revealed"'); // the last chunk
+    expect((await planner.get(next)).status).toBe(303); // opened directly: back to the board
+    await db(`update plan_resource set active = false, updated_at = now() where name like 'Zz Extra %'`);
+  });
+
   it('lets accountants look but not plan', async () => {
     const html = (await accountant.get('/planning/board')).text;
     expect(html).toContain('Anna de Vries');

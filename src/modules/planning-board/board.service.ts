@@ -180,9 +180,10 @@ export class BoardService {
       touched.set(p.resourceId, set);
     };
     [...result.before, ...result.after].forEach(mark);
-    const [all, everyResource] = await Promise.all([this.planning.resources({ kind: query.kind, group: query.group, q: query.resource }), this.planning.resources()]);
-    const shown = all.filter((r) => touched.has(r.id));
-    const resourceName = everyResource.find((r) => r.id === result.item.resourceId)?.name ?? null;
+    const target = result.item.resourceId;
+    const shown = touched.size ? await this.planning.resources({ kind: query.kind, group: query.group, q: query.resource, ids: [...touched.keys()] }) : [];
+    const resourceName = target === null ? null
+      : (shown.find((r) => r.id === target) ?? (await this.planning.resources({ ids: [target] }))[0])?.name ?? null;
     const rows = (await this.rows(shown, period.days)).map((row) => ({
       ...row,
       cells: row.cells.filter((c) => touched.get(row.resource.id)!.has(c.date)),

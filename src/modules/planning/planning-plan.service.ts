@@ -49,7 +49,7 @@ export interface PlanItemRow {
 export interface ScheduleRow { resourceId: number; from: string | null; to: string | null; weekHours: number[] }
 export interface LeaveRow { resourceId: number; date: string; hours: string; kind: 'leave' | 'absence'; status: 'submitted' | 'approved' }
 
-export interface ResourceFilter { kind?: 'employee' | 'machine'; group?: string; q?: string }
+export interface ResourceFilter { kind?: 'employee' | 'machine'; group?: string; q?: string; ids?: number[] }
 export interface UnplannedFilter { type?: string; customer?: string; warehouse?: string; dueBefore?: string; q?: string; limit: number }
 
 export interface MoveInput {
@@ -123,6 +123,7 @@ function resourceWhere(filter: ResourceFilter): { where: string; params: unknown
   if (filter.kind) { where.push('kind = ?'); params.push(filter.kind); }
   if (filter.group) { where.push('"group" = ?'); params.push(filter.group); }
   if (filter.q) { where.push(`(name ilike ? or code ilike ?)`); params.push(like(filter.q), like(filter.q)); }
+  if (filter.ids) { where.push('id = any(?::int[])'); params.push(pgInts(filter.ids)); }
   return { where: where.join(' and '), params };
 }
 
@@ -247,35 +248,36 @@ export class PlanningPlanService {
       const conn = tem.getConnection();
       const ctx = tem.getTransactionContext();
       const q = (text: string, params: unknown[] = []) => conn.execute(text, params, 'all', ctx) as Promise<Raw[]>;
-      const cardId = input.item === 'card'
-        ? input.id
-        : Number((await q(`select card_id from plan_activity where id = ? and status <> 'archived'`, [input.id]))[0]?.card_id ?? 0);
-      if (!cardId) return { outcome: 'not_found' as const };
-      const [card] = await q(`select id, version, status from plan_card where id = ? for update`, [cardId]);
+      // the card, locked: moves of one card are serialised, and the version is checked under the lock
+      const [card] = input.item === 'card'
+        ? await q(`select id, version, status from plan_card where id = ? for update`, [input.id])
+        : await q(`select c.id, c.version, c.status from plan_card c where c.id = (select card_id from plan_activity where id = ? and status <> 'archived') for update of c`, [input.id]);
       if (!card) return { outcome: 'not_found' as const };
+      const cardId = Number(card.id);
       if (Number(card.version) !== input.version || card.status !== 'open') {
         return { outcome: 'stale' as const, fresh: await this.itemIn(q, input.item, input.id) };
       }
       if (input.resourceId !== null) {
-        const [res] = await q(`select id from plan_resource where id = ? and active`, [input.resourceId]);
-        if (!res) return { outcome: 'unknown_resource' as const };
-        if (!input.confirmLeave) {
-          const days = await q(`select date::text as date, kind, hours::text as hours, status from resource_leave
-            where resource_id = ? and date between ? and ? and hours > 0 order by date`, [input.resourceId, input.start, input.end]);
-          if (days.length) return { outcome: 'leave' as const, days: days.map((d) => ({ date: String(d.date), kind: String(d.kind), hours: String(d.hours), status: String(d.status) })) };
-        }
+        const [check] = await q(`select exists (select 1 from plan_resource where id = ? and active) as ok,
+            (select json_agg(json_build_object('date', date::text, 'kind', kind, 'hours', hours::text, 'status', status) order by date)
+               from resource_leave where ? and resource_id = ? and date between ? and ? and hours > 0) as leave`,
+          [input.resourceId, !input.confirmLeave, input.resourceId, input.start, input.end]);
+        if (!check.ok) return { outcome: 'unknown_resource' as const };
+        const days = (check.leave ?? []) as { date: string; kind: string; hours: string; status: string }[];
+        if (days.length) return { outcome: 'leave' as const, days };
       }
-      const placements = async (): Promise<Placement[]> => {
-        const rows = await q(`select resource_id, planned_start::text as s, planned_end::text as e from plan_activity where card_id = ? and status <> 'archived'
-          union all select resource_id, planned_start::text, planned_end::text from plan_card c where c.id = ?
-            and not exists (select 1 from plan_activity x where x.card_id = c.id and x.status <> 'archived')`, [cardId, cardId]);
-        return rows.map((r) => ({ resourceId: r.resource_id === null ? null : Number(r.resource_id), start: str(r.s), end: str(r.e) }));
-      };
-      const before = await placements();
+      // where the card's items are now (the moved one marked), and so where they will be
+      const rows = await q(`select 'activity' as kind, id, resource_id, planned_start::text as s, planned_end::text as e from plan_activity where card_id = ? and status <> 'archived'
+        union all select 'card', id, resource_id, planned_start::text, planned_end::text from plan_card c where c.id = ?
+          and not exists (select 1 from plan_activity x where x.card_id = c.id and x.status <> 'archived')`, [cardId, cardId]);
+      const isMoved = (r: Raw) => r.kind === input.item && Number(r.id) === input.id;
+      const previous = rows.find(isMoved);
+      if (!previous) return { outcome: 'not_found' as const };
+      const placement = (r: Raw): Placement => ({ resourceId: r.resource_id === null ? null : Number(r.resource_id), start: str(r.s), end: str(r.e) });
       const [start, end] = input.resourceId === null ? [null, null] : [input.start, input.end];
-      let previous: Raw | undefined;
+      const before = rows.map(placement);
+      const after = rows.map((r) => (isMoved(r) ? { resourceId: input.resourceId, start, end } : placement(r)));
       if (input.item === 'activity') {
-        [previous] = await q(`select resource_id, planned_start::text as s, planned_end::text as e from plan_activity where id = ?`, [input.id]);
         await q(`update plan_activity set resource_id = ?, planned_start = ?, planned_end = ?, version = version + 1, updated_at = now() where id = ?`,
           [input.resourceId, start, end, input.id]);
         // the card's dates follow its activities
@@ -283,21 +285,19 @@ export class PlanningPlanService {
           from (select min(planned_start) as s, max(planned_end) as e from plan_activity where card_id = ? and status <> 'archived' and resource_id is not null) p
           where c.id = ?`, [cardId, cardId]);
       } else {
-        [previous] = await q(`select resource_id, planned_start::text as s, planned_end::text as e from plan_card where id = ?`, [cardId]);
         await q(`update plan_card set resource_id = ?, planned_start = ?, planned_end = ?, version = version + 1, updated_at = now() where id = ?`,
           [input.resourceId, start, end, cardId]);
       }
       const changes = {
-        resource: [previous?.resource_id ?? null, input.resourceId],
-        plannedStart: [previous?.s ?? null, start],
-        plannedEnd: [previous?.e ?? null, end],
+        resource: [previous.resource_id ?? null, input.resourceId],
+        plannedStart: [previous.s ?? null, start],
+        plannedEnd: [previous.e ?? null, end],
         ...(input.item === 'activity' ? { activity: [input.id, input.id] } : {}),
       };
       await q(`insert into plan_card_event (card_id, source, action, changes, "by", created_at, updated_at) values (?, 'koppel', 'planned', ?, ?, now(), now())`,
         [cardId, JSON.stringify(changes), input.by.slice(0, 120)]);
-      const after = await placements();
       const item = await this.itemIn(q, input.item, input.id);
-      const wasPlanned = previous?.resource_id !== null && previous?.resource_id !== undefined && previous?.s !== null;
+      const wasPlanned = previous.resource_id !== null && previous.s !== null;
       return { outcome: 'moved' as const, item: item!, cardId, before, after, wasPlanned };
     });
   }
