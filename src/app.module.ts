@@ -18,6 +18,7 @@ import { InvoicesModule } from './modules/invoices/invoices.module.js';
 import { PaymentsModule } from './modules/payments/payments.module.js';
 import { PlanningBoardModule } from './modules/planning-board/board.module.js';
 import { FormOnceModule } from './common/form-once.js';
+import { PlanningModule } from './modules/planning/planning.module.js';
 
 @Module({})
 export class AppModule {
@@ -42,6 +43,7 @@ export class AppModule {
         PaymentsModule,
         PlanningBoardModule,
         FormOnceModule,
+        PlanningModule,
       ],
     };
   }

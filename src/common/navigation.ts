@@ -21,7 +21,7 @@ export const MAIN_NAV: readonly NavItem[] = [
   { key: 'customers', href: '/customers', roles: FINANCE },
   { key: 'invoices', href: '/invoices', roles: FINANCE },
   { key: 'accounting', href: '/accounting', roles: FINANCE },
-  { key: 'planning', href: '/planning/board', roles: ALL },
+  { key: 'planning', href: '/planning', roles: ALL },
   { key: 'time', href: '/time', roles: ALL },
   { key: 'sync', href: '/sync', roles: ALL },
   { key: 'settings', href: '/settings', roles: FINANCE },
@@ -32,6 +32,15 @@ export const SETTINGS_NAV: readonly NavItem[] = [
   { key: 'locations', href: '/settings/locations', roles: FINANCE },
   { key: 'users', href: '/settings/users', roles: ['admin'] },
   { key: 'integrations', href: '/settings/integrations', roles: ['admin'] },
+];
+
+const PLANNERS: readonly Role[] = ['admin', 'accountant', 'planner'];
+
+/** The Planning sub-navigation (tabs on the planning pages): planners and admins plan, accountants may look. */
+export const PLANNING_NAV: readonly NavItem[] = [
+  { key: 'planningBoard', href: '/planning/board', roles: PLANNERS },
+  { key: 'planningCards', href: '/planning/cards', roles: PLANNERS },
+  { key: 'planningResources', href: '/planning/resources', roles: PLANNERS },
 ];
 
 export function navFor(items: readonly NavItem[], role: Role | undefined): NavItem[] {

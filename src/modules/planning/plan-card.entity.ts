@@ -53,6 +53,10 @@ type CardOptional = 'status' | 'version' | 'lines' | 'materials' | 'related' | '
 @Index({ properties: ['status', 'dueDate', 'id'] })
 @Index({ properties: ['status', 'kind', 'dueDate', 'id'] })
 @Index({ properties: ['status', 'number', 'id'] })
+// the Cards list sorts on these expressions (null dates last) and pages by keyset
+@Index({ name: 'plan_card_status_due_sort_index', expression: `create index "plan_card_status_due_sort_index" on "plan_card" ("status", (coalesce("due_date", '9999-12-31'::date)), "id")` })
+@Index({ name: 'plan_card_status_kind_due_sort_index', expression: `create index "plan_card_status_kind_due_sort_index" on "plan_card" ("status", "kind", (coalesce("due_date", '9999-12-31'::date)), "id")` })
+@Index({ name: 'plan_card_status_number_sort_index', expression: `create index "plan_card_status_number_sort_index" on "plan_card" ("status", (coalesce("number", '')), "id")` })
 @Index({ properties: ['customer'] })
 @Index({ properties: ['division', 'parentExactId'] })
 @Index({ properties: ['warehouseCode'] })

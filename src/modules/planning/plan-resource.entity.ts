@@ -135,7 +135,8 @@ export class ResourceLeave extends BaseEntity {
   status!: 'submitted' | 'approved';
 }
 
-export type MasterKind = 'item' | 'relation' | 'warehouse';
+/** `order`: a sales order header kept for its per-line cards (SalesOrderRow). */
+export type MasterKind = 'item' | 'relation' | 'warehouse' | 'order';
 
 /**
  * Planning master data from Exact: items, relations (customers and suppliers; a customer relation points at the
