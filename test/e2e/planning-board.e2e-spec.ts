@@ -421,6 +421,16 @@ describe('the planning board in Chromium', () => {
     const wide = await tablet.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(wide).toBeLessThanOrEqual(0); // the grid scrolls inside its own box, the page never does
 
+    // in English, the day view
+    await Promise.all([tablet.waitForNavigation(), tablet.$eval('button[name=language][value=en]', (b) => (b as HTMLButtonElement).click())]);
+    await tablet.goto(`${base}/planning/board?view=day&date=${WED}`);
+    await settle(tablet);
+    const text = await tablet.evaluate(() => document.querySelector('main')?.innerText ?? '');
+    expect(text).toContain('Planning board');
+    expect(text).toContain('Unplanned');
+    expect(text).not.toMatch(/planningBoard\./);
+    await tablet.screenshot({ path: join(OUT, 'board-day-tablet-820-en.png'), fullPage: true });
+
     expect([...page.errors, ...other.errors, ...tablet.errors]).toEqual([]);
   }, 240_000);
 });
