@@ -10,7 +10,7 @@ import {
 } from './capacity.js';
 
 /** How many cards the side list shows at once (the filters narrow it down). */
-export const UNPLANNED_LIMIT = 40;
+export const UNPLANNED_LIMIT = 25;
 /** Resources drawn per request: the page has the first ones, the board loads the next as they scroll into view. */
 export const ROWS_PER_CHUNK = 15;
 
