@@ -77,6 +77,20 @@
     queueMicrotask(() => { queued = false; init(); });
   }).observe(document.body, { childList: true, subtree: true });
 
+  // a redraw of the board (polling) keeps where the planner had scrolled to
+  let scrolled = null;
+  document.addEventListener('htmx:before:swap', (e) => {
+    if (!isPoll(e)) return;
+    const box = document.querySelector('#board-body .board-scroll');
+    scrolled = box ? { left: box.scrollLeft, top: box.scrollTop } : null;
+  });
+  document.addEventListener('htmx:after:swap', () => {
+    if (!scrolled) return;
+    const box = document.querySelector('#board-body .board-scroll');
+    if (box) { box.scrollLeft = scrolled.left; box.scrollTop = scrolled.top; }
+    scrolled = null;
+  });
+
   // "Cancel" in the plan form closes the dialog without a round trip
   document.addEventListener('click', (e) => {
     const el = e.target instanceof Element ? e.target.closest('[data-dismiss]') : null;

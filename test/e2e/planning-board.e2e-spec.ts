@@ -421,6 +421,15 @@ describe('the planning board in Chromium', () => {
     const wide = await tablet.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(wide).toBeLessThanOrEqual(0); // the grid scrolls inside its own box, the page never does
 
+    // many resources: the next ones load as the planner scrolls down the board
+    await db(`update plan_resource set active = true, updated_at = now() where name like 'Zz Extra %'`);
+    await tablet.goto(`${base}/planning/board`);
+    await settle(tablet);
+    expect(await tablet.$$eval('#board-body .board-row[id^="row-"]', (rows) => rows.length)).toBe(15);
+    await tablet.$eval('#board-body .board-more', (el) => el.scrollIntoView());
+    await tablet.waitForFunction(() => document.querySelectorAll('#board-body .board-row[id^="row-"]').length === 23, { timeout: 30_000 });
+    await db(`update plan_resource set active = false, updated_at = now() where name like 'Zz Extra %'`);
+
     // in English, the day view
     await Promise.all([tablet.waitForNavigation(), tablet.$eval('button[name=language][value=en]', (b) => (b as HTMLButtonElement).click())]);
     await tablet.goto(`${base}/planning/board?view=day&date=${WED}`);
