@@ -19,6 +19,7 @@ import { Migration20261202070413_SyncTaskRuns } from './Migration20261202070413_
 import { Migration20261202070622_Transactions } from './Migration20261202070622_Transactions.js';
 import { Migration20261202071433_ConnectionHealth } from './Migration20261202071433_ConnectionHealth.js';
 import { Migration20261202071929_PlanningSync } from './Migration20261202071929_PlanningSync.js';
+import { Migration20261202072500_PlanningBoard } from './Migration20261202072500_PlanningBoard.js';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121225430_Initial', class: Migration20261121225430_Initial },
@@ -38,4 +39,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202070622_Transactions', class: Migration20261202070622_Transactions },
   { name: 'Migration20261202071433_ConnectionHealth', class: Migration20261202071433_ConnectionHealth },
   { name: 'Migration20261202071929_PlanningSync', class: Migration20261202071929_PlanningSync },
+  { name: 'Migration20261202072500_PlanningBoard', class: Migration20261202072500_PlanningBoard },
 ];

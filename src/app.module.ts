@@ -18,6 +18,7 @@ import { InvoicesModule } from './modules/invoices/invoices.module.js';
 import { AccountingExportModule } from './modules/accounting-export/accounting-export.module.js';
 import { PaymentsModule } from './modules/payments/payments.module.js';
 import { TransactionsModule } from './modules/transactions/transactions.module.js';
+import { PlanningBoardModule } from './modules/planning-board/board.module.js';
 import { FormOnceModule } from './common/form-once.js';
 import { InvoiceSenderModule } from './modules/invoice-sender/invoice-sender.module.js';
 import { HealthFeatureRegistryModule } from './modules/connection-health/connection-health.registry.js';
@@ -47,6 +48,7 @@ export class AppModule {
         AccountingExportModule,
         PaymentsModule,
         TransactionsModule,
+        PlanningBoardModule,
         FormOnceModule,
         InvoiceSenderModule,
         HealthFeatureRegistryModule,

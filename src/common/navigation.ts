@@ -39,6 +39,7 @@ const PLANNERS: readonly Role[] = ['admin', 'accountant', 'planner'];
 
 /** The Planning sub-navigation (tabs on the planning pages): planners and admins plan, accountants may look. */
 export const PLANNING_NAV: readonly NavItem[] = [
+  { key: 'planningBoard', href: '/planning/board', roles: PLANNERS },
   { key: 'planningCards', href: '/planning/cards', roles: PLANNERS },
   { key: 'planningResources', href: '/planning/resources', roles: PLANNERS },
 ];
