@@ -13,6 +13,8 @@ import { Migration20261121232618_InvoiceExportRuns } from './Migration2026112123
 import { Migration20261121233002_InvoiceListIndexes } from './Migration20261121233002_InvoiceListIndexes.js';
 import { Migration20261121235227_Payments } from './Migration20261121235227_Payments.js';
 import { Migration20261202033507_FormSubmissions } from './Migration20261202033507_FormSubmissions.js';
+import { Migration20261202065525_Planning } from './Migration20261202065525_Planning.js';
+import { Migration20261202071929_PlanningSync } from './Migration20261202071929_PlanningSync.js';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121225430_Initial', class: Migration20261121225430_Initial },
@@ -26,4 +28,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121233002_InvoiceListIndexes', class: Migration20261121233002_InvoiceListIndexes },
   { name: 'Migration20261121235227_Payments', class: Migration20261121235227_Payments },
   { name: 'Migration20261202033507_FormSubmissions', class: Migration20261202033507_FormSubmissions },
+  { name: 'Migration20261202065525_Planning', class: Migration20261202065525_Planning },
+  { name: 'Migration20261202071929_PlanningSync', class: Migration20261202071929_PlanningSync },
 ];

@@ -17,6 +17,7 @@ import { LedgersModule } from './modules/ledgers/ledgers.module.js';
 import { InvoicesModule } from './modules/invoices/invoices.module.js';
 import { PaymentsModule } from './modules/payments/payments.module.js';
 import { FormOnceModule } from './common/form-once.js';
+import { PlanningModule } from './modules/planning/planning.module.js';
 
 @Module({})
 export class AppModule {
@@ -40,6 +41,7 @@ export class AppModule {
         InvoicesModule,
         PaymentsModule,
         FormOnceModule,
+        PlanningModule,
       ],
     };
   }

@@ -34,6 +34,14 @@ export const SETTINGS_NAV: readonly NavItem[] = [
   { key: 'integrations', href: '/settings/integrations', roles: ['admin'] },
 ];
 
+const PLANNERS: readonly Role[] = ['admin', 'accountant', 'planner'];
+
+/** The Planning sub-navigation (tabs on the planning pages): planners and admins plan, accountants may look. */
+export const PLANNING_NAV: readonly NavItem[] = [
+  { key: 'planningCards', href: '/planning/cards', roles: PLANNERS },
+  { key: 'planningResources', href: '/planning/resources', roles: PLANNERS },
+];
+
 export function navFor(items: readonly NavItem[], role: Role | undefined): NavItem[] {
   if (!role) return [];
   return items.filter((i) => role === 'admin' || i.roles.includes(role));

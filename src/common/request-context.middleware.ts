@@ -4,7 +4,7 @@ import { DEFAULT_LANGUAGE, isLang, langFromHeader, translator, type Lang } from 
 import { takeFlash } from './flash.js';
 import { resetSession } from './session.js';
 import { jsonForScript, takePendingForm } from './pending-form.js';
-import { MAIN_NAV, SETTINGS_NAV, navFor } from './navigation.js';
+import { MAIN_NAV, PLANNING_NAV, SETTINGS_NAV, navFor } from './navigation.js';
 import type { AppConfig } from '../config/config.js';
 import type { BannerRegistry } from './core.module.js';
 
@@ -52,6 +52,7 @@ export function viewContext(loadUser: CurrentUserLoader, csrfToken: (req: Reques
         isAdmin: req.user?.role === 'admin',
         mainNav: navFor(MAIN_NAV, req.user?.role),
         settingsNavItems: navFor(SETTINGS_NAV, req.user?.role),
+        planningNavItems: navFor(PLANNING_NAV, req.user?.role),
         path: req.path,
         // shown once, on the next page the browser navigates to (not on an htmx swap, an image or a favicon)
         flash: isDocument ? [...takeFlash(req), ...(pending ? [{ kind: 'info', key: 'auth.formRestored' }] : [])] : [],

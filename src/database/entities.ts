@@ -10,6 +10,7 @@ import { LEDGER_ENTITIES } from '../modules/ledgers/ledgers.entities.js';
 import { INVOICE_ENTITIES } from '../modules/invoices/invoice.entity.js';
 import { PAYMENT_ENTITIES } from '../modules/payments/invoice-payment.entity.js';
 import { FormSubmission } from '../common/form-once.js';
+import { PLANNING_ENTITIES } from '../modules/planning/planning.entities.js';
 
 /** Every entity of the application, registered once for MikroORM and the migration generator. */
-export const ENTITIES = [SessionRow, LoginThrottleRow, User, Location, SyncState, SyncRun, ...EXACT_ENTITIES, ...WEBHOOK_ENTITIES, ...CUSTOMER_ENTITIES, ...LEDGER_ENTITIES, ...INVOICE_ENTITIES, ...PAYMENT_ENTITIES, FormSubmission];
+export const ENTITIES = [SessionRow, LoginThrottleRow, User, Location, SyncState, SyncRun, ...EXACT_ENTITIES, ...WEBHOOK_ENTITIES, ...CUSTOMER_ENTITIES, ...LEDGER_ENTITIES, ...INVOICE_ENTITIES, ...PAYMENT_ENTITIES, FormSubmission, ...PLANNING_ENTITIES];

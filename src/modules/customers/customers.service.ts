@@ -435,6 +435,23 @@ export class CustomersService {
     return 'relinked';
   }
 
+  /**
+   * The Koppel customers linked to Exact accounts of a division (account ID → customer id), for other modules that
+   * show Exact relations (planning cards): they point at the customer, never copy it. Merged customers resolve to
+   * the customer they were merged into.
+   */
+  async linkedCustomerIds(division: number, accountIds: readonly string[]): Promise<Map<string, number>> {
+    const ids = [...new Set(accountIds.filter(Boolean).map((a) => a.toLowerCase()))];
+    if (!ids.length) return new Map();
+    const rows = await this.orm.em.fork().getConnection().execute<{ exact_id: string; customer_id: number }[]>(
+      `select lower(l.exact_id) as exact_id, coalesce(c.merged_into_id, c.id) as customer_id
+         from customer_exact_links l join customers c on c.id = l.customer_id
+        where l.division = ? and lower(l.exact_id) in (select jsonb_array_elements_text(?::jsonb)) and l.state <> 'deleted'`,
+      [division, JSON.stringify(ids)],
+    );
+    return new Map(rows.map((r) => [r.exact_id, Number(r.customer_id)]));
+  }
+
   /** A customer merged into another one, followed to the end (for invoices: bill the survivor). */
   async resolve(customerId: number): Promise<Customer> {
     const em = this.orm.em.fork();

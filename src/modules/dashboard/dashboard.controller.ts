@@ -7,7 +7,7 @@ import { NotFoundError } from '../../common/errors.js';
 import { DashboardService } from './dashboard.service.js';
 
 /** Sections of the navigation that later issues fill; until then they say so honestly. */
-const UPCOMING = ['planning', 'time'] as const;
+const UPCOMING = ['time'] as const;
 
 @Controller()
 export class DashboardController {

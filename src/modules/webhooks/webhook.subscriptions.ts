@@ -83,6 +83,22 @@ export class WebhookSubscriptionService {
     return [...new Set([...this.config.webhooks.topics, ...this.handlers.subscribedTopics()])].sort();
   }
 
+  private divisionTopics?: (division: number) => Promise<string[]>;
+
+  /**
+   * Topics only some divisions want (planning: the topics of the options switched on in that division). The
+   * function is asked during the local check and the reconcile; it must not call Exact.
+   */
+  useDivisionTopics(fn: (division: number) => Promise<string[]>): void {
+    this.divisionTopics = fn;
+  }
+
+  /** The topics wanted in one division: topics() plus that division's own. */
+  async topicsFor(division: number): Promise<string[]> {
+    const extra = this.divisionTopics ? await this.divisionTopics(division) : [];
+    return [...new Set([...this.topics(), ...extra])].sort();
+  }
+
   async list(): Promise<SubscriptionView[]> {
     const { rows } = await this.pool.query<SubscriptionView>(
       'select division, topic, exact_id, callback_url, status, last_error, verified_at, updated_at from webhook_subscription order by division, topic',
@@ -97,10 +113,12 @@ export class WebhookSubscriptionService {
   async needsReconcile(): Promise<boolean> {
     if (!(await this.mayReconcile())) return false;
     const mode = this.mode();
-    const wanted = mode.enabled ? this.topics() : [];
     const active = (await this.connection.activeDivisions()).map((d) => d.code);
     const rows = await this.list();
+    const wantedIn = new Map<number, string[]>();
+    for (const d of active) wantedIn.set(d, mode.enabled ? await this.topicsFor(d) : []);
     for (const d of active) {
+      const wanted = wantedIn.get(d)!;
       for (const t of wanted) {
         const r = rows.find((x) => x.division === d && x.topic === t);
         if (!r || r.status !== 'active' || r.callback_url !== mode.callbackUrl) {
@@ -110,7 +128,7 @@ export class WebhookSubscriptionService {
         }
       }
     }
-    return rows.some((r) => !active.includes(r.division) || !wanted.includes(r.topic));
+    return rows.some((r) => !active.includes(r.division) || !wantedIn.get(r.division)!.includes(r.topic));
   }
 
   /** Connected, and not between removeAll() and the end of the disconnect it belongs to. */
@@ -131,11 +149,11 @@ export class WebhookSubscriptionService {
     if (!(await this.mayReconcile())) return { ...result, outcome: 'not_connected' };
     return this.locked(result, async () => {
       const mode = this.mode();
-      const wanted = mode.enabled ? this.topics() : [];
       const active = (await this.connection.activeDivisions()).map((d) => d.code);
       const rows = await this.list();
       for (const d of active) {
         if (opts.divisions && !opts.divisions.includes(d)) continue;
+        const wanted = mode.enabled ? await this.topicsFor(d) : [];
         const mine = rows.filter((r) => r.division === d);
         const complete =
           wanted.every((t) => mine.some((r) => r.topic === t && r.status === 'active' && r.callback_url === mode.callbackUrl)) &&

@@ -1,0 +1,224 @@
+/**
+ * The planning side of Exact (API.md §5, §7.8–7.12) as typed resources: sync endpoints (Timestamp cursor, 1000 rows)
+ * for orders, manufacturing, projects and HR; normal endpoints for the entities without a sync API (work centres,
+ * warehouses); users/UserHasRights for the options screen. Modules call these; no URL is built outside src/exact.
+ */
+import type { ExactClient } from './exact.client.js';
+import type { ExactTransport } from './transport.js';
+import { Resource, SyncResource, type CallOptions } from './resource.js';
+import { queryString, lit } from './odata.js';
+import { readSingle } from './envelope.js';
+
+type Ts = { Timestamp?: bigint | null };
+
+export interface ExactSalesOrderHeader extends Ts {
+  OrderID: string;
+  OrderNumber?: number | null;
+  Description?: string | null;
+  OrderedBy?: string | null;
+  OrderedByName?: string | null;
+  DeliveryDate?: Date | null;
+  OrderDate?: Date | null;
+  Status?: number | null;
+  SalespersonFullName?: string | null;
+  WarehouseCode?: string | null;
+  YourRef?: string | null;
+  Modified?: Date | null;
+}
+
+export interface ExactSalesOrderLine extends Ts {
+  ID: string;
+  OrderID: string;
+  OrderNumber?: number | null;
+  LineNumber?: number | null;
+  Item?: string | null;
+  ItemCode?: string | null;
+  ItemDescription?: string | null;
+  Description?: string | null;
+  Quantity?: number | null;
+  QuantityDelivered?: number | null;
+  UnitCode?: string | null;
+  DeliveryDate?: Date | null;
+  ShopOrder?: string | null;
+  OrderStatus?: number | null;
+}
+
+export interface ExactShopOrder extends Ts {
+  ID: string;
+  ShopOrderNumber?: number | null;
+  Description?: string | null;
+  ItemCode?: string | null;
+  ItemDescription?: string | null;
+  PlannedQuantity?: number | null;
+  Unit?: string | null;
+  PlannedStartDate?: Date | null;
+  PlannedDate?: Date | null;
+  Status?: number | null;
+  Notes?: string | null;
+  WarehouseCode?: string | null;
+  IsReleased?: number | null;
+  IsOnHold?: number | null;
+  YourRef?: string | null;
+  Modified?: Date | null;
+}
+
+export interface ExactRoutingStep extends Ts {
+  ID: string;
+  ShopOrder: string;
+  LineNumber?: number | null;
+  OperationCode?: string | null;
+  OperationDescription?: string | null;
+  Description?: string | null;
+  WorkcenterCode?: string | null;
+  PlannedStartDate?: Date | null;
+  PlannedEndDate?: Date | null;
+  PlannedSetupHours?: number | null;
+  PlannedRunHours?: number | null;
+  PlannedTotalHours?: number | null;
+  Status?: number | null;
+}
+
+export interface ExactProject extends Ts {
+  ID: string;
+  Code?: string | null;
+  Description?: string | null;
+  Account?: string | null;
+  AccountName?: string | null;
+  ManagerFullname?: string | null;
+  StartDate?: Date | null;
+  EndDate?: Date | null;
+  Type?: number | null;
+  TypeDescription?: string | null;
+  BlockPlanning?: boolean | null;
+  HasWBSLines?: boolean | null;
+  Modified?: Date | null;
+}
+
+export interface ExactEmployee extends Ts {
+  ID: string;
+  Code?: string | null;
+  HID?: number | null;
+  FullName?: string | null;
+  IsActive?: boolean | null;
+  EndDate?: Date | null;
+  LocationDescription?: string | null;
+  User?: string | null;
+  BusinessEmail?: string | null;
+}
+
+export interface ExactWorkcenter {
+  ID: string;
+  Code?: string | null;
+  Description?: string | null;
+  Status?: number | null;
+  Type?: number | null;
+  Costcenter?: string | null;
+  Costunit?: string | null;
+  ProductionArea?: string | null;
+  Modified?: Date | null;
+}
+
+/** The sync endpoints of the planning entities, by the names the planning module uses. */
+export const PLANNING_SYNC_PATHS = {
+  salesOrderHeaders: 'sync/SalesOrder/SalesOrderHeaders',
+  salesOrderLines: 'sync/SalesOrder/SalesOrderLines',
+  purchaseOrders: 'sync/PurchaseOrder/PurchaseOrders',
+  quotationHeaders: 'sync/CRM/QuotationHeaders',
+  quotationLines: 'sync/CRM/QuotationLines',
+  shopOrders: 'sync/Manufacturing/ShopOrders',
+  routingSteps: 'sync/Manufacturing/ShopOrderRoutingStepPlans',
+  materialPlans: 'sync/Manufacturing/ShopOrderMaterialPlans',
+  projects: 'sync/Project/Projects',
+  projectWbs: 'sync/Project/ProjectWBS',
+  items: 'sync/Logistics/Items',
+  accounts: 'sync/CRM/Accounts',
+  employees: 'sync/Payroll/Employees',
+  schedules: 'sync/HRM/Schedules',
+  scheduleEntries: 'sync/HRM/ScheduleEntries',
+  leaveByDay: 'sync/HRM/LeaveAbsenceHoursByDay',
+} as const;
+export type PlanningSyncName = keyof typeof PLANNING_SYNC_PATHS;
+
+/** The normal (REST) endpoints an option needs, for users/UserHasRights and for the entities without sync. */
+export const PLANNING_REST_PATHS = {
+  salesOrders: 'salesorder/SalesOrders',
+  purchaseOrders: 'purchaseorder/PurchaseOrders',
+  quotations: 'crm/Quotations',
+  shopOrders: 'manufacturing/ShopOrders',
+  routingSteps: 'manufacturing/ShopOrderRoutingStepPlans',
+  materialPlans: 'manufacturing/ShopOrderMaterialPlans',
+  workcenters: 'manufacturing/Workcenters',
+  projects: 'project/Projects',
+  wbsDeliverables: 'project/WBSDeliverables',
+  hourBudgets: 'project/ProjectHourBudgets',
+  items: 'logistics/Items',
+  accounts: 'crm/Accounts',
+  warehouses: 'inventory/Warehouses',
+  employees: 'payroll/Employees',
+  schedules: 'hrm/Schedules',
+  leaveByDay: 'hrm/LeaveAbsenceHoursByDay',
+} as const;
+export type PlanningRestName = keyof typeof PLANNING_REST_PATHS;
+
+/** The planning API of one division. */
+export class PlanningApi {
+  constructor(
+    private readonly http: ExactTransport,
+    readonly division: number,
+  ) {}
+
+  sync<T extends Ts>(name: PlanningSyncName): SyncResource<T> {
+    return new SyncResource<T>(this.http, this.division, PLANNING_SYNC_PATHS[name], 'ID');
+  }
+
+  get workcenters(): Resource<ExactWorkcenter> {
+    return new Resource<ExactWorkcenter>(this.http, this.division, PLANNING_REST_PATHS.workcenters, 'ID');
+  }
+
+  /** The first page of all work centres (no sync API; a small list read whole). */
+  workcentersFirstPage(): string {
+    return `${this.division}/${PLANNING_REST_PATHS.workcenters}${queryString({ select: ['ID', 'Code', 'Description', 'Status', 'Type', 'Costcenter', 'Costunit'] })}`;
+  }
+
+  /**
+   * users/UserHasRights for an endpoint and action: true when the connected user may. Exact answers 403 for an
+   * endpoint outside the package; callers read that as "not in the package" (ExactForbiddenError).
+   */
+  async userHasRights(name: PlanningRestName, action: 'GET' | 'POST' | 'PUT' | 'DELETE' = 'GET', opts: CallOptions = {}): Promise<boolean> {
+    const q = queryString({ extra: { endpoint: lit.string(PLANNING_REST_PATHS[name]), action: lit.string(action) } });
+    const res = await this.http.request({ method: 'GET', path: `${this.division}/users/UserHasRights${q}`, division: this.division, ...opts });
+    const d = readSingle(res.body) as { UserHasRights?: boolean } | undefined;
+    return d?.UserHasRights === true;
+  }
+
+  /** system/Divisions.DivisionMoveDate of this division (null when it never moved): a change voids every Timestamp. */
+  async divisionMoveDate(opts: CallOptions = {}): Promise<Date | null> {
+    const divisions = new Resource<{ Code: number; DivisionMoveDate?: Date | null }>(this.http, this.division, 'system/Divisions', 'Code', ['Hid']);
+    const row = await divisions.first({ filter: `Code eq ${lit.number(this.division)}`, select: ['Code', 'DivisionMoveDate'] }, opts);
+    return row?.DivisionMoveDate instanceof Date ? row.DivisionMoveDate : null;
+  }
+
+  /** The record's address in Exact (the REST URL a webhook names as ExactOnlineEndpoint) for a card's "in Exact" link. */
+  recordUrl(kind: string, exactId: string): string | null {
+    const path: Record<string, [string, string]> = {
+      sales_order: [PLANNING_REST_PATHS.salesOrders, ''], sales_order_line: ['salesorder/SalesOrderLines', ''],
+      purchase_order: [PLANNING_REST_PATHS.purchaseOrders, ''], purchase_order_line: ['purchaseorder/PurchaseOrderLines', ''],
+      quotation: [PLANNING_REST_PATHS.quotations, ''], shop_order: [PLANNING_REST_PATHS.shopOrders, ''], project: [PLANNING_REST_PATHS.projects, ''],
+      wbs: [PLANNING_REST_PATHS.wbsDeliverables, ''],
+    };
+    const p = path[kind];
+    if (!p || !/^[0-9a-f-]{36}$/i.test(exactId)) return null;
+    return this.http.url(`${this.division}/${p[0]}(${lit.guid(exactId)})`);
+  }
+
+  /** One cheap probe of a sync endpoint (1 row) — answers 403 when the module is not in the package. */
+  async probe(name: PlanningSyncName, opts: CallOptions = {}): Promise<void> {
+    const path = `${this.division}/${PLANNING_SYNC_PATHS[name]}${queryString({ select: ['Timestamp'], filter: `Timestamp gt ${lit.int64(Number.MAX_SAFE_INTEGER)}` })}`;
+    await this.http.request({ method: 'GET', path, division: this.division, ...opts });
+  }
+}
+
+export function planningApi(client: ExactClient, division: number): PlanningApi {
+  if (!Number.isInteger(division) || division <= 0) throw new TypeError(`not a division number: ${division}`);
+  return new PlanningApi(client.http, division);
+}

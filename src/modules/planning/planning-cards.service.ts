@@ -1,0 +1,217 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { ExactClient } from '../../exact/exact.client.js';
+import { planningApi } from '../../exact/planning.resources.js';
+import { Clock } from '../../common/clock.js';
+import { NotFoundError } from '../../common/errors.js';
+import { isIsoDate, toInt } from '../../common/validation.js';
+import { PLAN_CARD_KINDS, type PlanCardKind } from './plan-card.entity.js';
+import { PLAN_RESOURCE_KINDS, type PlanResourceKind } from './plan-resource.entity.js';
+
+export const CARD_SORTS = ['due', 'number', 'updated'] as const;
+export type CardSort = (typeof CARD_SORTS)[number];
+
+export interface CardFilter {
+  kind?: PlanCardKind;
+  status: 'open' | 'archived' | 'all';
+  customer?: number;
+  warehouse?: string;
+  from?: string;
+  to?: string;
+  q?: string;
+  division?: number;
+  sort: CardSort;
+  dir: 'asc' | 'desc';
+  /** keyset: the sort value and id of the last row of the previous page */
+  after?: string;
+  size: number;
+}
+
+export interface CardRow {
+  id: number;
+  division: number;
+  kind: PlanCardKind;
+  number: string | null;
+  description: string | null;
+  relation_name: string | null;
+  customer_id: number | null;
+  warehouse_code: string | null;
+  due_date: string | null;
+  planned_start: string | null;
+  planned_end: string | null;
+  status: string;
+  archived_reason: string | null;
+  activities: number;
+  hours: number | null;
+  updated_at: Date;
+}
+
+/** Sort expressions match the expression indexes of migration PlanningSync (null dates last, ids break ties). */
+const SORT_EXPR: Record<CardSort, string> = {
+  due: "coalesce(c.due_date, '9999-12-31'::date)",
+  number: "coalesce(c.number, '')",
+  updated: 'c.updated_at',
+};
+
+/** The plannable cards and resources as screens read them: filters, search, keyset paging (fast at 100 000 cards). */
+@Injectable()
+export class PlanningCardsService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly client: ExactClient,
+    private readonly clock: Clock,
+  ) {}
+
+  today(): string {
+    return this.clock.now().toISOString().slice(0, 10);
+  }
+
+  parseFilter(raw: Record<string, unknown>): CardFilter {
+    const s = (v: unknown, max = 60) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : undefined);
+    const kind = (PLAN_CARD_KINDS as readonly string[]).includes(String(raw.kind)) ? (raw.kind as PlanCardKind) : undefined;
+    const status = raw.status === 'archived' || raw.status === 'all' ? raw.status : 'open';
+    const sort = (CARD_SORTS as readonly string[]).includes(String(raw.sort)) ? (raw.sort as CardSort) : 'due';
+    const after = s(raw.after, 200);
+    return {
+      kind, status, customer: toInt(raw.customer), warehouse: s(raw.warehouse, 20), from: isIsoDate(raw.from) ? raw.from : undefined,
+      to: isIsoDate(raw.to) ? raw.to : undefined, q: s(raw.q, 100), division: toInt(raw.division), sort, dir: raw.dir === 'desc' ? 'desc' : 'asc',
+      after: after && /^[A-Za-z0-9_-]+$/.test(after) ? after : undefined, size: 50,
+    };
+  }
+
+  async list(f: CardFilter): Promise<{ rows: CardRow[]; next?: string; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (f.status !== 'all') (where.push('c.status = ?'), params.push(f.status));
+    if (f.kind) (where.push('c.kind = ?'), params.push(f.kind));
+    if (f.division) (where.push('c.division = ?'), params.push(f.division));
+    if (f.customer) (where.push('c.customer_id = ?'), params.push(f.customer));
+    if (f.warehouse) (where.push('c.warehouse_code = ?'), params.push(f.warehouse));
+    if (f.from) (where.push('c.due_date >= ?::date'), params.push(f.from));
+    if (f.to) (where.push('c.due_date <= ?::date'), params.push(f.to));
+    if (f.q) {
+      const like = `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+      where.push('(c.number ilike ? or c.description ilike ? or c.relation_name ilike ?)');
+      params.push(like, like, like);
+    }
+    const conn = this.orm.em.fork().getConnection();
+    const [{ n }] = await conn.execute<{ n: string }[]>(`select count(*)::text as n from plan_card c ${where.length ? `where ${where.join(' and ')}` : ''}`, params);
+    const expr = SORT_EXPR[f.sort];
+    const op = f.dir === 'asc' ? '>' : '<';
+    const page = [...where];
+    const pageParams = [...params];
+    const cursor = decodeAfter(f.after);
+    if (cursor) {
+      page.push(`(${expr}, c.id) ${op} (?::${f.sort === 'due' ? 'date' : f.sort === 'updated' ? 'timestamptz' : 'text'}, ?::int)`);
+      pageParams.push(cursor.v, cursor.id);
+    }
+    const rows = await conn.execute<(CardRow & { sort_value: string })[]>(
+      `select c.id, c.division, c.kind, c.number, c.description, c.relation_name, c.customer_id, c.warehouse_code,
+              to_char(c.due_date, 'YYYY-MM-DD') as due_date, to_char(c.planned_start, 'YYYY-MM-DD') as planned_start,
+              to_char(c.planned_end, 'YYYY-MM-DD') as planned_end, c.status, c.archived_reason, c.updated_at,
+              (select count(*)::int from plan_activity a where a.card_id = c.id and a.status <> 'archived') as activities,
+              (select sum(a.estimated_hours)::float8 from plan_activity a where a.card_id = c.id and a.status <> 'archived') as hours,
+              (${f.sort === 'updated' ? `to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` : `${expr}::text`}) as sort_value
+         from plan_card c ${page.length ? `where ${page.join(' and ')}` : ''}
+        order by ${expr} ${f.dir}, c.id ${f.dir} limit ${f.size + 1}`,
+      pageParams,
+    );
+    const more = rows.length > f.size;
+    const shown = rows.slice(0, f.size);
+    const last = shown[shown.length - 1];
+    return { rows: shown, total: Number(n), next: more && last ? encodeAfter(last.sort_value, last.id) : undefined };
+  }
+
+  /** The Cards screen: its filter, one page and the filter choices. */
+  async listPage(raw: Record<string, unknown>) {
+    const filter = this.parseFilter(raw);
+    const [page, choices] = await Promise.all([this.list(filter), this.choices()]);
+    return { filter, page, choices };
+  }
+
+  async card(id: number) {
+    const conn = this.orm.em.fork().getConnection();
+    const [card] = await conn.execute<Record<string, unknown>[]>(
+      `select c.*, to_char(c.due_date, 'YYYY-MM-DD') as due, to_char(c.exact_start_date, 'YYYY-MM-DD') as exact_start,
+              to_char(c.planned_start, 'YYYY-MM-DD') as planned_from, to_char(c.planned_end, 'YYYY-MM-DD') as planned_to,
+              c.quantity::float8 as qty, cu.name as customer_name, r.name as resource_name
+         from plan_card c left join customers cu on cu.id = c.customer_id left join plan_resource r on r.id = c.resource_id where c.id = ?`,
+      [id],
+    );
+    if (!card) throw new NotFoundError('Card');
+    const activities = await conn.execute<Record<string, unknown>[]>(
+      `select a.id, a.kind, a.code, a.description, a.workcenter_code, a.estimated_hours::float8 as estimated_hours, a.setup_hours::float8 as setup_hours,
+              a.run_hours::float8 as run_hours, to_char(a.exact_start_date, 'YYYY-MM-DD') as exact_start, to_char(a.exact_end_date, 'YYYY-MM-DD') as exact_end,
+              to_char(a.planned_start, 'YYYY-MM-DD') as planned_from, to_char(a.planned_end, 'YYYY-MM-DD') as planned_to, a.status, r.name as resource_name
+         from plan_activity a left join plan_resource r on r.id = a.resource_id where a.card_id = ? order by a.sequence, a.id`,
+      [id],
+    );
+    const related = (card.related as { kind: string; exactId: string; number?: string }[]) ?? [];
+    const relatedCards = related.length
+      ? await conn.execute<{ id: number; kind: string; exact_id: string; number: string | null }[]>(
+          `select id, kind, exact_id, number from plan_card where division = ? and exact_id in (select jsonb_array_elements_text(?::jsonb))`,
+          [card.division, JSON.stringify(related.map((r) => r.exactId))],
+        )
+      : [];
+    // cards made for this one (shop orders of a sales order)
+    const madeFor = await conn.execute<{ id: number; kind: string; number: string | null }[]>(
+      `select id, kind, number from plan_card where division = ? and related @> jsonb_build_array(jsonb_build_object('exactId', ?::text)) order by id limit 50`,
+      [card.division, card.exact_id],
+    );
+    const events = await conn.execute<{ id: number; source: string; action: string; changes: Record<string, [unknown, unknown]> | null; created_at: Date }[]>(
+      'select id, source, action, changes, created_at from plan_card_event where card_id = ? order by id desc limit 50',
+      [id],
+    );
+    const exactUrl = planningApi(this.client, Number(card.division)).recordUrl(String(card.kind), String(card.exact_id)) ?? '';
+    return { card, activities, related, relatedCards, madeFor, events, exactUrl };
+  }
+
+  /** The warehouses and divisions that occur on cards (filter choices). */
+  async choices(): Promise<{ warehouses: string[]; divisions: number[] }> {
+    const conn = this.orm.em.fork().getConnection();
+    const w = await conn.execute<{ v: string }[]>('select distinct warehouse_code as v from plan_card where warehouse_code is not null order by 1 limit 200');
+    const d = await conn.execute<{ v: number }[]>('select distinct division as v from plan_card order by 1');
+    return { warehouses: w.map((x) => x.v), divisions: d.map((x) => Number(x.v)) };
+  }
+
+  async resources(raw: Record<string, unknown>) {
+    const kind = (PLAN_RESOURCE_KINDS as readonly string[]).includes(String(raw.kind)) ? (raw.kind as PlanResourceKind) : undefined;
+    const active = raw.active === 'all' ? 'all' : raw.active === 'inactive' ? 'inactive' : 'active';
+    const q = typeof raw.q === 'string' && raw.q.trim() ? raw.q.trim().slice(0, 100) : undefined;
+    const sort = raw.sort === 'code' || raw.sort === 'group' || raw.sort === 'kind' ? raw.sort : 'name';
+    const dir = raw.dir === 'desc' ? 'desc' : 'asc';
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (kind) (where.push('r.kind = ?'), params.push(kind));
+    if (active !== 'all') where.push(active === 'active' ? 'r.active' : 'not r.active');
+    if (q) {
+      const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+      where.push('(r.name ilike ? or r.code ilike ? or r."group" ilike ?)');
+      params.push(like, like, like);
+    }
+    const rows = await this.orm.em.fork().getConnection().execute<Record<string, unknown>[]>(
+      `select r.id, r.division, r.kind, r.code, r.name, r."group", r.active, r.exact_schedule, r.exact_id, u.name as user_name,
+              (select count(*)::int from plan_activity a where a.resource_id = r.id and a.status <> 'archived') as activities,
+              (select count(*)::int from resource_leave l where l.resource_id = r.id and l.date >= current_date) as leave_days
+         from plan_resource r left join users u on u.id = r.user_id ${where.length ? `where ${where.join(' and ')}` : ''}
+        order by ${sort === 'group' ? 'r."group"' : `r.${sort}`} ${dir} nulls last, r.id limit 1000`,
+      params,
+    );
+    return { rows, query: { kind, active, q, sort, dir } };
+  }
+}
+
+function encodeAfter(v: string, id: number): string {
+  return Buffer.from(JSON.stringify([v, id])).toString('base64url');
+}
+
+function decodeAfter(s: string | undefined): { v: string; id: number } | undefined {
+  if (!s) return undefined;
+  try {
+    const [v, id] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof v !== 'string' || v.length > 100 || !Number.isInteger(id)) return undefined;
+    return { v, id: id as number };
+  } catch {
+    return undefined;
+  }
+}

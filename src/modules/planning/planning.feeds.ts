@@ -1,0 +1,321 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type {
+  ExactEmployee, ExactProject, ExactRoutingStep, ExactSalesOrderHeader, ExactSalesOrderLine, ExactShopOrder, ExactWorkcenter, PlanningApi, PlanningSyncName,
+} from '../../exact/planning.resources.js';
+import type { CallOptions } from '../../exact/resource.js';
+import type { PlanningOptions } from './planning.options.js';
+import type { ArchivedReason, PlanActivityStatus, PlanCardLine } from './plan-card.entity.js';
+import {
+  archiveActivities, archiveCards, deactivateResources, masterRows, removeLines, upsertActivities, upsertCards, upsertMaster, upsertResources,
+  type CardInput, type WriteCounts,
+} from './planning-store.js';
+
+/**
+ * The planning "feeds": one per Exact sync endpoint (or list) an option switches on. Each knows which options need
+ * it, its webhook topic (if Exact has one), how often it is polled when a topic cannot tell us about changes, its
+ * sync/Deleted entity types, and how a page of rows becomes cards, activities or resources.
+ */
+
+export interface FeedContext {
+  em: EntityManager;
+  division: number;
+  options: PlanningOptions;
+  /** today's business date (Clock), yyyy-mm-dd */
+  today: string;
+  /** Exact account IDs → Koppel customer ids (customers module) */
+  customers(accountIds: string[]): Promise<Map<string, number>>;
+}
+
+export interface Feed {
+  /** stable name: summaries, labels (planning.feed.<name>), cursor key */
+  name: string;
+  on(o: PlanningOptions): boolean;
+  /** the webhook topic that reports changes of this entity */
+  topic?: string;
+  /** minutes between polls while webhooks are on: the safety net for a feed with a topic, the poll for one without */
+  everyMinutes: number;
+  /** sync/Deleted EntityType → handler */
+  deleted: Record<number, (fc: FeedContext, keys: string[]) => Promise<number>>;
+  /** a sync endpoint and its $select … */
+  sync?: { name: PlanningSyncName; select: readonly string[] };
+  /** … or a full list (entities without a sync API; small) */
+  list?: (api: PlanningApi, opts: CallOptions) => Promise<{ rows: unknown[]; calls: number }>;
+  apply(fc: FeedContext, rows: unknown[]): Promise<WriteCounts>;
+  /** after a full list: what is no longer there */
+  afterList?: (fc: FeedContext, rows: unknown[]) => Promise<number>;
+}
+
+export const SAFETY_NET_MINUTES = 6 * 60;
+
+const day = (d: Date | null | undefined): string | null => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString().slice(0, 10) : null);
+const num = (v: unknown): number | null => (v === null || v === undefined || v === '' || Number.isNaN(Number(v)) ? null : Number(v));
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v).trim() || null);
+const ts = (v: bigint | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
+const lower = (v: string | null | undefined) => (v ? v.toLowerCase() : null);
+const sum = (a: WriteCounts, b: WriteCounts): WriteCounts => ({ created: a.created + b.created, updated: a.updated + b.updated, archived: a.archived + b.archived });
+const ZERO: WriteCounts = { created: 0, updated: 0, archived: 0 };
+
+/** Sales order status 12 open, 20 partial, 21 complete, 45 cancelled (API.md §7.8). */
+function salesArchive(status: number | null | undefined): ArchivedReason | null {
+  return status === 21 ? 'completed' : status === 45 ? 'cancelled' : null;
+}
+
+// ---- sales orders -----------------------------------------------------------------------------
+
+const salesOn = (o: PlanningOptions) => o.SalesOrder || o.SalesOrderRow;
+
+interface OrderHeader {
+  number: string | null;
+  relationExactId: string | null;
+  relationName: string | null;
+  accountManager: string | null;
+  warehouseCode: string | null;
+  deliveryDate: string | null;
+  status: number | null;
+  description: string | null;
+}
+
+const salesOrderHeaders: Feed = {
+  name: 'sales-orders',
+  on: salesOn,
+  topic: 'SalesOrders',
+  everyMinutes: SAFETY_NET_MINUTES,
+  sync: { name: 'salesOrderHeaders', select: ['OrderID', 'OrderNumber', 'Description', 'OrderedBy', 'OrderedByName', 'DeliveryDate', 'Status', 'SalespersonFullName', 'WarehouseCode', 'YourRef', 'Timestamp'] },
+  deleted: {
+    32: async (fc, keys) =>
+      (await archiveCards(fc.em, fc.division, { kind: 'sales_order', exactIds: keys }, 'deleted')) +
+      (await archiveCards(fc.em, fc.division, { kind: 'sales_order_line', parentExactIds: keys }, 'deleted')),
+  },
+  async apply(fc, raw) {
+    const rows = raw as ExactSalesOrderHeader[];
+    const customers = await fc.customers(rows.map((r) => r.OrderedBy ?? '').filter(Boolean));
+    const headers = new Map<string, OrderHeader>();
+    for (const r of rows) {
+      headers.set(lower(r.OrderID)!, {
+        number: str(r.OrderNumber), relationExactId: lower(r.OrderedBy), relationName: str(r.OrderedByName), accountManager: str(r.SalespersonFullName),
+        warehouseCode: str(r.WarehouseCode), deliveryDate: day(r.DeliveryDate), status: num(r.Status), description: str(r.Description),
+      });
+    }
+    // kept for the per-line cards and the shop orders made for an order (their relation comes from the order)
+    await upsertMaster(fc.em, fc.division, 'order', rows.map((r) => ({
+      exactId: lower(r.OrderID)!, code: str(r.OrderNumber), name: str(r.OrderedByName), exactTimestamp: ts(r.Timestamp),
+      data: { ...headers.get(lower(r.OrderID)!) },
+    })));
+    let counts = ZERO;
+    if (fc.options.SalesOrder) {
+      counts = sum(counts, await upsertCards(fc.em, fc.division, rows.map((r): CardInput => {
+        const h = headers.get(lower(r.OrderID)!)!;
+        return {
+          kind: 'sales_order', exactId: lower(r.OrderID)!, number: h.number, description: h.description ?? (r.YourRef ? str(r.YourRef) : null),
+          relationExactId: h.relationExactId, relationName: h.relationName, customerId: customers.get(h.relationExactId ?? '') ?? null,
+          accountManager: h.accountManager, warehouseCode: h.warehouseCode, dueDate: h.deliveryDate, exactStatus: h.status,
+          extra: { yourRef: str(r.YourRef) }, archive: salesArchive(h.status), exactTimestamp: ts(r.Timestamp),
+        };
+      })));
+    }
+    if (fc.options.SalesOrderRow) {
+      // the header's data on every line card of the order
+      const lineCards = await fc.em.getConnection().execute<{ exact_id: string; parent_exact_id: string }[]>(
+        `select exact_id, parent_exact_id from plan_card where division = ? and kind = 'sales_order_line' and parent_exact_id in (select jsonb_array_elements_text(?::jsonb))`,
+        [fc.division, JSON.stringify([...headers.keys()])],
+      );
+      counts = sum(counts, await upsertCards(fc.em, fc.division, lineCards.map((c): CardInput => {
+        const h = headers.get(c.parent_exact_id)!;
+        return {
+          kind: 'sales_order_line', exactId: c.exact_id, number: h.number, relationExactId: h.relationExactId, relationName: h.relationName,
+          customerId: customers.get(h.relationExactId ?? '') ?? null, accountManager: h.accountManager, warehouseCode: h.warehouseCode,
+          archive: salesArchive(h.status),
+        };
+      })));
+    }
+    return counts;
+  },
+};
+
+function lineOf(r: ExactSalesOrderLine): PlanCardLine {
+  return {
+    exactId: lower(r.ID)!, lineNumber: num(r.LineNumber), itemCode: str(r.ItemCode), description: str(r.ItemDescription) ?? str(r.Description),
+    quantity: num(r.Quantity), unit: str(r.UnitCode), deliveryDate: day(r.DeliveryDate), doneQuantity: num(r.QuantityDelivered),
+  };
+}
+
+const salesOrderLines: Feed = {
+  name: 'sales-order-lines',
+  on: salesOn,
+  topic: 'SalesOrders',
+  everyMinutes: SAFETY_NET_MINUTES,
+  sync: {
+    name: 'salesOrderLines',
+    select: ['ID', 'OrderID', 'OrderNumber', 'LineNumber', 'ItemCode', 'ItemDescription', 'Description', 'Quantity', 'QuantityDelivered', 'UnitCode', 'DeliveryDate', 'ShopOrder', 'Timestamp'],
+  },
+  deleted: {
+    33: async (fc, keys) =>
+      (await removeLines(fc.em, fc.division, 'sales_order', keys)) + (await archiveCards(fc.em, fc.division, { kind: 'sales_order_line', exactIds: keys }, 'deleted')),
+  },
+  async apply(fc, raw) {
+    const rows = raw as ExactSalesOrderLine[];
+    let counts = ZERO;
+    const orders = await masterRows(fc.em, fc.division, 'order', rows.map((r) => lower(r.OrderID)!));
+    const headerOf = (id: string) => (orders.get(id)?.data ?? null) as OrderHeader | null;
+    const customers = await fc.customers([...orders.values()].map((o) => String((o.data as OrderHeader | null)?.relationExactId ?? '')).filter(Boolean));
+    if (fc.options.SalesOrder) {
+      const byOrder = new Map<string, ExactSalesOrderLine[]>();
+      for (const r of rows) byOrder.set(lower(r.OrderID)!, [...(byOrder.get(lower(r.OrderID)!) ?? []), r]);
+      const c = await upsertCards(fc.em, fc.division, [...byOrder].map(([order, lines]): CardInput => ({
+        kind: 'sales_order', exactId: order, number: str(lines[0].OrderNumber), linesMerge: lines.map(lineOf),
+      })), { history: true });
+      // lines of an order do not make a card "new": count them as updates
+      counts = sum(counts, { created: 0, updated: c.created + c.updated, archived: c.archived });
+    }
+    if (fc.options.SalesOrderRow) {
+      counts = sum(counts, await upsertCards(fc.em, fc.division, rows.map((r): CardInput => {
+        const h = headerOf(lower(r.OrderID)!);
+        const line = lineOf(r);
+        return {
+          kind: 'sales_order_line', exactId: line.exactId, parentExactId: lower(r.OrderID), number: str(r.OrderNumber), description: line.description ?? null,
+          quantity: line.quantity ?? null, unit: line.unit ?? null, dueDate: line.deliveryDate ?? h?.deliveryDate ?? null,
+          relationExactId: h?.relationExactId ?? null, relationName: h?.relationName ?? null, customerId: customers.get(h?.relationExactId ?? '') ?? null,
+          accountManager: h?.accountManager ?? null, warehouseCode: h?.warehouseCode ?? null, linesMerge: [line],
+          extra: { lineNumber: line.lineNumber, itemCode: line.itemCode }, archive: salesArchive(h?.status), exactTimestamp: ts(r.Timestamp),
+        };
+      })));
+    }
+    if (fc.options.ProductionOrder) {
+      // a shop order made for an order line shows the order and its customer
+      const made = rows.filter((r) => r.ShopOrder);
+      if (made.length) {
+        await upsertCards(fc.em, fc.division, made.map((r): CardInput => {
+          const h = headerOf(lower(r.OrderID)!);
+          return {
+            kind: 'shop_order', exactId: lower(r.ShopOrder)!, related: [{ kind: 'sales_order', exactId: lower(r.OrderID)!, number: str(r.OrderNumber) }],
+            relationExactId: h?.relationExactId ?? null, relationName: h?.relationName ?? null, customerId: customers.get(h?.relationExactId ?? '') ?? null,
+          };
+        }));
+      }
+    }
+    return counts;
+  },
+};
+
+// ---- manufacturing ----------------------------------------------------------------------------
+
+const shopOrders: Feed = {
+  name: 'shop-orders',
+  on: (o) => o.ProductionOrder,
+  topic: 'ShopOrders',
+  everyMinutes: SAFETY_NET_MINUTES,
+  sync: {
+    name: 'shopOrders',
+    select: ['ID', 'ShopOrderNumber', 'Description', 'ItemCode', 'ItemDescription', 'PlannedQuantity', 'Unit', 'PlannedStartDate', 'PlannedDate', 'Status', 'Notes', 'WarehouseCode', 'IsReleased', 'IsOnHold', 'YourRef', 'Timestamp'],
+  },
+  deleted: { 36: (fc, keys) => archiveCards(fc.em, fc.division, { kind: 'shop_order', exactIds: keys }, 'deleted') },
+  async apply(fc, raw) {
+    const rows = raw as ExactShopOrder[];
+    return upsertCards(fc.em, fc.division, rows.map((r): CardInput => ({
+      kind: 'shop_order', exactId: lower(r.ID)!, number: str(r.ShopOrderNumber), description: str(r.Description) ?? str(r.ItemDescription),
+      quantity: num(r.PlannedQuantity), unit: str(r.Unit), dueDate: day(r.PlannedDate), exactStartDate: day(r.PlannedStartDate),
+      warehouseCode: str(r.WarehouseCode), exactStatus: num(r.Status),
+      extra: { itemCode: str(r.ItemCode), itemDescription: str(r.ItemDescription), notes: str(r.Notes), released: num(r.IsReleased) === 1, onHold: num(r.IsOnHold) === 1, yourRef: str(r.YourRef) },
+      archive: num(r.Status) === 40 ? 'completed' : null, exactTimestamp: ts(r.Timestamp),
+    })));
+  },
+};
+
+const STEP_STATUS: Record<number, PlanActivityStatus> = { 10: 'open', 20: 'started', 30: 'finished' };
+
+const routingSteps: Feed = {
+  name: 'operations',
+  on: (o) => o.Activity && o.ProductionOrder,
+  everyMinutes: 120,
+  sync: {
+    name: 'routingSteps',
+    select: ['ID', 'ShopOrder', 'LineNumber', 'OperationCode', 'OperationDescription', 'Description', 'WorkcenterCode', 'PlannedStartDate', 'PlannedEndDate', 'PlannedSetupHours', 'PlannedRunHours', 'PlannedTotalHours', 'Status', 'Timestamp'],
+  },
+  deleted: { 38: (fc, keys) => archiveActivities(fc.em, fc.division, 'operation', keys) },
+  async apply(fc, raw) {
+    const rows = raw as ExactRoutingStep[];
+    return upsertActivities(fc.em, fc.division, rows.map((r) => ({
+      kind: 'operation' as const, exactId: lower(r.ID)!, cardKind: 'shop_order' as const, cardExactId: lower(r.ShopOrder)!, sequence: num(r.LineNumber) ?? 0,
+      code: str(r.OperationCode), description: str(r.Description) ?? str(r.OperationDescription), workcenterCode: str(r.WorkcenterCode),
+      estimatedHours: num(r.PlannedTotalHours) ?? (num(r.PlannedSetupHours) ?? 0) + (num(r.PlannedRunHours) ?? 0),
+      setupHours: num(r.PlannedSetupHours), runHours: num(r.PlannedRunHours), exactStartDate: day(r.PlannedStartDate), exactEndDate: day(r.PlannedEndDate),
+      status: STEP_STATUS[num(r.Status) ?? 10] ?? 'open', exactTimestamp: ts(r.Timestamp),
+    })));
+  },
+};
+
+// ---- projects ---------------------------------------------------------------------------------
+
+const projects: Feed = {
+  name: 'projects',
+  on: (o) => o.Project,
+  topic: 'Projects',
+  everyMinutes: SAFETY_NET_MINUTES,
+  sync: { name: 'projects', select: ['ID', 'Code', 'Description', 'Account', 'AccountName', 'ManagerFullname', 'StartDate', 'EndDate', 'Type', 'TypeDescription', 'BlockPlanning', 'Timestamp'] },
+  deleted: { 21: (fc, keys) => archiveCards(fc.em, fc.division, { kind: 'project', exactIds: keys }, 'deleted') },
+  async apply(fc, raw) {
+    const rows = raw as ExactProject[];
+    const customers = await fc.customers(rows.map((r) => r.Account ?? '').filter(Boolean));
+    return upsertCards(fc.em, fc.division, rows.map((r): CardInput => {
+      const end = day(r.EndDate);
+      return {
+        kind: 'project', exactId: lower(r.ID)!, number: str(r.Code), description: str(r.Description), relationExactId: lower(r.Account), relationName: str(r.AccountName),
+        customerId: customers.get(lower(r.Account) ?? '') ?? null, accountManager: str(r.ManagerFullname), dueDate: end, exactStartDate: day(r.StartDate),
+        extra: { type: num(r.Type), typeDescription: str(r.TypeDescription), blockPlanning: r.BlockPlanning === true },
+        // a project's status follows its dates: ended (EndDate reached) = complete
+        archive: end && end <= fc.today ? 'completed' : null, exactTimestamp: ts(r.Timestamp),
+      };
+    }));
+  },
+};
+
+// ---- resources --------------------------------------------------------------------------------
+
+const employees: Feed = {
+  name: 'employees',
+  on: (o) => o.ResourceViaEmployee,
+  everyMinutes: 12 * 60,
+  sync: { name: 'employees', select: ['ID', 'Code', 'HID', 'FullName', 'IsActive', 'EndDate', 'LocationDescription', 'Timestamp'] },
+  deleted: { 42: (fc, keys) => deactivateResources(fc.em, fc.division, 'employee', { exactIds: keys }) },
+  async apply(fc, raw) {
+    const rows = raw as ExactEmployee[];
+    return upsertResources(fc.em, fc.division, rows.map((r) => {
+      const end = day(r.EndDate);
+      return {
+        kind: 'employee' as const, exactId: lower(r.ID)!, code: str(r.Code) ?? str(r.HID), name: str(r.FullName) ?? str(r.Code) ?? '?', group: str(r.LocationDescription),
+        active: r.IsActive !== false && (!end || end >= fc.today), exactSchedule: fc.options.Schedule, exactTimestamp: ts(r.Timestamp),
+      };
+    }));
+  },
+};
+
+const workcenters: Feed = {
+  name: 'workcenters',
+  on: (o) => o.ResourceViaProduction,
+  everyMinutes: 24 * 60,
+  deleted: {},
+  async list(api, opts) {
+    let calls = 0;
+    const rows: ExactWorkcenter[] = [];
+    for await (const page of api.workcenters.pages(api.workcentersFirstPage(), opts)) {
+      calls++;
+      rows.push(...page.rows);
+    }
+    return { rows, calls: Math.max(1, calls) };
+  },
+  async apply(fc, raw) {
+    const rows = raw as ExactWorkcenter[];
+    return upsertResources(fc.em, fc.division, rows.map((r) => ({
+      kind: 'machine' as const, exactId: lower(r.ID)!, code: str(r.Code), name: str(r.Description) ?? str(r.Code) ?? '?', group: null,
+      active: num(r.Status) !== 2, exactSchedule: false,
+    })));
+  },
+  afterList: (fc, raw) => deactivateResources(fc.em, fc.division, 'machine', { notIn: (raw as ExactWorkcenter[]).map((r) => lower(r.ID)!) }),
+};
+
+/** In the order a run takes them: headers before lines, shop orders before their operations. */
+export const FEEDS: readonly Feed[] = [salesOrderHeaders, salesOrderLines, shopOrders, routingSteps, projects, employees, workcenters];
+
+export function feedsOn(o: PlanningOptions): Feed[] {
+  return FEEDS.filter((f) => f.on(o));
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { CustomersModule } from '../customers/customers.module.js';
+import { PlanningService } from './planning.service.js';
+import { PlanningCardsService } from './planning-cards.service.js';
+import { PlanningSync } from './planning.sync.js';
+import { PlanningController, PlanningOptionsController } from './planning.controller.js';
+
+/**
+ * Planning imports from Exact (issue 20): the vPlan options per division (Save, Activate), sync resource `planning`
+ * (one per division; feeds per entity, webhook topics per division, one sync/Deleted per cycle), Planning → Cards,
+ * a card, Planning → Resources. Exports PlanningService (settings, activation) and PlanningCardsService (reads).
+ */
+@Module({
+  imports: [CustomersModule],
+  providers: [PlanningService, PlanningCardsService, PlanningSync],
+  controllers: [PlanningController, PlanningOptionsController],
+  exports: [PlanningService, PlanningCardsService, PlanningSync],
+})
+export class PlanningModule {}

@@ -1,0 +1,244 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Clock } from '../../common/clock.js';
+import { ValidationError } from '../../common/errors.js';
+import { ExactClient } from '../../exact/exact.client.js';
+import { ExactConnectionService } from '../../exact/connection.service.js';
+import { ExactError } from '../../exact/errors.js';
+import { planningApi, PLANNING_REST_PATHS, type PlanningRestName } from '../../exact/planning.resources.js';
+import { SyncService } from '../sync/sync.service.js';
+import { WebhookSubscriptionService } from '../webhooks/webhook.subscriptions.js';
+import { PlanningSettings } from './planning-settings.entity.js';
+import { SyncState } from '../sync/sync-state.entity.js';
+import { toInt } from '../../common/validation.js';
+import { FEEDS, SAFETY_NET_MINUTES, feedsOn } from './planning.feeds.js';
+import {
+  IMPORTED_OPTIONS, OPTION_ENDPOINTS, OPTION_GROUPS, PLANNING_OPTIONS, noOptions, optionProblems, type PlanningOption, type PlanningOptions,
+} from './planning.options.js';
+import { archiveCards, deactivateResources, reopenOptionCards } from './planning-store.js';
+import type { PlanCardKind } from './plan-card.entity.js';
+
+export const PLANNING_RESOURCE = 'planning';
+/** Exact's default daily budget per app × division (API.md §4.1); the headers may say otherwise. */
+export const DAILY_BUDGET = 5000;
+
+/** Which card kinds an option set produces (for archiving on "option off"). */
+export function cardKindsOf(o: Partial<PlanningOptions>): PlanCardKind[] {
+  const k: PlanCardKind[] = [];
+  if (o.SalesOrder) k.push('sales_order');
+  if (o.SalesOrderRow) k.push('sales_order_line');
+  if (o.PurchaseOrder) k.push('purchase_order');
+  if (o.PurchaseOrderRow) k.push('purchase_order_line');
+  if (o.Quotation) k.push('quotation');
+  if (o.ProductionOrder) k.push('shop_order');
+  if (o.Project) k.push('project');
+  if (o.ProjectWBS || o.ProjectWBSCombined || o.ProjectWBSHeader) k.push('wbs');
+  return k;
+}
+
+export interface OptionState {
+  option: PlanningOption;
+  on: boolean;
+  /** refused by Exact (package or rights): the endpoints users/UserHasRights said no to */
+  refused: string[];
+  imported: boolean;
+}
+
+/** Settings, activation and the figures of the planning imports per division (the options screen). */
+@Injectable()
+export class PlanningService {
+  private readonly logger = new Logger('Planning');
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly client: ExactClient,
+    private readonly connection: ExactConnectionService,
+    private readonly sync: SyncService,
+    private readonly subscriptions: WebhookSubscriptionService,
+    private readonly clock: Clock,
+  ) {}
+
+  async divisions(): Promise<{ code: number; description: string }[]> {
+    return this.connection.activeDivisions();
+  }
+
+  async settings(division: number): Promise<PlanningSettings> {
+    const em = this.orm.em.fork();
+    return (await em.findOne(PlanningSettings, { division })) ?? em.create(PlanningSettings, { division });
+  }
+
+  /** Every option with its saved value and what Exact refuses (from the last rights check). */
+  optionStates(s: PlanningSettings): OptionState[] {
+    return PLANNING_OPTIONS.map((option) => ({
+      option,
+      on: s.options[option] === true,
+      refused: s.rights ? OPTION_ENDPOINTS[option].filter((e) => s.rights![e] === false).map((e) => PLANNING_REST_PATHS[e as PlanningRestName]) : [],
+      imported: IMPORTED_OPTIONS.includes(option),
+    }));
+  }
+
+  groups() {
+    return OPTION_GROUPS;
+  }
+
+  /**
+   * Asks users/UserHasRights (GET) for every endpoint an option reads — one call per endpoint, made when the
+   * screen is first opened for a division and on "Check again". An endpoint outside the package answers false too.
+   */
+  async checkRights(division: number): Promise<Record<string, boolean>> {
+    const api = planningApi(this.client, division);
+    const rights: Record<string, boolean> = {};
+    for (const name of Object.keys(PLANNING_REST_PATHS) as PlanningRestName[]) {
+      try {
+        rights[name] = await api.userHasRights(name, 'GET');
+      } catch (e) {
+        if (!(e instanceof ExactError) || e.kind !== 'forbidden') throw e;
+        rights[name] = false;
+      }
+    }
+    const em = this.orm.em.fork();
+    const s = (await em.findOne(PlanningSettings, { division })) ?? em.create(PlanningSettings, { division });
+    s.rights = rights;
+    s.rightsCheckedAt = this.clock.now();
+    await em.persist(s).flush();
+    return rights;
+  }
+
+  /** Parses the posted checkboxes; 422 (ValidationError) for refused options and the article's hard rules. */
+  parseOptions(body: Record<string, unknown>, s: PlanningSettings): PlanningOptions {
+    const o = noOptions();
+    for (const opt of PLANNING_OPTIONS) o[opt] = body[opt] === 'on' || body[opt] === 'true' || body[opt] === '1';
+    const errors: Record<string, string[]> = {};
+    for (const st of this.optionStates({ ...s, options: o } as PlanningSettings)) if (st.on && st.refused.length) errors[st.option] = ['planning.options.refused'];
+    for (const p of optionProblems(o).errors) errors[p] = [`planning.problem.${p}`];
+    if (Object.keys(errors).length) throw new ValidationError(errors);
+    return o;
+  }
+
+  /** "Save": stores the options; nothing is imported until Activate. */
+  async save(division: number, body: Record<string, unknown>): Promise<PlanningSettings> {
+    const em = this.orm.em.fork();
+    const s = (await em.findOne(PlanningSettings, { division })) ?? em.create(PlanningSettings, { division });
+    s.options = this.parseOptions(body, s);
+    s.savedAt = this.clock.now();
+    await em.persist(s).flush();
+    return s;
+  }
+
+  /**
+   * "Activate": what is saved becomes active. Cards and resources of options switched off are archived (kept);
+   * those of options switched back on reopen; feeds switched on start from the beginning; the first import (or
+   * the next run) is queued on the sync engine.
+   */
+  async activate(division: number): Promise<'queued' | 'busy'> {
+    const em = this.orm.em.fork();
+    const s = await em.findOne(PlanningSettings, { division });
+    if (!s?.savedAt) throw new ValidationError({ options: ['planning.options.saveFirst'] });
+    const before = { ...noOptions(), ...(s.activeOptions ?? {}) };
+    const after = { ...noOptions(), ...s.options };
+    const beforeKinds = cardKindsOf(before);
+    const afterKinds = cardKindsOf(after);
+    for (const kind of beforeKinds.filter((k) => !afterKinds.includes(k))) await archiveCards(em, division, { kind }, 'option_off');
+    await reopenOptionCards(em, division, afterKinds.filter((k) => !beforeKinds.includes(k)));
+    if (before.ResourceViaEmployee && !after.ResourceViaEmployee) await deactivateResources(em, division, 'employee', { notIn: [] });
+    if (before.ResourceViaProduction && !after.ResourceViaProduction) await deactivateResources(em, division, 'machine', { notIn: [] });
+    // a feed that was off (or changes meaning) starts over: a new generation ignores the old cursor
+    const onBefore = new Set(feedsOn(before).map((f) => f.name));
+    const rowVariantChanged = before.SalesOrder !== after.SalesOrder || before.SalesOrderRow !== after.SalesOrderRow;
+    const summaries = { ...s.summaries };
+    for (const f of feedsOn(after)) {
+      const restart = !onBefore.has(f.name) || (rowVariantChanged && f.name.startsWith('sales-')) || (before.Schedule !== after.Schedule && f.name === 'employees');
+      if (restart) summaries[f.name] = { records: 0, created: 0, updated: 0, archived: 0, calls: 0, at: '', done: false, gen: (summaries[f.name]?.gen ?? 0) + 1 };
+    }
+    s.summaries = summaries;
+    s.activeOptions = after;
+    s.activatedAt = this.clock.now();
+    s.state = 'running';
+    await em.flush();
+    // the division's topics change with its options: let Exact's subscriptions follow (no wait)
+    void this.subscriptions.reconcile({ divisions: [division] }).catch((e: Error) => this.logger.warn(`planning subscriptions of ${division}: ${e.message}`));
+    return this.sync.enqueue(division, PLANNING_RESOURCE, 'import');
+  }
+
+  /** Webhook topics a division wants for its active options (WebhookSubscriptionService asks). */
+  async topicsFor(division: number): Promise<string[]> {
+    const s = await this.orm.em.fork().findOne(PlanningSettings, { division });
+    if (!s?.activeOptions) return [];
+    return [...new Set(feedsOn({ ...noOptions(), ...s.activeOptions }).map((f) => f.topic).filter((t): t is string => !!t))];
+  }
+
+  /**
+   * What the planning sync costs in a division: calls today (counted by the runs), the forecast per day for the
+   * active options (webhooks on: safety nets and polls of the entities without a topic, plus a run per burst of
+   * changes; off: every entity + sync/Deleted every 15 minutes), and the share of Exact's daily budget.
+   */
+  cost(s: PlanningSettings): { today: number; forecast: number; share: number; webhooks: boolean } {
+    const day = this.clock.now().toISOString().slice(0, 10);
+    const today = Object.values(s.summaries).reduce((n, x) => n + (x.day === day ? x.callsToday ?? 0 : 0), 0);
+    const feeds = feedsOn({ ...noOptions(), ...(s.activeOptions ?? {}) });
+    const webhooks = this.subscriptions.mode().enabled;
+    let forecast = 0;
+    if (feeds.length) {
+      if (!webhooks) forecast = (feeds.length + 1) * 96;
+      else {
+        const per = feeds.map((f) => 1440 / (f.topic ? SAFETY_NET_MINUTES : f.everyMinutes));
+        forecast = Math.ceil(per.reduce((a, b) => a + b, 0) + 1440 / Math.min(...feeds.map((f) => (f.topic ? SAFETY_NET_MINUTES : f.everyMinutes))) + 1);
+      }
+    }
+    return { today, forecast, share: Math.round((forecast / DAILY_BUDGET) * 1000) / 10, webhooks };
+  }
+
+  feedNames(): string[] {
+    return FEEDS.map((f) => f.name);
+  }
+
+  private async pickDivision(raw: unknown): Promise<{ divisions: { code: number; description: string }[]; division: number | null }> {
+    const divisions = await this.divisions();
+    const want = toInt(raw);
+    const division = divisions.find((d) => d.code === want)?.code ?? divisions[0]?.code ?? null;
+    return { divisions, division };
+  }
+
+  /** Everything the options screen shows for a division; the rights are checked the first time it is opened. */
+  async screen(rawDivision: unknown) {
+    const { divisions, division } = await this.pickDivision(rawDivision);
+    if (division === null) return { divisions, division, settings: null, rightsError: null };
+    let rightsError: string | null = null;
+    let s = await this.settings(division);
+    if (!s.rightsCheckedAt) {
+      try {
+        await this.checkRights(division);
+        s = await this.settings(division);
+      } catch (e) {
+        if (!(e instanceof ExactError)) throw e;
+        rightsError = e.exactMessage ?? e.message;
+      }
+    }
+    const state = (await this.orm.em.fork().findOne(SyncState, { division, resource: PLANNING_RESOURCE })) ?? undefined;
+    const settings = [s, this.optionStates(s), this.groups(), this.feedNames().concat([]), state, this.cost(s)] as const;
+    return { divisions, division, settings, rightsError };
+  }
+
+  private async divisionOf(body: Record<string, unknown>): Promise<number> {
+    const { division } = await this.pickDivision(body.division);
+    if (division === null || division !== toInt(body.division)) throw new ValidationError({ division: ['planning.options.noDivision'] });
+    return division;
+  }
+
+  async saveForm(body: Record<string, unknown>): Promise<number> {
+    const division = await this.divisionOf(body);
+    await this.save(division, body);
+    return division;
+  }
+
+  async activateForm(body: Record<string, unknown>): Promise<{ division: number; result: 'queued' | 'busy' }> {
+    const division = await this.divisionOf(body);
+    return { division, result: await this.activate(division) };
+  }
+
+  async recheck(body: Record<string, unknown>): Promise<number> {
+    const division = await this.divisionOf(body);
+    await this.checkRights(division);
+    return division;
+  }
+}
