@@ -15,6 +15,7 @@ import { Migration20261121235227_Payments } from './Migration20261121235227_Paym
 import { Migration20261202033507_FormSubmissions } from './Migration20261202033507_FormSubmissions.js';
 import { Migration20261202065525_Planning } from './Migration20261202065525_Planning.js';
 import { Migration20261202071929_PlanningSync } from './Migration20261202071929_PlanningSync.js';
+import { Migration20261202072500_PlanningBoard } from './Migration20261202072500_PlanningBoard.js';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121225430_Initial', class: Migration20261121225430_Initial },
@@ -30,4 +31,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202033507_FormSubmissions', class: Migration20261202033507_FormSubmissions },
   { name: 'Migration20261202065525_Planning', class: Migration20261202065525_Planning },
   { name: 'Migration20261202071929_PlanningSync', class: Migration20261202071929_PlanningSync },
+  { name: 'Migration20261202072500_PlanningBoard', class: Migration20261202072500_PlanningBoard },
 ];

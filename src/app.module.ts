@@ -16,6 +16,7 @@ import { CustomersModule } from './modules/customers/customers.module.js';
 import { LedgersModule } from './modules/ledgers/ledgers.module.js';
 import { InvoicesModule } from './modules/invoices/invoices.module.js';
 import { PaymentsModule } from './modules/payments/payments.module.js';
+import { PlanningBoardModule } from './modules/planning-board/board.module.js';
 import { FormOnceModule } from './common/form-once.js';
 import { PlanningModule } from './modules/planning/planning.module.js';
 
@@ -40,6 +41,7 @@ export class AppModule {
         LedgersModule,
         InvoicesModule,
         PaymentsModule,
+        PlanningBoardModule,
         FormOnceModule,
         PlanningModule,
       ],

@@ -69,6 +69,7 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   app.useStaticAssets(join(projectRoot, 'public'), { maxAge: config.env === 'production' ? '1d' : 0 });
   app.use('/favicon.ico', (_req: Request, res: import('express').Response) => res.redirect(301, '/img/favicon.svg'));
   app.useStaticAssets(dirname(require.resolve('htmx.org/dist/htmx.min.js')), { prefix: '/vendor/htmx/' });
+  app.useStaticAssets(dirname(require.resolve('sortablejs/Sortable.min.js')), { prefix: '/vendor/sortable/' });
 
   const PgStore = connectPgSimple(session);
   const store = new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 15 * 60 });
@@ -104,6 +105,9 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   app.use(doubleCsrfProtection);
 
   const hbs = createViewEngine();
+  // compiled templates and partials are kept (express only does that by itself when process.env.NODE_ENV is
+  // "production"); in development they are read again on every render so edits show at once
+  if (config.env !== 'development') express.enable('view cache');
   app.engine('hbs', hbs.engine);
   app.setViewEngine('hbs');
   app.setBaseViewsDir(VIEWS_DIR);

@@ -21,7 +21,7 @@ export const MAIN_NAV: readonly NavItem[] = [
   { key: 'customers', href: '/customers', roles: FINANCE },
   { key: 'invoices', href: '/invoices', roles: FINANCE },
   { key: 'accounting', href: '/accounting', roles: FINANCE },
-  { key: 'planning', href: '/planning', roles: ALL },
+  { key: 'planning', href: '/planning/board', roles: ALL },
   { key: 'time', href: '/time', roles: ALL },
   { key: 'sync', href: '/sync', roles: ALL },
   { key: 'settings', href: '/settings', roles: FINANCE },

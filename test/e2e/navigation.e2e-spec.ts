@@ -26,9 +26,9 @@ async function finalStatus(agent: Agent, path: string): Promise<number> {
 
 describe('navigation per role', () => {
   const expected: Record<Role, string[]> = {
-    admin: ['/', '/customers', '/invoices', '/accounting', '/planning', '/time', '/sync', '/settings'],
-    accountant: ['/', '/customers', '/invoices', '/accounting', '/planning', '/time', '/sync', '/settings'],
-    planner: ['/', '/planning', '/time', '/sync'],
+    admin: ['/', '/customers', '/invoices', '/accounting', '/planning/board', '/time', '/sync', '/settings'],
+    accountant: ['/', '/customers', '/invoices', '/accounting', '/planning/board', '/time', '/sync', '/settings'],
+    planner: ['/', '/planning/board', '/time', '/sync'],
   };
 
   for (const role of ['admin', 'accountant', 'planner'] as const) {

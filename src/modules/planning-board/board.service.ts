@@ -1,0 +1,194 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import {
+  PlanningPlanService, type LeaveRow, type MoveOutcome, type PlanItemRow, type PlanResourceRow, type Placement, type ScheduleRow,
+} from '../planning/planning-plan.service.js';
+import type { BoardQuery, BoardView, MoveFormInput } from './board.form.js';
+import {
+  addDays, capacityForDays, dayCount, daysBetween, hoursToMinutes, mondayOf, type DayCapacity, type IsoDate, type WeekMinutes,
+} from './capacity.js';
+
+/** How many cards the side list shows at once (the filters narrow it down). */
+export const UNPLANNED_LIMIT = 40;
+/** Resources drawn per request: the page has the first ones, the board loads the next as they scroll into view. */
+export const ROWS_PER_CHUNK = 25;
+
+export interface BoardPeriod {
+  view: BoardView;
+  from: IsoDate;
+  to: IsoDate;
+  days: IsoDate[];
+  today: IsoDate;
+  /** the `date` of the previous and next period */
+  prev: IsoDate;
+  next: IsoDate;
+}
+
+export interface BoardRow {
+  resource: PlanResourceRow;
+  cells: { date: IsoDate; capacity: DayCapacity; items: PlanItemRow[] }[];
+}
+
+export interface BoardChunk {
+  rows: BoardRow[];
+  /** where the next chunk starts, when there are more resources */
+  nextOffset: number | null;
+  total: number;
+  /** the group of the row before this chunk (so a group's header is not drawn twice) */
+  previousGroup: string | null;
+}
+
+export interface Board extends BoardChunk {
+  period: BoardPeriod;
+  groups: string[];
+  unplanned: { items: PlanItemRow[]; total: number };
+  stamp: string;
+  /** any resource exists at all (else the board explains how to get them) */
+  anyResources: boolean;
+}
+
+export type MoveResult =
+  | { outcome: 'moved'; item: PlanItemRow; resourceName: string | null; rows: BoardRow[]; unplanned: Board['unplanned'] | null; stamp: string }
+  | Exclude<MoveOutcome, { outcome: 'moved' }>;
+
+const toWeek = (hours: number[] | null | undefined): WeekMinutes | null =>
+  hours && hours.length === 7 ? (hours.map((h) => hoursToMinutes(h) ?? 0) as unknown as WeekMinutes) : null;
+
+/** The planning board: period, rows of resources with capacity and planned items per day, the unplanned list. */
+@Injectable()
+export class BoardService {
+  constructor(
+    private readonly planning: PlanningPlanService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Today in the company's time zone. */
+  today(): IsoDate {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: this.config.sync.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(this.clock.now());
+  }
+
+  period(view: BoardView, date: IsoDate | undefined): BoardPeriod {
+    const today = this.today();
+    const anchor = date ?? today;
+    const from = view === 'day' ? anchor : mondayOf(anchor);
+    const length = view === 'day' ? 1 : view === 'week' ? 7 : 28;
+    const to = addDays(from, length - 1);
+    // day view steps a day, week and four-week views step a week
+    const step = view === 'day' ? 1 : 7;
+    return { view, from, to, days: daysBetween(from, to), today, prev: addDays(from, -step), next: addDays(from, step) };
+  }
+
+  async board(query: BoardQuery): Promise<Board> {
+    const period = this.period(query.view, query.date);
+    const [chunk, groups, unplanned, stamp] = await Promise.all([
+      this.chunk(query, 0, period),
+      this.planning.resourceGroups(),
+      this.unplanned(query),
+      this.planning.changeStamp(),
+    ]);
+    const anyResources = chunk.total > 0 || (await this.planning.countResources()) > 0;
+    return { period, ...chunk, groups, unplanned, stamp, anyResources };
+  }
+
+  /** `ROWS_PER_CHUNK` resources from `offset` with their cells. */
+  async chunk(query: BoardQuery, offset: number, period = this.period(query.view, query.date)): Promise<BoardChunk> {
+    const filter = { kind: query.kind, group: query.group, q: query.resource };
+    // one resource more than drawn: is there a next chunk, and the group before this one
+    const from = Math.max(0, offset - 1);
+    const [resources, total] = await Promise.all([
+      this.planning.resources(filter, { offset: from, limit: ROWS_PER_CHUNK + (offset - from) }),
+      this.planning.countResources(filter),
+    ]);
+    const previousGroup = offset > 0 && resources.length ? (resources.shift()!.group ?? '') : null;
+    const rows = await this.rows(resources, period.days);
+    const next = offset + ROWS_PER_CHUNK;
+    return { rows, nextOffset: next < total ? next : null, total, previousGroup };
+  }
+
+  unplanned(query: BoardQuery): Promise<Board['unplanned']> {
+    return this.planning.unplanned({ type: query.type, customer: query.customer, warehouse: query.warehouse, dueBefore: query.due, q: query.q, limit: UNPLANNED_LIMIT });
+  }
+
+  changeStamp(): Promise<string> {
+    return this.planning.changeStamp();
+  }
+
+  item(kind: 'activity' | 'card', id: number): Promise<PlanItemRow | null> {
+    return this.planning.item(kind, id);
+  }
+
+  resources(): Promise<PlanResourceRow[]> {
+    return this.planning.resources();
+  }
+
+  /** Rows of these resources over these days: capacity from schedule, leave and bookings, items per day. */
+  async rows(resources: PlanResourceRow[], days: IsoDate[]): Promise<BoardRow[]> {
+    if (!resources.length || !days.length) return [];
+    const ids = resources.map((r) => r.id);
+    const from = days[0];
+    const to = days[days.length - 1];
+    // a booking is spread over its whole range (by what the resource can work each day), so schedules and leave
+    // are read over the span of the items that touch the period, not just the period
+    const items = await this.planning.planned(ids, from, to);
+    const spanFrom = items.reduce((m, i) => (i.start! < m ? i.start! : m), from);
+    const spanTo = items.reduce((m, i) => (i.end! > m ? i.end! : m), to);
+    const [schedules, leave] = await Promise.all([this.planning.schedules(ids, spanFrom, spanTo), this.planning.leave(ids, spanFrom, spanTo)]);
+    const byResource = <T extends { resourceId: number | null }>(list: T[]) => {
+      const m = new Map<number, T[]>();
+      for (const x of list) if (x.resourceId !== null) m.set(x.resourceId, [...(m.get(x.resourceId) ?? []), x]);
+      return m;
+    };
+    const itemsOf = byResource(items);
+    const schedulesOf = byResource<ScheduleRow>(schedules);
+    const leaveOf = byResource<LeaveRow>(leave);
+    return resources.map((resource) => {
+      const own = itemsOf.get(resource.id) ?? [];
+      const capacity = capacityForDays({
+        scheduleFromExact: resource.exactSchedule,
+        exactSchedules: (schedulesOf.get(resource.id) ?? []).map((s) => ({ from: s.from, to: s.to, week: toWeek(s.weekHours) ?? [0, 0, 0, 0, 0, 0, 0] })),
+        koppelWeek: toWeek(resource.weeklyHours),
+        leave: (leaveOf.get(resource.id) ?? []).map((l) => ({ date: l.date, minutes: hoursToMinutes(l.hours) ?? 0, kind: l.kind, approved: l.status === 'approved' })),
+        bookings: own.filter((i) => i.start && i.end).map((i) => ({ start: i.start!, end: i.end!, minutes: hoursToMinutes(i.hours) ?? 0 })),
+      }, days);
+      return {
+        resource,
+        cells: capacity.map((c) => ({ date: c.date, capacity: c, items: own.filter((i) => i.start! <= c.date && i.end! >= c.date) })),
+      };
+    });
+  }
+
+  /**
+   * Plans (or re-plans, or unplans) an item; on success, the rows and days that changed — where the card's
+   * items were before and are now, within the period shown — so only those cells are drawn again.
+   */
+  async move(form: MoveFormInput, by: string, query: BoardQuery): Promise<MoveResult> {
+    const result = await this.planning.move({
+      item: form.item, id: form.id, version: form.version, resourceId: form.resource ?? null,
+      start: form.start ?? null, end: form.end ?? null, confirmLeave: form.confirmLeave, by,
+    });
+    if (result.outcome !== 'moved') return result;
+    const period = this.period(query.view, query.date);
+    const touched = new Map<number, Set<IsoDate>>();
+    const mark = (p: Placement) => {
+      if (p.resourceId === null || !p.start || !p.end || p.end < period.from || p.start > period.to) return;
+      const from = p.start < period.from ? period.from : p.start;
+      const to = p.end > period.to ? period.to : p.end;
+      const set = touched.get(p.resourceId) ?? new Set<IsoDate>();
+      if (dayCount(from, to) > 0) for (const d of daysBetween(from, to)) set.add(d);
+      touched.set(p.resourceId, set);
+    };
+    [...result.before, ...result.after].forEach(mark);
+    const [all, everyResource] = await Promise.all([this.planning.resources({ kind: query.kind, group: query.group, q: query.resource }), this.planning.resources()]);
+    const shown = all.filter((r) => touched.has(r.id));
+    const resourceName = everyResource.find((r) => r.id === result.item.resourceId)?.name ?? null;
+    const rows = (await this.rows(shown, period.days)).map((row) => ({
+      ...row,
+      cells: row.cells.filter((c) => touched.get(row.resource.id)!.has(c.date)),
+    }));
+    // the side list changes only when the item went onto or off the board
+    const [unplanned, stamp] = await Promise.all([result.wasPlanned === (form.resource !== undefined) ? null : this.unplanned(query), this.planning.changeStamp()]);
+    return { outcome: 'moved', item: result.item, resourceName, rows, unplanned, stamp };
+  }
+}

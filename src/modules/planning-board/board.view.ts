@@ -1,0 +1,200 @@
+import type { Lang } from '../../common/i18n/i18n.js';
+import type { PlanItemRow } from '../planning/planning-plan.service.js';
+import type { Board, BoardChunk, BoardPeriod, BoardRow } from './board.service.js';
+import type { BoardQuery } from './board.form.js';
+import { PLAN_CARD_KINDS } from '../planning/plan-card.entity.js';
+import { dayCount, hoursToMinutes, isoWeek, minutesToHours, weekday, type IsoDate } from './capacity.js';
+
+/** View models of the planning board (templates never get entities or service rows). */
+
+const LOCALE: Record<Lang, string> = { nl: 'nl-NL', en: 'en-GB' };
+const utc = (d: IsoDate) => new Date(`${d}T00:00:00Z`);
+const fmt = (lang: Lang, d: IsoDate, opts: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(LOCALE[lang], { timeZone: 'UTC', ...opts }).format(utc(d));
+
+export const cellId = (resourceId: number, date: IsoDate) => `cell-${resourceId}-${date}`;
+
+export function toItemView(i: PlanItemRow, lang: Lang) {
+  const minutes = hoursToMinutes(i.hours);
+  const late = !!(i.end && i.dueDate && i.end > i.dueDate);
+  return {
+    item: i.kind,
+    id: i.id,
+    domId: `${i.kind}-${i.id}`,
+    cardId: i.cardId,
+    cardKind: i.cardKind,
+    version: i.cardVersion,
+    number: i.number ?? '',
+    customer: i.customer ?? '',
+    description: i.description ?? i.cardDescription ?? '',
+    cardDescription: i.kind === 'activity' ? (i.cardDescription ?? '') : '',
+    hours: minutes !== undefined ? minutesToHours(minutes) : '',
+    resourceId: i.resourceId ?? '',
+    start: i.start ?? '',
+    end: i.end ?? '',
+    days: i.start && i.end ? dayCount(i.start, i.end) : 1,
+    dueDate: i.dueDate ?? '',
+    dueLabel: i.dueDate ? fmt(lang, i.dueDate, { day: 'numeric', month: 'short' }) : '',
+    late,
+    archived: i.cardStatus !== 'open',
+    warehouse: i.warehouse ?? '',
+  };
+}
+export type ItemView = ReturnType<typeof toItemView>;
+
+export function toRowView(row: BoardRow, today: IsoDate, lang: Lang) {
+  const r = row.resource;
+  return {
+    id: r.id,
+    name: r.name,
+    code: r.code ?? '',
+    kind: r.kind,
+    group: r.group ?? '',
+    exactSchedule: r.exactSchedule,
+    cells: row.cells.map((c) => {
+      const cap = c.capacity;
+      return {
+        domId: cellId(r.id, c.date),
+        resourceId: r.id,
+        date: c.date,
+        today: c.date === today,
+        weekend: weekday(c.date) >= 5,
+        booked: minutesToHours(cap.booked),
+        available: minutesToHours(cap.available),
+        over: minutesToHours(Math.max(0, cap.booked - cap.available)),
+        overbooked: cap.overbooked,
+        hasCapacity: cap.scheduled > 0,
+        onLeave: cap.onLeave,
+        fullDayOff: cap.fullDayOff,
+        leave: cap.leave ? minutesToHours(cap.leave) : '',
+        absence: cap.absence ? minutesToHours(cap.absence) : '',
+        // the <meter>: booked against available; past "high" it shows as overloaded
+        loadValue: Math.min(cap.booked, Math.max(cap.available, 1)),
+        loadMax: Math.max(cap.available, 1),
+        loadHigh: Math.max(cap.available, 1) - 0.5,
+        items: c.items.map((i) => toItemView(i, lang)),
+      };
+    }),
+  };
+}
+
+export function toPeriodView(p: BoardPeriod, lang: Lang) {
+  return {
+    view: p.view,
+    from: p.from,
+    to: p.to,
+    prev: p.prev,
+    next: p.next,
+    today: p.today,
+    containsToday: p.today >= p.from && p.today <= p.to,
+    week: isoWeek(p.from),
+    lastWeek: isoWeek(p.to),
+    label: p.view === 'day'
+      ? fmt(lang, p.from, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })
+      : `${fmt(lang, p.from, { day: 'numeric', month: 'short' })} – ${fmt(lang, p.to, { day: 'numeric', month: 'short', year: 'numeric' })}`,
+    days: p.days.map((d) => ({
+      date: d,
+      weekday: fmt(lang, d, { weekday: 'short' }),
+      day: fmt(lang, d, { day: 'numeric', month: p.view === '4weeks' ? undefined : 'short' }),
+      today: d === p.today,
+      weekend: weekday(d) >= 5,
+    })),
+  };
+}
+
+/** Rows grouped by their resource group (rows come sorted by group); a group continued from the chunk before gets no second header. */
+export function groupRows(rows: ReturnType<typeof toRowView>[], previousGroup: string | null = null) {
+  const groups: { name: string; header: boolean; rows: typeof rows }[] = [];
+  for (const row of rows) {
+    const last = groups[groups.length - 1];
+    if (last && last.name === row.group) last.rows.push(row);
+    else groups.push({ name: row.group, header: !!row.group && row.group !== (groups.length ? null : previousGroup), rows: [row] });
+  }
+  return groups;
+}
+
+/** One chunk of rows and the loader of the next one. */
+export function toChunkView(chunk: BoardChunk, period: BoardPeriod, query: BoardQuery, lang: Lang) {
+  const rows = chunk.rows.map((r) => toRowView(r, period.today, lang));
+  const next = chunk.nextOffset;
+  const params = new URLSearchParams(boardUrl(query).split('?')[1] ?? '');
+  if (next !== null) params.set('offset', String(next));
+  return {
+    groups: groupRows(rows, chunk.previousGroup),
+    hasRows: rows.length > 0,
+    more: next === null ? null : { url: `/planning/board/rows?${params.toString()}`, shown: next, total: chunk.total },
+  };
+}
+
+/** The query string of the board with some parameters replaced (navigation, filters, views). */
+export function boardUrl(query: BoardQuery, over: Partial<Record<keyof BoardQuery, string | undefined>> = {}): string {
+  const params = new URLSearchParams();
+  const merged: Record<string, unknown> = { ...query, ...over };
+  if (merged.view === 'week') delete merged.view;
+  for (const [k, v] of Object.entries(merged)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  const s = params.toString();
+  return s ? `/planning/board?${s}` : '/planning/board';
+}
+
+export function toBoardView(board: Board, query: BoardQuery, lang: Lang) {
+  const period = toPeriodView(board.period, lang);
+  return {
+    period,
+    ...toChunkView(board, board.period, query, lang),
+    anyResources: board.anyResources,
+    filtered: !!(query.kind || query.group || query.resource),
+    resourceGroups: board.groups,
+    ...toUnplannedPanel(board.unplanned, query, lang),
+    stamp: board.stamp,
+    query,
+    columns: board.period.days.length,
+    urls: {
+      prev: boardUrl(query, { date: period.prev }),
+      next: boardUrl(query, { date: period.next }),
+      today: boardUrl(query, { date: undefined }),
+      day: boardUrl(query, { view: 'day', date: query.date }),
+      week: boardUrl(query, { view: 'week' }),
+      weeks4: boardUrl(query, { view: '4weeks' }),
+      changes: changesUrl(query, board.stamp),
+      self: boardUrl(query),
+    },
+    returnParam: encodeURIComponent(boardUrl(query)),
+    // each filter form keeps the other form's choices
+    keepUnplannedFilters: hidden(query, ['type', 'customer', 'warehouse', 'due', 'q']),
+  };
+}
+
+/** The side list of unplanned items with its filters. */
+export function toUnplannedPanel(u: Board['unplanned'], query: BoardQuery, lang: Lang) {
+  return {
+    query,
+    unplanned: { items: u.items.map((i) => toItemView(i, lang)), total: u.total, more: u.total > u.items.length, shown: u.items.length },
+    cardKinds: PLAN_CARD_KINDS,
+    unplannedFiltered: !!(query.type || query.customer || query.warehouse || query.due || query.q),
+    keepBoardFilters: hidden(query, ['view', 'date', 'kind', 'group', 'resource']),
+  };
+}
+
+function hidden(query: BoardQuery, keys: (keyof BoardQuery)[]) {
+  return keys.filter((k) => query[k]).map((k) => ({ name: k, value: String(query[k]) }));
+}
+
+/** The board's polling address: the same board, and the stamp of what the page shows. */
+export function changesUrl(query: BoardQuery, stamp: string): string {
+  const params = new URLSearchParams(boardUrl(query).split('?')[1] ?? '');
+  params.set('stamp', stamp);
+  return `/planning/board/changes?${params.toString()}`;
+}
+
+/** The message after a move (i18n key and its parameters): item number, resource and days. */
+export function toMovedView(item: PlanItemRow, resourceName: string | null, lang: Lang) {
+  const label = (d: string | null) => (d ? fmt(lang, d, { weekday: 'short', day: 'numeric', month: 'short' }) : '');
+  const number = item.number ?? item.description ?? '';
+  return resourceName
+    ? { key: 'planningBoard.moved', params: { number, resource: resourceName, start: label(item.start), end: label(item.end) } }
+    : { key: 'planningBoard.unplannedDone', params: { number } };
+}
+
+export function toLeaveDaysView(days: { date: string; kind: string; hours: string; status: string }[], lang: Lang) {
+  return days.map((d) => ({ ...d, label: fmt(lang, d.date, { weekday: 'long', day: 'numeric', month: 'long' }), hours: minutesToHours(hoursToMinutes(d.hours) ?? 0) }));
+}
+
