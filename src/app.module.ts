@@ -19,6 +19,8 @@ import { PaymentsModule } from './modules/payments/payments.module.js';
 import { PlanningBoardModule } from './modules/planning-board/board.module.js';
 import { FormOnceModule } from './common/form-once.js';
 import { PlanningModule } from './modules/planning/planning.module.js';
+import { TimeModule } from './modules/time/time.module.js';
+import { PlanningOutgoingModule } from './modules/planning-outgoing/outgoing.module.js';
 
 @Module({})
 export class AppModule {
@@ -43,6 +45,8 @@ export class AppModule {
         PaymentsModule,
         PlanningBoardModule,
         FormOnceModule,
+        TimeModule,
+        PlanningOutgoingModule,
         PlanningModule,
       ],
     };

@@ -11,6 +11,8 @@ import { INVOICE_ENTITIES } from '../modules/invoices/invoice.entity.js';
 import { PAYMENT_ENTITIES } from '../modules/payments/invoice-payment.entity.js';
 import { FormSubmission } from '../common/form-once.js';
 import { PLANNING_ENTITIES } from '../modules/planning/planning.entities.js';
+import { TIME_ENTITIES } from '../modules/time/time-entry.entity.js';
+import { OUTGOING_ENTITIES } from '../modules/planning-outgoing/outgoing.entity.js';
 
 /** Every entity of the application, registered once for MikroORM and the migration generator. */
-export const ENTITIES = [SessionRow, LoginThrottleRow, User, Location, SyncState, SyncRun, ...EXACT_ENTITIES, ...WEBHOOK_ENTITIES, ...CUSTOMER_ENTITIES, ...LEDGER_ENTITIES, ...INVOICE_ENTITIES, ...PAYMENT_ENTITIES, FormSubmission, ...PLANNING_ENTITIES];
+export const ENTITIES = [SessionRow, LoginThrottleRow, User, Location, SyncState, SyncRun, ...EXACT_ENTITIES, ...WEBHOOK_ENTITIES, ...CUSTOMER_ENTITIES, ...LEDGER_ENTITIES, ...INVOICE_ENTITIES, ...PAYMENT_ENTITIES, FormSubmission, ...PLANNING_ENTITIES, ...TIME_ENTITIES, ...OUTGOING_ENTITIES];
