@@ -8,9 +8,11 @@ import { ValidationError } from '../../common/errors.js';
 import { sameOriginPath } from '../../common/return-path.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { TimeService } from './time.service.js';
+import { canApprove } from './time.types.js';
 import { toEntryView, toFormValues, toPersonView, toWeekView } from './time.view.js';
 
 const actor = (req: Request) => ({ id: req.user!.id, name: req.user!.name, role: req.user!.role });
+const mayApprove = (req: Request) => canApprove(actor(req));
 
 /** Time: the week timesheet, entries, approval (planners), employees ↔ users. */
 @Controller('time')
@@ -51,7 +53,7 @@ export class TimeController {
   async entry(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
     const e = await this.time.entry(id);
     const entry = toEntryView(e, await this.time.activityOf(e));
-    render(req, res, 'time/entry', { title: 'time.entry.title', nav: 'time', entry, form: entry });
+    render(req, res, 'time/entry', { title: 'time.entry.title', nav: 'time', entry, form: entry, mayApprove: mayApprove(req) });
   }
 
   @Post('entries/:id')
@@ -64,7 +66,7 @@ export class TimeController {
       if (!(err instanceof ValidationError)) throw err;
       const e = await this.time.entry(id);
       const entry = toEntryView(e, await this.time.activityOf(e));
-      render(req, res, 'time/entry', { title: 'time.entry.title', nav: 'time', entry, form: toFormValues(body), errors: err.fieldErrors }, { status: 422 });
+      render(req, res, 'time/entry', { title: 'time.entry.title', nav: 'time', entry, form: toFormValues(body), errors: err.fieldErrors, mayApprove: mayApprove(req) }, { status: 422 });
     }
   }
 
@@ -99,7 +101,7 @@ export class TimeController {
       if (!(err instanceof ValidationError)) throw err;
       const e = await this.time.entry(id);
       const entry = toEntryView(e, await this.time.activityOf(e));
-      render(req, res, 'time/entry', { title: 'time.entry.title', nav: 'time', entry, form: entry, rejectErrors: err.fieldErrors, reason: body.reason }, { status: 422 });
+      render(req, res, 'time/entry', { title: 'time.entry.title', nav: 'time', entry, form: entry, rejectErrors: err.fieldErrors, reason: body.reason, mayApprove: true }, { status: 422 });
     }
   }
 
