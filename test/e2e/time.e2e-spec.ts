@@ -84,7 +84,8 @@ async function runOutgoing(division: number): Promise<Row> {
   // a run triggered by an approval may be waiting: let it finish first, then start our own
   await waitFor(async () => { const s = await state(); return !s || (s.status !== 'queued' && s.status !== 'running'); }, 'outgoing idle', 60000);
   const before = await finished();
-  expect(await t.app.get(SyncService).enqueue(division, OUT, 'manual')).toBe('queued');
+  // the engine's job of the previous run may still be closing for a moment ('busy'): ask again until ours is queued
+  await waitFor(async () => (await t.app.get(SyncService).enqueue(division, OUT, 'manual')) === 'queued', 'outgoing queued', 60000);
   await waitFor(async () => (await finished()) > before && (await state())?.status !== 'running' && (await state())?.status !== 'queued', 'outgoing run', 60000);
   return one(`select * from sync_run where division = $1 and resource = $2 order by id desc limit 1`, [division, OUT]);
 }

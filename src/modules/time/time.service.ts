@@ -173,9 +173,13 @@ export class TimeService {
     return e;
   }
 
-  /** Starts the outgoing run of a division soon (a burst of approvals folds into one run). */
+  /**
+   * Starts the outgoing run of a division now; while one is queued or running a trigger folds into it ('busy'),
+   * and what it did not see yet the next trigger or the 15-minute run takes. (No startAfterSeconds: in this
+   * engine a deferred pg-boss job starts only ~30 s later.)
+   */
   async triggerOutgoing(division: number): Promise<void> {
-    await this.sync.enqueue(division, OUTGOING_RESOURCE, 'manual', { startAfterSeconds: 2 }).catch(() => undefined);
+    await this.sync.enqueue(division, OUTGOING_RESOURCE, 'manual').catch(() => undefined);
   }
 
   /** Employees and the Koppel users they can be linked to (Time → Team). */
