@@ -3,6 +3,12 @@ import { csrf, csrfFrom, startTestApp, type Agent, type TestApp } from '../suppo
 import { connectExact, startExactSandbox, type ExactTestEnv } from '../support/exact.js';
 import { SYNC_TEST_ENV, sql, waitFor } from '../support/sync.js';
 import { SyncService } from '../../src/modules/sync/sync.service.js';
+import type { Browser } from 'puppeteer-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../../src/common/net.js';
+import { launchChromium } from '../../src/common/chromium.js';
+import { projectRoot } from '../../src/common/paths.js';
 
 /**
  * Time (issue 16): entries, the week timesheet, approval and locking, employees linked to users; and the outgoing
@@ -20,6 +26,9 @@ let t: TestApp;
 let admin: Agent;
 let planner: Agent;
 let worker: Agent;
+let workerUser: { email: string; password: string };
+let base: string;
+let browser: Browser | undefined;
 const db = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => sql<T>(t.db.url, text, params);
 const one = async <T = Record<string, unknown>>(text: string, params: unknown[] = []) => (await db<T>(text, params))[0];
 const today = new Date().toISOString().slice(0, 10);
@@ -112,8 +121,11 @@ const entry = (id: number) => one<{ status: string; send_state: string; send_err
 const inExact = async (division: number, entity: string, ref: string) => (await data(division, entity, ref)).filter((r) => String(r.Notes ?? '').includes(ref));
 
 beforeAll(async () => {
-  x = await startExactSandbox();
-  t = await startTestApp({ ...x.env, ...SYNC_TEST_ENV });
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  x = await startExactSandbox({ redirectUri: `${base}/settings/integrations/exact/callback` });
+  t = await startTestApp({ ...x.env, ...SYNC_TEST_ENV, PUBLIC_BASE_URL: base });
+  await t.app.listen(port, '127.0.0.1');
   // this suite is about exactly-once and refusals, not pacing: the imports other modules start on connecting
   // must not hold the outgoing runs at the background headroom of Exact's 60 calls a minute
   await x.control('limits', { minutely: 600 });
@@ -122,8 +134,8 @@ beforeAll(async () => {
   expect((await connectExact(x, admin, [D1, D2])).status).toBeLessThan(400);
   const p = await t.createUser('planner');
   planner = await t.login(p.email, p.password);
-  const w = await t.createUser('planner', 'werker@example.com');
-  worker = await t.login(w.email, w.password);
+  workerUser = await t.createUser('planner', 'werker@example.com');
+  worker = await t.login(workerUser.email, workerUser.password);
   await seed();
   const wid = Number((await one<{ id: number }>(`select id from users where email = 'werker@example.com'`)).id);
   // employees link to Koppel users (Time → Team, administrators)
@@ -132,6 +144,7 @@ beforeAll(async () => {
 }, 180000);
 
 afterAll(async () => {
+  await browser?.close();
   await t?.close();
   await x?.close();
 });
@@ -328,4 +341,39 @@ describe('outgoing to Exact Online', () => {
     expect(counts.text).toContain(`<td data-sent>${sent}</td>`);
     void csrfFrom;
   });
+});
+
+describe('the week on a phone (Chromium)', () => {
+  it('a worker sees his days as a list and adds hours at 375 px wide', async () => {
+    await record(worker, { activity: String(stepActs[0]), hours: '1', phase: 'run' }); // a week with hours in it
+    const out = join(projectRoot, 'test-output', 'time');
+    mkdirSync(out, { recursive: true });
+    browser = await launchChromium(process.env.CHROME_PATH);
+    const page = await (await browser.createBrowserContext()).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.setViewport({ width: 375, height: 740, isMobile: true, hasTouch: true });
+    await page.goto(`${base}/login`);
+    await page.type('#f-email', workerUser.email);
+    await page.type('#f-password', workerUser.password);
+    await Promise.all([page.waitForNavigation(), page.$eval('button[type=submit].primary', (b) => (b as HTMLButtonElement).click())]);
+    await page.goto(`${base}/time`);
+    expect(await page.$eval('.timesheet-days', (el) => getComputedStyle(el).display)).toBe('block');
+    expect(await page.$eval('.timesheet-wrap', (el) => getComputedStyle(el).display)).toBe('none');
+    // nothing wider than the phone
+    // the page itself never scrolls sideways (a long list scrolls inside its own box)
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    const wide = width > 375 ? await page.evaluate(() => [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > 376 && !el.closest('.table-wrap')).slice(0, 8).map((el) => `${el.tagName}.${el.className}#${el.id}`)) : [];
+    expect({ width, wide }).toEqual({ width: 375, wide: [] });
+    const before = Number((await one<{ n: string }>('select count(*) as n from time_entry')).n);
+    await page.select('#f-activity', String(stepActs[1]));
+    await page.type('#f-hours', '0,75');
+    await page.select('#f-phase', 'run');
+    await Promise.all([page.waitForNavigation(), page.$eval('.time-form button[type=submit].primary', (b) => (b as HTMLButtonElement).click())]);
+    expect(Number((await one<{ n: string }>('select count(*) as n from time_entry')).n)).toBe(before + 1);
+    expect(await one('select date::text as date, hours::text as hours from time_entry order by id desc limit 1')).toEqual({ date: today, hours: '0.75' }); // today by default
+    expect(await page.$eval('.timesheet-days', (el) => el.textContent ?? '')).toContain('0.75');
+    await page.screenshot({ path: join(out, 'week-phone.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  }, 120000);
 });

@@ -29,7 +29,7 @@ export class TimeController {
 
   private async week(req: Request, res: Response, raw: Record<string, unknown>, extra: Record<string, unknown> = {}, status = 200) {
     const week = toWeekView(await this.time.week(actor(req), raw));
-    render(req, res, 'time/week', { title: 'time.title', nav: 'time', week, form: { date: typeof raw.date === 'string' ? raw.date : week.monday }, ...extra }, { status });
+    render(req, res, 'time/week', { title: 'time.title', nav: 'time', week, form: { date: week.defaultDate }, ...extra }, { status });
   }
 
   @Get()

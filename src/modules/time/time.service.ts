@@ -26,6 +26,7 @@ export interface WeekData {
   choices: ActivityChoice[];
   mayApprove: boolean;
   ownWeek: boolean;
+  today: string;
 }
 
 /**
@@ -46,7 +47,8 @@ export class TimeService {
   /** The week of the actor (his own) or — for planners and admins — of any employee. */
   async week(actor: TimeActor, raw: Record<string, unknown>): Promise<WeekData> {
     const q = parseWeekQuery(raw);
-    const monday = mondayOf(q.date ?? this.clock.today());
+    const today = this.clock.today();
+    const monday = mondayOf(q.date ?? today);
     const days = Array.from({ length: 7 }, (_, i) => addDays(monday, i));
     const own = await this.people.employeeOfUser(actor.id);
     const mayApprove = canApprove(actor);
@@ -58,7 +60,7 @@ export class TimeService {
       : [];
     const activities = new Map((await this.people.activities([...new Set(entries.map((e) => e.activity.id))])).map((a) => [a.id, a]));
     const choices = person ? await this.people.activityChoices(person.id, monday, days[6], typeof raw.q === 'string' ? raw.q.trim().slice(0, 60) || undefined : undefined) : [];
-    return { person, people, monday, days, entries, activities, choices, mayApprove, ownWeek: !!own && person?.id === own.id };
+    return { person, people, monday, days, entries, activities, choices, mayApprove, ownWeek: !!own && person?.id === own.id, today };
   }
 
   async entry(id: number): Promise<TimeEntry> {

@@ -60,6 +60,8 @@ export function toWeekView(w: WeekData) {
     choices: w.choices.map((a) => ({ id: a.id, label: activityLabel(a), operation: a.kind === 'operation' })),
     mayApprove: w.mayApprove,
     ownWeek: w.ownWeek,
+    /** new hours default to today when it is in the week shown, else its Monday */
+    defaultDate: w.days.includes(w.today) ? w.today : w.monday,
   };
 }
 
