@@ -20,6 +20,7 @@ import { Migration20261202070622_Transactions } from './Migration20261202070622_
 import { Migration20261202071433_ConnectionHealth } from './Migration20261202071433_ConnectionHealth.js';
 import { Migration20261202071929_PlanningSync } from './Migration20261202071929_PlanningSync.js';
 import { Migration20261202072500_PlanningBoard } from './Migration20261202072500_PlanningBoard.js';
+import { Migration20261202073058_TimeTracking } from './Migration20261202073058_TimeTracking.js';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121225430_Initial', class: Migration20261121225430_Initial },
@@ -40,4 +41,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202071433_ConnectionHealth', class: Migration20261202071433_ConnectionHealth },
   { name: 'Migration20261202071929_PlanningSync', class: Migration20261202071929_PlanningSync },
   { name: 'Migration20261202072500_PlanningBoard', class: Migration20261202072500_PlanningBoard },
+  { name: 'Migration20261202073058_TimeTracking', class: Migration20261202073058_TimeTracking },
 ];

@@ -24,6 +24,8 @@ import { InvoiceSenderModule } from './modules/invoice-sender/invoice-sender.mod
 import { HealthFeatureRegistryModule } from './modules/connection-health/connection-health.registry.js';
 import { ConnectionHealthModule } from './modules/connection-health/connection-health.module.js';
 import { PlanningModule } from './modules/planning/planning.module.js';
+import { TimeModule } from './modules/time/time.module.js';
+import { PlanningOutgoingModule } from './modules/planning-outgoing/outgoing.module.js';
 
 @Module({})
 export class AppModule {
@@ -53,6 +55,8 @@ export class AppModule {
         InvoiceSenderModule,
         HealthFeatureRegistryModule,
         ConnectionHealthModule,
+        TimeModule,
+        PlanningOutgoingModule,
         PlanningModule,
       ],
     };
