@@ -99,9 +99,10 @@ describe('a process killed during the first import', () => {
       `select count(*) as lines, count(distinct l->>'exactId') as unique from plan_card c, jsonb_array_elements(c.lines) l where c.division = $1 and c.kind = 'sales_order'`, [MFG]);
     expect(lines).toBe(unique);
     expect(Number(lines)).toBeGreaterThanOrEqual(LINES);
-    // the order lines were not read from the start again: at most one page twice
+    // the order lines were not read from the start again: the import reads the next page while it writes one
+    // (planning.sync.ts), so a kill loses at most those two pages — the one being written and the one read ahead
     const total = await x.requests({ division: MFG, endpoint: 'sync/salesorder/salesorderlines' });
-    expect(total).toBeLessThanOrEqual(Math.ceil((LINES + 200) / 1000) + 1);
+    expect(total).toBeLessThanOrEqual(Math.ceil((LINES + 200) / 1000) + 2);
     expect(cursor).toContain('sales-order-lines');
   }, 420_000);
 });
