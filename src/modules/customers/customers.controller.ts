@@ -146,7 +146,7 @@ export class CustomersController {
 
   @Get(':id')
   async show(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
-    render(req, res, 'customers/show', await this.pages.detail(id));
+    render(req, res, 'customers/show', await this.pages.detail(id, req.user));
   }
 
   @Get(':id/edit')
