@@ -8,6 +8,7 @@ import { SyncService } from '../sync/sync.service.js';
 import type { SyncTaskContext } from '../sync/sync.types.js';
 import { CustomerExport, type ExportSummary } from './customer.entity.js';
 import { CustomerExportService, type ExportFilter } from './customer-export.service.js';
+import type { CustomerExportProgress } from './customers.view.js';
 
 /** The sync-engine task of "Export customers" (key = the customer_export row's id). */
 export const CUSTOMER_EXPORT_TASK = 'customer-export';
@@ -48,7 +49,13 @@ export class CustomerExportRuns implements OnModuleInit {
     });
   }
 
-  async get(id: number): Promise<CustomerExport> {
+  /** The progress of a run as its page shows it (NotFoundError for an unknown run). */
+  async progress(id: number): Promise<CustomerExportProgress> {
+    const run = await this.get(id);
+    return { id: run.id, status: run.status, summary: run.summary ?? undefined, error: run.error ?? undefined };
+  }
+
+  private async get(id: number): Promise<CustomerExport> {
     const em = this.orm.em.fork();
     const run = await em.findOne(CustomerExport, { id });
     if (!run) throw new NotFoundError('Export');
