@@ -15,6 +15,7 @@ import { Migration20261121235227_Payments } from './Migration20261121235227_Paym
 import { Migration20261202033507_FormSubmissions } from './Migration20261202033507_FormSubmissions.js';
 import { Migration20261202070413_SyncTaskRuns } from './Migration20261202070413_SyncTaskRuns.js';
 import { Migration20261202070622_Transactions } from './Migration20261202070622_Transactions.js';
+import { Migration20261202080350_CustomerExportRequestOnly } from './Migration20261202080350_CustomerExportRequestOnly.js';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121225430_Initial', class: Migration20261121225430_Initial },
@@ -30,4 +31,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202033507_FormSubmissions', class: Migration20261202033507_FormSubmissions },
   { name: 'Migration20261202070413_SyncTaskRuns', class: Migration20261202070413_SyncTaskRuns },
   { name: 'Migration20261202070622_Transactions', class: Migration20261202070622_Transactions },
+  { name: 'Migration20261202080350_CustomerExportRequestOnly', class: Migration20261202080350_CustomerExportRequestOnly },
 ];
