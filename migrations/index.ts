@@ -21,6 +21,7 @@ import { Migration20261202071433_ConnectionHealth } from './Migration20261202071
 import { Migration20261202071929_PlanningSync } from './Migration20261202071929_PlanningSync.js';
 import { Migration20261202072500_PlanningBoard } from './Migration20261202072500_PlanningBoard.js';
 import { Migration20261202073058_TimeTracking } from './Migration20261202073058_TimeTracking.js';
+import { Migration20261202080350_CustomerExportRequestOnly } from './Migration20261202080350_CustomerExportRequestOnly.js';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121225430_Initial', class: Migration20261121225430_Initial },
@@ -42,4 +43,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202071929_PlanningSync', class: Migration20261202071929_PlanningSync },
   { name: 'Migration20261202072500_PlanningBoard', class: Migration20261202072500_PlanningBoard },
   { name: 'Migration20261202073058_TimeTracking', class: Migration20261202073058_TimeTracking },
+  { name: 'Migration20261202080350_CustomerExportRequestOnly', class: Migration20261202080350_CustomerExportRequestOnly },
 ];

@@ -76,7 +76,7 @@ const schema = z.object({
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
   WEBHOOK_POLL_MS: z.coerce.number().int().min(20).max(60000).default(1000),
-  WEBHOOK_CHECK_SECONDS: z.coerce.number().min(0).max(86400).default(60).describe('how often subscriptions are checked against the active divisions (0 = only nightly and on demand)'),
+  WEBHOOK_CHECK_SECONDS: z.coerce.number().min(0).max(86400).default(60).describe('how often a process running the sync engine looks whether subscriptions match the active divisions and queues the check job if not (0 = only every 15 minutes, nightly and on demand)'),
   TRUST_PROXY: z
     .string()
     .default('false')

@@ -348,7 +348,11 @@ describe('Koppel → Exact', () => {
     expect(again).toMatchObject({ total: 0, apiCalls: 0 });
     expect(await apiCalls()).toBe(beforeAgain);
 
-    // through the page: a background run with a polling progress fragment
+    // through the page: a background run (a sync-engine job) with a polling progress fragment that shows the
+    // engine's progress and summary: two new customers, created in Exact with one look-up and two POSTs
+    for (const i of [45, 46]) {
+      await db(`insert into customers (number, name, street, house_number, postcode, city, country, location_id) values ($1, $2, 'Laan', '1', '1234 AB', 'Ede', 'NL', $3)`, [String(95000 + i), `Export ${i}`, loc.invoice]);
+    }
     const start = await admin.post('/customers/export').type('form').send({ _csrf: await csrf(admin, '/customers'), q: 'Export', location: loc.invoice });
     expect(start.status).toBe(303);
     const done = await waitFor(async () => {
@@ -356,6 +360,14 @@ describe('Koppel → Exact', () => {
       return r.text.includes('Klaar') && r.text;
     }, 'export finished');
     expect(done).not.toContain('every 2s');
+    expect(done).toContain('2 van 2 klanten verwerkt');
+    expect(done).toContain('Aangemaakt in Exact: 2');
+    expect(done).toContain('Exact-aanroepen: 3');
+    expect(done).toContain('value="100"');
+    expect((await byCode(D2, '95046'))!.Name).toBe('Export 46');
+    // the full page too; an unknown export is a 404
+    expect((await admin.get(start.headers.location)).text).toContain('2 van 2 klanten verwerkt');
+    expect((await admin.get('/customers/export/999999')).status).toBe(404);
   });
 });
 

@@ -11,6 +11,8 @@ import type pg from 'pg';
 import { ExactRateLimiter } from '../../src/exact/rate-limiter.js';
 import { APP_CONFIG } from '../../src/config/config.js';
 import { Clock } from '../../src/common/clock.js';
+import { SyncService } from '../../src/modules/sync/sync.service.js';
+import { SUBSCRIPTIONS_CHECK_TASK } from '../../src/modules/webhooks/webhook.maintenance.js';
 
 let x: ExactTestEnv;
 let t: TestApp;
@@ -73,6 +75,10 @@ describe('connecting', () => {
   it('connects through passport-oauth2 and stores user, divisions and sealed tokens', async () => {
     const res = await connectExact(x, admin, [D1, D2]);
     expect(res.status).toBe(303);
+    // the connect queued the webhook subscription check (a sync-engine job): it ends before the tests below count
+    // calls per division, so its calls never fall into their minute
+    const sync = t.app.get(SyncService);
+    await waitFor(async () => ['ok', 'failed'].includes((await sync.taskStatus(SUBSCRIPTIONS_CHECK_TASK, 'check')).state) || undefined, 'the subscription check after connecting', 60_000);
     const page = await admin.get('/settings/integrations/exact');
     expect(page.text).toContain('Exact Online is gekoppeld');
     expect(page.text).toContain('Van Dijk Installatietechniek');

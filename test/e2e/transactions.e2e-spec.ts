@@ -289,7 +289,20 @@ describe('desk payment of an invoice', () => {
 
     // and the invoice page lists the desk transaction
     expect((await admin.get(`/invoices/${inv.id}`)).text).toContain(`data-transaction="${id}"`);
-    expect((await admin.get(`/customers/${fx.customerId}`)).text).toContain(`data-transaction="${id}"`);
+    const customerPage = (await admin.get(`/customers/${fx.customerId}`)).text;
+    expect(customerPage).toContain('id="desk-transactions"');
+    expect(customerPage).toContain(`data-transaction="${id}"`);
+    // a planner opens the customer but not Accounting → Transactions: no section, no link to it (nor to the invoice page)
+    const pl = await t.createUser('planner');
+    const planner = await t.login(pl.email, pl.password);
+    const plannerPage = await planner.get(`/customers/${fx.customerId}`);
+    expect(plannerPage.status).toBe(200);
+    const [{ name }] = await db<{ name: string }>('select name from customers where id = $1', [fx.customerId]);
+    expect(plannerPage.text).toContain(name);
+    expect(plannerPage.text).not.toContain('id="desk-transactions"');
+    expect(plannerPage.text).not.toContain('data-transaction=');
+    expect(plannerPage.text).not.toContain('/accounting/transactions');
+    expect((await planner.get(`/invoices/${inv.id}`)).status).toBe(403);
   });
 });
 

@@ -152,6 +152,14 @@ describe('subscriptions', () => {
     const res = await connectExact(x, admin, [D1, D2]);
     expect(res.status).toBe(303);
     await waitFor(async () => (await q("select 1 from webhook_subscription where status = 'active'")).length === 4, 'four subscriptions', 20_000);
+    // made by the sync engine (the check the connect queued), recorded in its history like any background work
+    const made = await waitFor(async () => {
+      const [r] = await q<{ made: string | null; running: string }>(
+        `select sum(created_count) filter (where status = 'ok') as made, count(*) filter (where status = 'running') as running from sync_run where resource in ('webhook-subscriptions-check', 'webhook-subscriptions-check-now')`,
+      );
+      return Number(r.running) === 0 && r.made !== null ? Number(r.made) : undefined;
+    }, 'the subscription check recorded by the engine');
+    expect(made).toBe(4);
     for (const d of [D1, D2]) {
       const subs = await remote(d);
       expect(subs.map((s) => s.topic).sort()).toEqual(WANTED);

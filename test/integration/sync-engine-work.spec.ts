@@ -6,6 +6,7 @@ import { addDivisions, gate, sql, startAppOnDatabase, stateOf, syncOf, SYNC_TEST
 import { SyncLease } from '../../src/modules/sync/sync.lease.js';
 import { WebhookInbox } from '../../src/modules/webhooks/webhook.inbox.js';
 import { WebhookWorker } from '../../src/modules/webhooks/webhook.worker.js';
+import { WebhookMaintenance, SUBSCRIPTIONS_CHECK_TASK } from '../../src/modules/webhooks/webhook.maintenance.js';
 
 // Issue 19 item 1: one engine for all background work — a person's work before the night's queue, one lease that
 // any host can read, and a process started with SYNC_ENABLED=false that does no background work at all.
@@ -160,6 +161,8 @@ describe('a process started with SYNC_ENABLED=false', () => {
     expect(await syncOf(web.app).service.enqueue(501, 'test-queued', 'user')).toBe('queued');
     expect(await syncOf(web.app).service.submit('test-queued-task', 'x1', { trigger: 'user', payload: { n: 1 } })).toBeTruthy();
     await sql(web.db.url, `insert into webhook_inbox (content_hash, topic, division, action, key, client_id, content) values ('idle-check', 'Accounts', 501, 'Update', 'k', 'c', '{}')`);
+    // the subscription check after a connect or a division refresh: queued, not run here
+    expect(await web.app.get(WebhookMaintenance).checkSoon()).toBeTruthy();
 
     // no lease, no inbox worker, no timers; the jobs stay queued through many poll intervals and timer ticks
     expect(web.app.get(SyncLease).held).toBe(false);
@@ -170,6 +173,7 @@ describe('a process started with SYNC_ENABLED=false', () => {
       expect(ran).toEqual([]);
       expect(await jobStates(web.db.url, 'test-queued')).toEqual({ created: 1 });
       expect(await jobStates(web.db.url, 'test-queued-task')).toEqual({ created: 1 });
+      expect(await jobStates(web.db.url, SUBSCRIPTIONS_CHECK_TASK)).toEqual({ created: 1 });
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(await sql(web.db.url, 'select id from sync_run')).toEqual([]);
@@ -187,5 +191,6 @@ describe('a process started with SYNC_ENABLED=false', () => {
     await waitFor(async () => (await syncOf(web.app).service.taskStatus('test-queued-task', 'x1')).state === 'ok' || undefined, 'the task ok, seen from the web process');
     const { run } = await syncOf(web.app).service.taskStatus('test-queued-task', 'x1');
     expect(run?.summary).toMatchObject({ got: 1 });
+    await waitFor(async () => (await syncOf(web.app).service.taskStatus(SUBSCRIPTIONS_CHECK_TASK, 'check')).state === 'ok' || undefined, 'the subscription check ran in the worker');
   }, 120_000);
 });

@@ -1,21 +1,24 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { Clock } from '../../common/clock.js';
 import { NotFoundError } from '../../common/errors.js';
-import { ExactError } from '../../exact/errors.js';
 import { SyncRegistry } from '../sync/sync.registry.js';
-import { SyncService } from '../sync/sync.service.js';
+import { SyncService, type TaskStatus } from '../sync/sync.service.js';
 import type { SyncTaskContext } from '../sync/sync.types.js';
+import { errorText } from '../sync/sync.errors.js';
 import { CustomerExport, type ExportSummary } from './customer.entity.js';
 import { CustomerExportService, type ExportFilter } from './customer-export.service.js';
+import type { CustomerExportProgress } from './customers.view.js';
 
-/** The sync-engine task of "Export customers" (key = the customer_export row's id). */
+/** The sync-engine task of "Export customers" (key = the customer_exports row's id). */
 export const CUSTOMER_EXPORT_TASK = 'customer-export';
 
+const PROGRESS_STATUS = { queued: 'queued', running: 'running', ok: 'done', failed: 'failed', gone: 'failed' } as const;
+
 /**
- * "Export customers" as a sync-engine job: the click records the run and queues the job ('user' trigger); a process
- * running the engine sends the customers (CustomerExportService.exportChanged) and writes the progress the page
- * polls. A run whose worker died is failed as 'interrupted' at once, on the engine's word (job and lease).
+ * "Export customers" as a sync-engine job: the click records what was asked (customer_exports: the filter) and
+ * queues the job ('user' trigger); a process running the engine sends the customers
+ * (CustomerExportService.exportChanged). Progress, summary and outcome live in one place, the engine's run row
+ * (sync_run), which the page polls through SyncService.taskStatus — a run whose worker died shows as stopped at once.
  */
 @Injectable()
 export class CustomerExportRuns implements OnModuleInit {
@@ -26,19 +29,13 @@ export class CustomerExportRuns implements OnModuleInit {
     private readonly exporter: CustomerExportService,
     private readonly registry: SyncRegistry,
     private readonly sync: SyncService,
-    private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
-    this.registry.registerTask({
-      name: CUSTOMER_EXPORT_TASK,
-      labelKey: 'customers.export.title',
-      run: (ctx) => this.run(ctx),
-      interrupted: (key) => this.markInterrupted(Number(key)),
-    });
+    this.registry.registerTask({ name: CUSTOMER_EXPORT_TASK, labelKey: 'customers.export.title', run: (ctx) => this.run(ctx) });
   }
 
-  /** Records the run and queues its job; the page polls get(id). */
+  /** Records the request and queues its job; the page polls progress(id). */
   async start(filter: ExportFilter): Promise<CustomerExport> {
     return this.orm.em.fork().transactional(async (em) => {
       const run = em.create(CustomerExport, { filter: filter as Record<string, unknown> });
@@ -48,30 +45,14 @@ export class CustomerExportRuns implements OnModuleInit {
     });
   }
 
-  async get(id: number): Promise<CustomerExport> {
-    const em = this.orm.em.fork();
-    const run = await em.findOne(CustomerExport, { id });
-    if (!run) throw new NotFoundError('Export');
-    if (run.status === 'running') {
-      const { state } = await this.sync.taskStatus(CUSTOMER_EXPORT_TASK, String(id));
-      if (state === 'failed' || state === 'gone' || state === 'ok') {
-        await this.markInterrupted(id);
-        await em.refresh(run);
-      }
-    }
-    return run;
-  }
-
-  private async markInterrupted(id: number): Promise<void> {
-    // its customers stay "changed" for the next export
-    await this.orm.em.fork().nativeUpdate(CustomerExport, { id, status: 'running' }, { status: 'failed', error: 'interrupted', finishedAt: this.clock.now() });
+  /** The progress of a run as its page shows it, from the engine (NotFoundError for an unknown run). */
+  async progress(id: number): Promise<CustomerExportProgress> {
+    if (!(await this.orm.em.fork().count(CustomerExport, { id }))) throw new NotFoundError('Export');
+    return toProgress(id, await this.sync.taskStatus(CUSTOMER_EXPORT_TASK, String(id)));
   }
 
   private async run(ctx: SyncTaskContext): Promise<Record<string, unknown>> {
     const id = Number(ctx.key);
-    const save = async (patch: Partial<CustomerExport>) => {
-      await this.orm.em.fork().nativeUpdate(CustomerExport, { id }, patch);
-    };
     // the click queues the job just before its transaction commits: wait for the row to be visible
     const until = Date.now() + 60_000;
     let run = await this.orm.em.fork().findOne(CustomerExport, { id });
@@ -80,24 +61,27 @@ export class CustomerExportRuns implements OnModuleInit {
       run = await this.orm.em.fork().findOne(CustomerExport, { id });
     }
     if (!run) throw new Error(`customer export ${id} does not exist`);
-    if (run.status !== 'running') return { skipped: run.status };
     try {
       const summary = await this.exporter.exportChanged(run.filter as ExportFilter, {
         kind: 'background',
-        onProgress: async (s) => {
-          await save({ summary: s });
-          await ctx.progress(s.done, s.total);
-        },
+        onProgress: (s) => ctx.progress(s.done, s.total, { ...s }),
       });
-      await save({ status: 'done', summary, finishedAt: this.clock.now() });
       ctx.count({ created: summary.created, updated: summary.updated, apiCalls: summary.apiCalls });
-      return { total: summary.total, done: summary.done, created: summary.created, updated: summary.updated, failed: summary.failed };
+      return { ...summary };
     } catch (e) {
+      // what was done before it failed stays on the run row; its customers stay "changed" for the next export
       const summary = (e as { summary?: ExportSummary }).summary;
-      const msg = e instanceof ExactError ? `${e.message}${e.exactMessage ? `: ${e.exactMessage}` : ''}` : String((e as Error)?.message ?? e);
-      this.logger.error(`customer export ${id} failed: ${msg}`);
-      await save({ status: 'failed', error: msg.slice(0, 2000), finishedAt: this.clock.now(), ...(summary ? { summary } : {}) }).catch(() => undefined);
+      if (summary) await ctx.progress(summary.done, summary.total, { ...summary }).catch(() => undefined);
+      // the engine records the error verbatim (Exact's own message included) on the run row
+      this.logger.error(`customer export ${id} failed: ${errorText(e)}`);
       throw e;
     }
   }
+}
+
+/** The engine's word on a run: queued, running, done or stopped (with the engine's reason), and its summary. */
+function toProgress(id: number, { state, run }: TaskStatus): CustomerExportProgress {
+  const summary = (run?.summary ?? undefined) as ExportSummary | undefined;
+  const error = state === 'gone' ? 'Interrupted: the export job no longer exists.' : state === 'failed' ? (run?.error ?? undefined) : undefined;
+  return { id, status: PROGRESS_STATUS[state], summary, error };
 }

@@ -7,6 +7,7 @@ import type { CurrentUser } from '../auth/current-user.js';
 import { EXACT_CHANGES_POLICIES } from './customer.entity.js';
 import { CustomersService, CUSTOMER_SORTS } from './customers.service.js';
 import { CustomerExportService } from './customer-export.service.js';
+import { CustomerPageRegistry } from './customers.types.js';
 import { customerRow, customerValues, customerView, formModel, linkView, locationOption, settingsView } from './customers.view.js';
 
 /** The reads behind the customer screens, each returned as a view model (customers.view.ts). */
@@ -16,6 +17,7 @@ export class CustomerPagesService {
     private readonly customers: CustomersService,
     private readonly exporter: CustomerExportService,
     private readonly forms: FormOnceService,
+    private readonly registry: CustomerPageRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -54,9 +56,10 @@ export class CustomerPagesService {
     return formModel(await this.customers.locations(), typed?.values ?? customerValues(c), extra);
   }
 
-  async detail(id: number) {
+  /** The detail page, with what other modules registered for it (CustomerPageRegistry). */
+  async detail(id: number, user: CurrentUser | undefined) {
     const customer = await this.customers.get(id);
-    const links = await this.customers.links(id);
+    const [links, extra] = await Promise.all([this.customers.links(id), this.registry.detailValues(id, user)]);
     const mergedInto = customer.mergedIntoId ? await this.customers.get(customer.mergedIntoId).catch(() => undefined) : undefined;
     const division = customer.location?.exactDivision;
     return {
@@ -69,6 +72,7 @@ export class CustomerPagesService {
       hasLinkForDivision: links.some((l) => l.division === division && l.exactId),
       problems: this.exporter.localProblems(customer),
       links: links.map((l) => linkView(l, this.config.exact.baseUrl)),
+      ...extra,
     };
   }
 

@@ -159,8 +159,6 @@ export class CustomerSettings {
   updatedAt: Date = new Date();
 }
 
-export type ExportStatus = 'running' | 'done' | 'failed';
-
 export interface ExportSummary {
   total: number;
   done: number;
@@ -174,10 +172,13 @@ export interface ExportSummary {
   errors: { customerId: number; number: string; key: string; params?: Record<string, unknown> }[];
 }
 
-/** One "Export customers" run (progress shown by a polling fragment). */
+/**
+ * One "Export customers" request: what was asked (the filter). Its progress, summary and outcome are the sync
+ * engine's (the run row of task `customer-export`, key = this id), shown by a polling fragment.
+ */
 @Entity({ tableName: 'customer_exports' })
 export class CustomerExport {
-  [OptionalProps]?: 'status' | 'createdAt';
+  [OptionalProps]?: 'createdAt';
 
   @PrimaryKey({ autoincrement: true })
   id!: number;
@@ -185,20 +186,8 @@ export class CustomerExport {
   @Property({ type: 'json' })
   filter!: Record<string, unknown>;
 
-  @Property({ type: 'string', length: 10, default: 'running' })
-  status: ExportStatus = 'running';
-
-  @Property({ type: 'json', nullable: true })
-  summary?: ExportSummary | null;
-
-  @Property({ type: 'text', nullable: true })
-  error?: string | null;
-
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   createdAt: Date = new Date();
-
-  @Property({ type: 'datetime', nullable: true })
-  finishedAt?: Date | null;
 }
 
 export const CUSTOMER_ENTITIES = [Customer, CustomerExactLink, CustomerSettings, CustomerExport];

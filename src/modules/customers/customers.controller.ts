@@ -10,6 +10,7 @@ import { CustomersService, type SaveSend } from './customers.service.js';
 import { CustomerPagesService } from './customer-pages.service.js';
 import { CustomerExportService, type ConflictChoice } from './customer-export.service.js';
 import { CustomerExportRuns } from './customer-export.runs.js';
+import { customerExportView } from './customers.view.js';
 
 const CONFLICT_CHOICES: readonly ConflictChoice[] = ['new', 'exact', 'koppel'];
 import { CUSTOMER_FIELDS } from './customer.form.js';
@@ -144,15 +145,12 @@ export class CustomersController {
   @Get('export/:id')
   @Roles('admin', 'accountant')
   async exportStatus(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
-    const run = await this.exportRuns.get(id);
-    const s = run.summary;
-    const pct = s && s.total ? Math.round((100 * s.done) / s.total) : run.status === 'running' ? 0 : 100;
-    render(req, res, 'customers/export', { title: 'customers.export.title', nav: 'customers', run, summary: s, pct, running: run.status === 'running' }, { fragment: 'customers/export-progress' });
+    render(req, res, 'customers/export', customerExportView(await this.exportRuns.progress(id)), { fragment: 'customers/export-progress' });
   }
 
   @Get(':id')
   async show(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
-    render(req, res, 'customers/show', await this.pages.detail(id));
+    render(req, res, 'customers/show', await this.pages.detail(id, req.user));
   }
 
   @Get(':id/edit')

@@ -7,17 +7,19 @@ import { CustomerExportRuns } from './customer-export.runs.js';
 import { CustomersController } from './customers.controller.js';
 import { CustomerPagesService } from './customer-pages.service.js';
 import { CustomersSync } from './customers.sync.js';
+import { CustomerPageRegistry } from './customers.types.js';
 
 /**
  * Customers and their Exact accounts. Exports for other modules:
  * - CustomersService.onExactAccountChanged(division, accountId, 'Update' | 'Delete') — the Accounts webhook handler
  * - CustomersService.resolve(customerId) — follows a customer merged into another one
  * - CustomerExportService.preflight / ensureInExact / exportChanged — see customer-export.service.ts
+ * - CustomerPageRegistry.addToDetail(section) — what another module shows on a customer's detail page
  */
 @Module({
-  providers: [CustomersService, CustomerExportService, CustomerExportRuns, CustomersSync, CustomerPagesService],
+  providers: [CustomersService, CustomerExportService, CustomerExportRuns, CustomersSync, CustomerPagesService, CustomerPageRegistry],
   controllers: [CustomersController],
-  exports: [CustomersService, CustomerExportService],
+  exports: [CustomersService, CustomerExportService, CustomerPageRegistry],
 })
 export class CustomersModule implements OnModuleInit {
   constructor(

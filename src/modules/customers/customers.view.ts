@@ -1,5 +1,5 @@
 import type { Location } from '../locations/location.entity.js';
-import type { Customer, CustomerExactLink, CustomerSettings } from './customer.entity.js';
+import type { Customer, CustomerExactLink, CustomerSettings, ExportSummary } from './customer.entity.js';
 import { CUSTOMER_FIELDS, COUNTRIES } from './customer.form.js';
 import { snapshotDiff } from './customer.mapping.js';
 
@@ -62,3 +62,19 @@ export function linkView(l: CustomerExactLink, exactBaseUrl: string) {
 }
 
 export const settingsView = (s: CustomerSettings) => ({ exactChanges: s.exactChanges, importNew: s.importNew });
+
+/** What is known of an "Export customers" run: its state, its (running or final) summary, why it stopped. */
+export interface CustomerExportProgress {
+  id: number;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  summary?: ExportSummary;
+  error?: string;
+}
+
+/** The export page and its polling fragment (customers/export, fragments/customers/export-progress). */
+export function customerExportView(p: CustomerExportProgress) {
+  const running = p.status === 'queued' || p.status === 'running';
+  const s = p.summary;
+  const pct = s && s.total ? Math.round((100 * s.done) / s.total) : running ? 0 : 100;
+  return { title: 'customers.export.title', nav: 'customers', run: { id: p.id, status: p.status, error: p.error }, summary: s, pct, running };
+}

@@ -27,6 +27,8 @@ export interface TaskRunRow {
   owner: number | null;
   payload: Record<string, unknown> | null;
   summary: Record<string, unknown> | null;
+  /** Why it failed, verbatim (Exact's own message, or the interruption). */
+  error: string | null;
   heartbeat_at: Date | null;
   started_at: Date;
 }

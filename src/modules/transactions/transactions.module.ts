@@ -1,24 +1,35 @@
-import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { LedgersModule } from '../ledgers/ledgers.module.js';
 import { CustomersModule } from '../customers/customers.module.js';
+import { CustomerPageRegistry } from '../customers/customers.types.js';
+import { InvoicesModule } from '../invoices/invoices.module.js';
+import { InvoicePageRegistry } from '../invoices/invoices.types.js';
 import { TransactionsService } from './transactions.service.js';
 import { TransactionForwardingService } from './transaction-forwarding.service.js';
 import { TransactionsSync } from './transactions.sync.js';
 import { TransactionsController } from './transactions.controller.js';
-import { TransactionsViewMiddleware } from './transactions.middleware.js';
 
 /**
  * Desk transactions to Exact (issue 18): cash and other transactions per location, one cash entry and one general
  * journal entry per location and day (sync resource `transactions`, 15 min and on demand), the report, the settings.
+ * Registers its section of the customer and invoice detail pages with CustomerPageRegistry and InvoicePageRegistry.
  */
 @Module({
-  imports: [LedgersModule, CustomersModule],
+  imports: [LedgersModule, CustomersModule, InvoicesModule],
   providers: [TransactionsService, TransactionForwardingService, TransactionsSync],
   controllers: [TransactionsController],
   exports: [TransactionsService, TransactionsSync],
 })
-export class TransactionsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(TransactionsViewMiddleware).forRoutes({ path: 'customers/:id', method: RequestMethod.GET }, { path: 'invoices/:id', method: RequestMethod.GET });
+export class TransactionsModule implements OnModuleInit {
+  constructor(
+    private readonly transactions: TransactionsService,
+    private readonly customerPages: CustomerPageRegistry,
+    private readonly invoicePages: InvoicePageRegistry,
+  ) {}
+
+  /** The desk transactions of a customer and of an invoice on their detail pages. */
+  onModuleInit(): void {
+    this.customerPages.addToDetail((customerId, user) => this.transactions.detailSection({ customerId }, user));
+    this.invoicePages.addToDetail((invoiceId, user) => this.transactions.detailSection({ invoiceId }, user));
   }
 }

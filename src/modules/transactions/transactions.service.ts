@@ -23,6 +23,8 @@ import {
   type TransactionState,
 } from './transaction.entity.js';
 import { LocationSettingsForm, ReportFilterForm, TransactionForm, TransactionTypeForm, type ReportFilter } from './transaction.form.js';
+import { deskTransactionsSection } from './transactions.view.js';
+import type { CurrentUser } from '../auth/current-user.js';
 
 export const TRANSACTION_SORTS = ['date', 'amount', 'location', 'type', 'state', 'id'] as const;
 export type TransactionSort = (typeof TRANSACTION_SORTS)[number];
@@ -181,6 +183,15 @@ export class TransactionsService {
       orderBy: { date: 'desc', id: 'desc' },
       limit,
     });
+  }
+
+  /**
+   * The desk transactions on a customer's or an invoice's detail page (registered with CustomerPageRegistry and
+   * InvoicePageRegistry by TransactionsModule): only for the roles that may open Accounting → Transactions.
+   */
+  async detailSection(by: { customerId: number } | { invoiceId: number }, user: CurrentUser | undefined): Promise<Record<string, unknown>> {
+    if (user?.role !== 'admin' && user?.role !== 'accountant') return {};
+    return { deskTransactions: deskTransactionsSection(by, await this.recentFor(by)) };
   }
 
   /** Puts failed and blocked transactions (the chosen ones, or all of the filter) back in the queue. */

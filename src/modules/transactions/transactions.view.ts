@@ -37,6 +37,12 @@ export function toTransactionView(t: DeskTransaction, reversed = false) {
   };
 }
 
+/** The desk-transactions section of a customer's or an invoice's detail page (fragments/transactions/section). */
+export function deskTransactionsSection(by: { customerId: number } | { invoiceId: number }, items: DeskTransaction[]) {
+  const query = 'customerId' in by ? `customerId=${by.customerId}` : `invoiceId=${by.invoiceId}`;
+  return { items: items.map((t) => toTransactionView(t)), newHref: `/accounting/transactions/new?${query}`, allHref: `/accounting/transactions?${query}` };
+}
+
 export function toTypeView(t: TransactionType) {
   return { id: t.id, name: t.name, glAccountId: t.glAccount ? (t.glAccount as GlAccount).id : null, glAccount: t.glAccount ? `${(t.glAccount as GlAccount).number} ${(t.glAccount as GlAccount).name}` : null, cash: t.cash, direction: t.direction, active: t.active };
 }

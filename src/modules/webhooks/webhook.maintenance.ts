@@ -2,15 +2,23 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, On
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { ExactConnectionService } from '../../exact/connection.service.js';
 import { SyncRegistry } from '../sync/sync.registry.js';
+import { SyncService } from '../sync/sync.service.js';
+import type { SyncCounts } from '../sync/sync.types.js';
 import { WebhookSubscriptionService } from './webhook.subscriptions.js';
 import { WebhookInbox } from './webhook.inbox.js';
 
 export const SUBSCRIPTIONS_RESOURCE = 'webhook-subscriptions';
+/** The local check as a 15-minute sync resource (per division; the reconcile itself is one at a time, advisory-locked). */
+export const SUBSCRIPTIONS_CHECK_RESOURCE = 'webhook-subscriptions-check';
+/** The same check on demand (after a connect or a division refresh): a one-off sync-engine job. */
+export const SUBSCRIPTIONS_CHECK_TASK = 'webhook-subscriptions-check-now';
 
 /**
- * Keeps the subscriptions right without anyone pressing a button:
- * - a cheap local check every WEBHOOK_CHECK_SECONDS (and right after a connect or a division refresh)
- *   reconciles when an active division lacks a subscription or one is no longer wanted;
+ * Keeps the subscriptions right without anyone pressing a button, all of it on the sync engine (a process started
+ * with SYNC_ENABLED=false only queues):
+ * - a cheap local check — every 15 minutes (sync resource), right after a connect or a division refresh (a job
+ *   queued by checkSoon) and, in a process running the engine, every WEBHOOK_CHECK_SECONDS when the local read
+ *   says something is missing or unwanted (the timer only queues) — reconciles subscriptions with the divisions;
  * - nightly, a sync resource verifies each division against Exact's own list (re-creates lost ones)
  *   and prunes old inbox rows;
  * - on disconnect, every subscription is removed from Exact before the tokens are forgotten.
@@ -19,7 +27,6 @@ export const SUBSCRIPTIONS_RESOURCE = 'webhook-subscriptions';
 export class WebhookMaintenance implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('WebhookMaintenance');
   private timer?: NodeJS.Timeout;
-  private checking?: Promise<void>;
   private stopped = false;
 
   constructor(
@@ -28,6 +35,7 @@ export class WebhookMaintenance implements OnModuleInit, OnApplicationBootstrap,
     private readonly inbox: WebhookInbox,
     private readonly connection: ExactConnectionService,
     private readonly registry: SyncRegistry,
+    private readonly sync: SyncService,
   ) {}
 
   onModuleInit(): void {
@@ -47,37 +55,57 @@ export class WebhookMaintenance implements OnModuleInit, OnApplicationBootstrap,
         if (r.errors.length) throw new Error(r.errors.join('; '));
       },
     });
+    this.registry.register({
+      name: SUBSCRIPTIONS_CHECK_RESOURCE,
+      schedule: '15min',
+      labelKey: 'webhooks.checkLabel',
+      run: async (ctx) => void ctx.count(await this.check()),
+    });
+    this.registry.registerTask({
+      name: SUBSCRIPTIONS_CHECK_TASK,
+      labelKey: 'webhooks.checkLabel',
+      run: async (ctx) => {
+        const counts = await this.check();
+        ctx.count(counts);
+        return { ...counts };
+      },
+    });
   }
 
   onApplicationBootstrap(): void {
     const seconds = this.config.webhooks.checkSeconds;
+    // only where the engine works (config.webhooks.worker includes SYNC_ENABLED); the timer only queues
     if (!this.config.webhooks.worker || seconds <= 0) return;
-    this.timer = setInterval(() => this.checkSoon(), seconds * 1000);
+    const tick = () => void this.checkIfNeeded().catch((e: Error) => this.logger.warn(`subscription check: ${e.message}`));
+    this.timer = setInterval(tick, seconds * 1000);
     this.timer.unref();
-    setTimeout(() => this.checkSoon(), 500).unref();
   }
 
-  onModuleDestroy(): Promise<void> | undefined {
+  onModuleDestroy(): void {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    return this.checking;
   }
 
-  /** Runs the local check now (in the background); at most one at a time in this process. */
-  checkSoon(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    this.checking ??= this.check().finally(() => (this.checking = undefined));
-    return this.checking;
+  /** Queues the check now ('user' work, before scheduled jobs); null when one is queued or running already. */
+  async checkSoon(): Promise<string | null> {
+    if (this.stopped) return null;
+    return this.sync.submit(SUBSCRIPTIONS_CHECK_TASK, 'check', { trigger: 'user' });
   }
 
-  private async check(): Promise<void> {
-    try {
-      if (!(await this.subscriptions.needsReconcile())) return;
-      const r = await this.subscriptions.reconcile();
-      if (r.created || r.removed) this.logger.log(`subscriptions reconciled: ${r.created} created, ${r.removed} removed`);
-      if (r.errors.length) this.logger.warn(`subscriptions: ${r.errors.join('; ')}`);
-    } catch (e) {
-      this.logger.warn(`subscription check failed: ${(e as Error).message}`);
-    }
+  /** The timer: queue the check only when the local read (no API call) says something is missing or unwanted. */
+  private async checkIfNeeded(): Promise<void> {
+    if (!this.stopped && (await this.subscriptions.needsReconcile())) await this.checkSoon();
+  }
+
+  /**
+   * The check itself, run by the engine: reconcile when the local read says so. A subscription Exact refuses is
+   * marked 'error' on its row (the webhooks card shows it, retried after 15 minutes) and does not fail the run.
+   */
+  private async check(): Promise<SyncCounts> {
+    if (!(await this.subscriptions.needsReconcile())) return {};
+    const r = await this.subscriptions.reconcile();
+    if (r.created || r.removed) this.logger.log(`subscriptions reconciled: ${r.created} created, ${r.removed} removed`);
+    if (r.errors.length) this.logger.warn(`subscriptions: ${r.errors.join('; ')}`);
+    return { created: r.created, deleted: r.removed };
   }
 }
