@@ -16,6 +16,7 @@ import { Migration20261202033507_FormSubmissions } from './Migration202612020335
 import { Migration20261202065525_Planning } from './Migration20261202065525_Planning.js';
 import { Migration20261202071929_PlanningSync } from './Migration20261202071929_PlanningSync.js';
 import { Migration20261202072500_PlanningBoard } from './Migration20261202072500_PlanningBoard.js';
+import { Migration20261202081500_PlanningBoardSpeed } from './Migration20261202081500_PlanningBoardSpeed.js';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121225430_Initial', class: Migration20261121225430_Initial },
@@ -32,4 +33,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202065525_Planning', class: Migration20261202065525_Planning },
   { name: 'Migration20261202071929_PlanningSync', class: Migration20261202071929_PlanningSync },
   { name: 'Migration20261202072500_PlanningBoard', class: Migration20261202072500_PlanningBoard },
+  { name: 'Migration20261202081500_PlanningBoardSpeed', class: Migration20261202081500_PlanningBoardSpeed },
 ];

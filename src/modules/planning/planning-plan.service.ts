@@ -76,19 +76,23 @@ export type MoveOutcome =
   | { outcome: 'unknown_resource' };
 
 const ITEM_COLUMNS = `c.id as card_id, c.kind as card_kind, c.number, c.description as card_description,
-  coalesce(cu.name, c.relation_name) as customer, c.warehouse_code as warehouse, c.due_date::text as due_date,
+  coalesce((select cu.name from customers cu where cu.id = c.customer_id), c.relation_name) as customer, c.warehouse_code as warehouse, c.due_date::text as due_date,
   c.version as card_version, c.status as card_status`;
 
-/** Activities of open cards, and open cards without activities, as one list of plan items. */
+/**
+ * Activities of open cards, and open cards without activities, as one list of plan items. An activity's card (and
+ * a card's customer) is looked up by its key per row found: the planner, misjudging how few activities a date range
+ * of a few resources holds, would otherwise read all cards (and customers) to hash-join the few it needs.
+ */
 const ITEMS = `
   select 'activity' as kind, a.id, a.description, a.estimated_hours::text as hours, a.resource_id,
          a.planned_start::text as start, a.planned_end::text as "end", ${ITEM_COLUMNS}
-    from plan_activity a join plan_card c on c.id = a.card_id left join customers cu on cu.id = c.customer_id
+    from plan_activity a cross join lateral (select * from plan_card pc where pc.id = a.card_id limit 1) c
    where a.status <> 'archived' and %ACTIVITY%
   union all
   select 'card' as kind, c.id, c.description, null as hours, c.resource_id,
          c.planned_start::text as start, c.planned_end::text as "end", ${ITEM_COLUMNS}
-    from plan_card c left join customers cu on cu.id = c.customer_id
+    from plan_card c
    where not exists (select 1 from plan_activity x where x.card_id = c.id and x.status <> 'archived') and %CARD%`;
 
 type Raw = Record<string, unknown>;
