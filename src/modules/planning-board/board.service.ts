@@ -189,15 +189,19 @@ export class BoardService {
     };
     [...result.before, ...result.after].forEach(mark);
     const target = result.item.resourceId;
-    const shown = touched.size ? await this.planning.resources({ kind: query.kind, group: query.group, q: query.resource, ids: [...touched.keys()] }) : [];
+    // read side by side (the move is committed): the rows shown, the side list (it changes only when the item went
+    // onto or off the board) and the stamp (read before the rows, so a change in between only draws the board again)
+    const [shown, unplanned, stamp] = await Promise.all([
+      touched.size ? this.planning.resources({ kind: query.kind, group: query.group, q: query.resource, ids: [...touched.keys()] }) : [],
+      result.wasPlanned === (form.resource !== undefined) ? null : this.unplanned(query),
+      this.planning.changeStamp(),
+    ]);
     const resourceName = target === null ? null
       : (shown.find((r) => r.id === target) ?? (await this.planning.resources({ ids: [target] }))[0])?.name ?? null;
     const rows = (await this.rows(shown, period.days)).map((row) => ({
       ...row,
       cells: row.cells.filter((c) => touched.get(row.resource.id)!.has(c.date)),
     }));
-    // the side list changes only when the item went onto or off the board
-    const [unplanned, stamp] = await Promise.all([result.wasPlanned === (form.resource !== undefined) ? null : this.unplanned(query), this.planning.changeStamp()]);
     return { outcome: 'moved', item: result.item, resourceName, rows, unplanned, stamp };
   }
 }
