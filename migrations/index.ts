@@ -22,6 +22,7 @@ import { Migration20261202071929_PlanningSync } from './Migration20261202071929_
 import { Migration20261202072500_PlanningBoard } from './Migration20261202072500_PlanningBoard.js';
 import { Migration20261202073058_TimeTracking } from './Migration20261202073058_TimeTracking.js';
 import { Migration20261202080350_CustomerExportRequestOnly } from './Migration20261202080350_CustomerExportRequestOnly.js';
+import { Migration20261202081500_PlanningBoardSpeed } from './Migration20261202081500_PlanningBoardSpeed.js';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121225430_Initial', class: Migration20261121225430_Initial },
@@ -44,4 +45,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202072500_PlanningBoard', class: Migration20261202072500_PlanningBoard },
   { name: 'Migration20261202073058_TimeTracking', class: Migration20261202073058_TimeTracking },
   { name: 'Migration20261202080350_CustomerExportRequestOnly', class: Migration20261202080350_CustomerExportRequestOnly },
+  { name: 'Migration20261202081500_PlanningBoardSpeed', class: Migration20261202081500_PlanningBoardSpeed },
 ];

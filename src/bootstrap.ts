@@ -22,6 +22,7 @@ import { deriveKey, loadMasterKey } from './common/secret-key.js';
 import { webhookRawBody } from './modules/webhooks/webhook.body.js';
 import { hostCheck } from './common/host-check.middleware.js';
 import { saveSessionBeforeRedirect } from './common/session-redirect.js';
+import { throttleTouch } from './common/session-touch.js';
 
 const require = createRequire(import.meta.url);
 
@@ -73,7 +74,8 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   app.useStaticAssets(dirname(require.resolve('sortablejs/Sortable.min.js')), { prefix: '/vendor/sortable/' });
 
   const PgStore = connectPgSimple(session);
-  const store = new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 15 * 60 });
+  // the expiry of a session is written at most once a minute, not on every request (see session-touch.ts)
+  const store = throttleTouch(new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 15 * 60 }), 60_000);
   app.get(ShutdownRegistry).register(() => store.close());
   const sessionMiddleware = session({
     name: config.secureCookies ? '__Host-koppel.sid' : 'koppel.sid',

@@ -9,6 +9,8 @@ export const VIEWS_DIR = join(projectRoot, 'views');
 
 type Root = { t?: (key: string, opts?: Record<string, unknown>) => string; lang?: Lang; query?: Record<string, string> };
 const root = (options: HelperOptions): Root => (options.data?.root ?? {}) as Root;
+/** Texts translated per request: the request's own `t` (a fixed translator made per request) → key and parameters → text. */
+const translated = new WeakMap<NonNullable<Root['t']>, Map<string, string>>();
 
 /** Handlebars with our layouts, partials and helpers (t, formatting, comparisons, sort links). */
 export function createViewEngine(): ExpressHandlebars {
@@ -24,7 +26,20 @@ export function createViewEngine(): ExpressHandlebars {
         const options = args[args.length - 1] as HelperOptions;
         const params = args.length > 1 && typeof args[0] === 'object' && args[0] ? (args[0] as Record<string, unknown>) : {};
         const t = root(options).t;
-        return t ? t(key, { ...params, ...options.hash }) : key;
+        if (!t) return key;
+        const opts = { ...params, ...options.hash };
+        // a page asks the same few texts hundreds of times (a board cell, a list row): translated once per request
+        let memo = translated.get(t);
+        if (!memo) translated.set(t, (memo = new Map()));
+        let id: string;
+        try {
+          id = `${key}\u0000${JSON.stringify(opts)}`;
+        } catch {
+          return t(key, opts); // parameters that are no plain data (never cached)
+        }
+        let text = memo.get(id);
+        if (text === undefined) memo.set(id, (text = t(key, opts)));
+        return text;
       },
       date(value: Date | string, options: HelperOptions) {
         return formatDate(root(options).lang ?? 'nl', value, options.hash?.time === true);

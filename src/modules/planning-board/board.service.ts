@@ -58,6 +58,8 @@ const toWeek = (hours: number[] | null | undefined): WeekMinutes | null =>
 /** The planning board: period, rows of resources with capacity and planned items per day, the unplanned list. */
 @Injectable()
 export class BoardService {
+  private dayFormat: Intl.DateTimeFormat | undefined;
+
   constructor(
     private readonly planning: PlanningPlanService,
     private readonly clock: Clock,
@@ -66,7 +68,8 @@ export class BoardService {
 
   /** Today in the company's time zone. */
   today(): IsoDate {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: this.config.sync.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(this.clock.now());
+    this.dayFormat ??= new Intl.DateTimeFormat('en-CA', { timeZone: this.config.sync.timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    return this.dayFormat.format(this.clock.now());
   }
 
   period(view: BoardView, date: IsoDate | undefined): BoardPeriod {
@@ -137,7 +140,12 @@ export class BoardService {
     const [schedules, leave] = await Promise.all([this.planning.schedules(ids, spanFrom, spanTo), this.planning.leave(ids, spanFrom, spanTo)]);
     const byResource = <T extends { resourceId: number | null }>(list: T[]) => {
       const m = new Map<number, T[]>();
-      for (const x of list) if (x.resourceId !== null) m.set(x.resourceId, [...(m.get(x.resourceId) ?? []), x]);
+      for (const x of list) {
+        if (x.resourceId === null) continue;
+        const own = m.get(x.resourceId);
+        if (own) own.push(x);
+        else m.set(x.resourceId, [x]);
+      }
       return m;
     };
     const itemsOf = byResource(items);
@@ -181,15 +189,19 @@ export class BoardService {
     };
     [...result.before, ...result.after].forEach(mark);
     const target = result.item.resourceId;
-    const shown = touched.size ? await this.planning.resources({ kind: query.kind, group: query.group, q: query.resource, ids: [...touched.keys()] }) : [];
+    // read side by side (the move is committed): the rows shown, the side list (it changes only when the item went
+    // onto or off the board) and the stamp (read before the rows, so a change in between only draws the board again)
+    const [shown, unplanned, stamp] = await Promise.all([
+      touched.size ? this.planning.resources({ kind: query.kind, group: query.group, q: query.resource, ids: [...touched.keys()] }) : [],
+      result.wasPlanned === (form.resource !== undefined) ? null : this.unplanned(query),
+      this.planning.changeStamp(),
+    ]);
     const resourceName = target === null ? null
       : (shown.find((r) => r.id === target) ?? (await this.planning.resources({ ids: [target] }))[0])?.name ?? null;
     const rows = (await this.rows(shown, period.days)).map((row) => ({
       ...row,
       cells: row.cells.filter((c) => touched.get(row.resource.id)!.has(c.date)),
     }));
-    // the side list changes only when the item went onto or off the board
-    const [unplanned, stamp] = await Promise.all([result.wasPlanned === (form.resource !== undefined) ? null : this.unplanned(query), this.planning.changeStamp()]);
     return { outcome: 'moved', item: result.item, resourceName, rows, unplanned, stamp };
   }
 }

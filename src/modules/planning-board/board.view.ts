@@ -9,7 +9,14 @@ import { dayCount, hoursToMinutes, isoWeek, minutesToHours, weekday, type IsoDat
 
 const LOCALE: Record<Lang, string> = { nl: 'nl-NL', en: 'en-GB' };
 const utc = (d: IsoDate) => new Date(`${d}T00:00:00Z`);
-const fmt = (lang: Lang, d: IsoDate, opts: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(LOCALE[lang], { timeZone: 'UTC', ...opts }).format(utc(d));
+/** Formatters are made once per language and options (making one costs far more than formatting: hundreds of dates a page). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const fmt = (lang: Lang, d: IsoDate, opts: Intl.DateTimeFormatOptions) => {
+  const key = `${lang} ${JSON.stringify(opts)}`;
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(LOCALE[lang], { timeZone: 'UTC', ...opts })));
+  return f.format(utc(d));
+};
 
 export const cellId = (resourceId: number, date: IsoDate) => `cell-${resourceId}-${date}`;
 

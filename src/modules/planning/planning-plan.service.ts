@@ -76,19 +76,23 @@ export type MoveOutcome =
   | { outcome: 'unknown_resource' };
 
 const ITEM_COLUMNS = `c.id as card_id, c.kind as card_kind, c.number, c.description as card_description,
-  coalesce(cu.name, c.relation_name) as customer, c.warehouse_code as warehouse, c.due_date::text as due_date,
+  coalesce((select cu.name from customers cu where cu.id = c.customer_id), c.relation_name) as customer, c.warehouse_code as warehouse, c.due_date::text as due_date,
   c.version as card_version, c.status as card_status`;
 
-/** Activities of open cards, and open cards without activities, as one list of plan items. */
+/**
+ * Activities of open cards, and open cards without activities, as one list of plan items. An activity's card (and
+ * a card's customer) is looked up by its key per row found: the planner, misjudging how few activities a date range
+ * of a few resources holds, would otherwise read all cards (and customers) to hash-join the few it needs.
+ */
 const ITEMS = `
   select 'activity' as kind, a.id, a.description, a.estimated_hours::text as hours, a.resource_id,
          a.planned_start::text as start, a.planned_end::text as "end", ${ITEM_COLUMNS}
-    from plan_activity a join plan_card c on c.id = a.card_id left join customers cu on cu.id = c.customer_id
+    from plan_activity a cross join lateral (select * from plan_card pc where pc.id = a.card_id limit 1) c
    where a.status <> 'archived' and %ACTIVITY%
   union all
   select 'card' as kind, c.id, c.description, null as hours, c.resource_id,
          c.planned_start::text as start, c.planned_end::text as "end", ${ITEM_COLUMNS}
-    from plan_card c left join customers cu on cu.id = c.customer_id
+    from plan_card c
    where not exists (select 1 from plan_activity x where x.card_id = c.id and x.status <> 'archived') and %CARD%`;
 
 type Raw = Record<string, unknown>;
@@ -248,24 +252,23 @@ export class PlanningPlanService {
       const conn = tem.getConnection();
       const ctx = tem.getTransactionContext();
       const q = (text: string, params: unknown[] = []) => conn.execute(text, params, 'all', ctx) as Promise<Raw[]>;
-      // the card, locked: moves of one card are serialised, and the version is checked under the lock
+      // the card, locked: moves of one card are serialised, and the version is checked under the lock; in the same
+      // round trip, whether the resource exists and its leave on those days (neither is guarded by the card's lock)
+      const checks = input.resourceId === null ? 'true as ok, null as leave' : `exists (select 1 from plan_resource where id = ? and active) as ok,
+            (select json_agg(json_build_object('date', date::text, 'kind', kind, 'hours', hours::text, 'status', status) order by date)
+               from resource_leave where ? and resource_id = ? and date between ? and ? and hours > 0) as leave`;
+      const checkParams = input.resourceId === null ? [] : [input.resourceId, !input.confirmLeave, input.resourceId, input.start, input.end];
       const [card] = input.item === 'card'
-        ? await q(`select id, version, status from plan_card where id = ? for update`, [input.id])
-        : await q(`select c.id, c.version, c.status from plan_card c where c.id = (select card_id from plan_activity where id = ? and status <> 'archived') for update of c`, [input.id]);
+        ? await q(`select id, version, status, ${checks} from plan_card where id = ? for update`, [...checkParams, input.id])
+        : await q(`select c.id, c.version, c.status, ${checks} from plan_card c where c.id = (select card_id from plan_activity where id = ? and status <> 'archived') for update of c`, [...checkParams, input.id]);
       if (!card) return { outcome: 'not_found' as const };
       const cardId = Number(card.id);
       if (Number(card.version) !== input.version || card.status !== 'open') {
         return { outcome: 'stale' as const, fresh: await this.itemIn(q, input.item, input.id) };
       }
-      if (input.resourceId !== null) {
-        const [check] = await q(`select exists (select 1 from plan_resource where id = ? and active) as ok,
-            (select json_agg(json_build_object('date', date::text, 'kind', kind, 'hours', hours::text, 'status', status) order by date)
-               from resource_leave where ? and resource_id = ? and date between ? and ? and hours > 0) as leave`,
-          [input.resourceId, !input.confirmLeave, input.resourceId, input.start, input.end]);
-        if (!check.ok) return { outcome: 'unknown_resource' as const };
-        const days = (check.leave ?? []) as { date: string; kind: string; hours: string; status: string }[];
-        if (days.length) return { outcome: 'leave' as const, days };
-      }
+      if (!card.ok) return { outcome: 'unknown_resource' as const };
+      const days = (card.leave ?? []) as { date: string; kind: string; hours: string; status: string }[];
+      if (days.length) return { outcome: 'leave' as const, days };
       // where the card's items are now (the moved one marked), and so where they will be
       const rows = await q(`select 'activity' as kind, id, resource_id, planned_start::text as s, planned_end::text as e from plan_activity where card_id = ? and status <> 'archived'
         union all select 'card', id, resource_id, planned_start::text, planned_end::text from plan_card c where c.id = ?
@@ -277,25 +280,26 @@ export class PlanningPlanService {
       const [start, end] = input.resourceId === null ? [null, null] : [input.start, input.end];
       const before = rows.map(placement);
       const after = rows.map((r) => (isMoved(r) ? { resourceId: input.resourceId, start, end } : placement(r)));
-      if (input.item === 'activity') {
-        await q(`update plan_activity set resource_id = ?, planned_start = ?, planned_end = ?, version = version + 1, updated_at = now() where id = ?`,
-          [input.resourceId, start, end, input.id]);
-        // the card's dates follow its activities
-        await q(`update plan_card c set planned_start = p.s, planned_end = p.e, version = version + 1, updated_at = now()
-          from (select min(planned_start) as s, max(planned_end) as e from plan_activity where card_id = ? and status <> 'archived' and resource_id is not null) p
-          where c.id = ?`, [cardId, cardId]);
-      } else {
-        await q(`update plan_card set resource_id = ?, planned_start = ?, planned_end = ?, version = version + 1, updated_at = now() where id = ?`,
-          [input.resourceId, start, end, cardId]);
-      }
       const changes = {
         resource: [previous.resource_id ?? null, input.resourceId],
         plannedStart: [previous.s ?? null, start],
         plannedEnd: [previous.e ?? null, end],
         ...(input.item === 'activity' ? { activity: [input.id, input.id] } : {}),
       };
-      await q(`insert into plan_card_event (card_id, source, action, changes, "by", created_at, updated_at) values (?, 'koppel', 'planned', ?, ?, now(), now())`,
-        [cardId, JSON.stringify(changes), input.by.slice(0, 120)]);
+      // the card's change and its history event in one statement (a WITH's update always runs to completion)
+      const event = `insert into plan_card_event (card_id, source, action, changes, "by", created_at, updated_at) values (?, 'koppel', 'planned', ?, ?, now(), now())`;
+      const eventParams = [cardId, JSON.stringify(changes), input.by.slice(0, 120)];
+      if (input.item === 'activity') {
+        await q(`update plan_activity set resource_id = ?, planned_start = ?, planned_end = ?, version = version + 1, updated_at = now() where id = ?`,
+          [input.resourceId, start, end, input.id]);
+        // the card's dates follow its activities
+        await q(`with card as (update plan_card c set planned_start = p.s, planned_end = p.e, version = version + 1, updated_at = now()
+          from (select min(planned_start) as s, max(planned_end) as e from plan_activity where card_id = ? and status <> 'archived' and resource_id is not null) p
+          where c.id = ?) ${event}`, [cardId, cardId, ...eventParams]);
+      } else {
+        await q(`with card as (update plan_card set resource_id = ?, planned_start = ?, planned_end = ?, version = version + 1, updated_at = now() where id = ?) ${event}`,
+          [input.resourceId, start, end, cardId, ...eventParams]);
+      }
       const item = await this.itemIn(q, input.item, input.id);
       const wasPlanned = previous.resource_id !== null && previous.s !== null;
       return { outcome: 'moved' as const, item: item!, cardId, before, after, wasPlanned };
