@@ -60,6 +60,9 @@ type CardOptional = 'status' | 'version' | 'lines' | 'materials' | 'related' | '
 @Index({ properties: ['customer'] })
 @Index({ properties: ['division', 'parentExactId'] })
 @Index({ properties: ['warehouseCode'] })
+// the planning board's (migrations PlanningBoard): the change stamp walks updated_at back; cards without activities per resource
+@Index({ properties: ['updatedAt'] })
+@Index({ name: 'plan_card_resource_id_planned_start_index', expression: `create index "plan_card_resource_id_planned_start_index" on "plan_card" ("resource_id", "planned_start") where "resource_id" is not null` })
 export class PlanCard extends BaseEntity<CardOptional> {
   @Property({ type: 'integer' })
   division!: number;
@@ -179,6 +182,10 @@ export type PlanActivityStatus = 'open' | 'started' | 'finished' | 'archived';
 @Index({ properties: ['card'] })
 @Index({ properties: ['resource', 'plannedStart'] })
 @Index({ properties: ['status', 'plannedStart'] })
+// the planning board's (migrations PlanningBoard, PlanningBoardSpeed): change stamp, unplanned list, planned week
+@Index({ properties: ['updatedAt'] })
+@Index({ name: 'plan_activity_unplanned_card_index', expression: `create index "plan_activity_unplanned_card_index" on "plan_activity" ("card_id") where "status" <> 'archived' and ("resource_id" is null or "planned_start" is null)` })
+@Index({ name: 'plan_activity_board_index', expression: `create index "plan_activity_board_index" on "plan_activity" ("resource_id", "planned_start", "planned_end") where "resource_id" is not null` })
 export class PlanActivity extends BaseEntity<'status' | 'version' | 'sequence'> {
   @ManyToOne(() => PlanCard, { deleteRule: 'cascade' })
   card!: PlanCard;

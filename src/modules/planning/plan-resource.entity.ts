@@ -17,6 +17,7 @@ export type WeekHours = number[];
 @Entity({ tableName: 'plan_resource' })
 @Unique({ properties: ['division', 'kind', 'exactId'] })
 @Index({ properties: ['active', 'kind', 'name'] })
+@Index({ properties: ['updatedAt'] }) // the planning board's change stamp (migration PlanningBoard)
 export class PlanResource extends BaseEntity<'active' | 'exactSchedule' | 'version'> {
   /** The division it came from; null for a resource made in Koppel. */
   @Property({ type: 'integer', nullable: true })
@@ -72,6 +73,7 @@ export class PlanResource extends BaseEntity<'active' | 'exactSchedule' | 'versi
 @Entity({ tableName: 'resource_schedule_entry' })
 @Unique({ properties: ['division', 'exactId'] })
 @Index({ properties: ['resource', 'fromDate'] })
+@Index({ properties: ['updatedAt'] }) // the planning board's change stamp (migration PlanningBoard)
 export class ResourceScheduleEntry extends BaseEntity<'main'> {
   @ManyToOne(() => PlanResource, { deleteRule: 'cascade' })
   resource!: PlanResource;
@@ -111,6 +113,7 @@ export type LeaveKind = 'leave' | 'absence';
 @Entity({ tableName: 'resource_leave' })
 @Unique({ properties: ['division', 'exactId'] })
 @Index({ properties: ['resource', 'date'] })
+@Index({ properties: ['updatedAt'] }) // the planning board's change stamp (migration PlanningBoard)
 export class ResourceLeave extends BaseEntity {
   @ManyToOne(() => PlanResource, { deleteRule: 'cascade' })
   resource!: PlanResource;
