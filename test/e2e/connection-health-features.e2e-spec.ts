@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { csrf, startTestApp, type Agent, type TestApp } from '../support/app.js';
 import { connectExact, startExactSandbox, type ExactTestEnv } from '../support/exact.js';
 import { sql, SYNC_TEST_ENV, waitFor } from '../support/sync.js';
-import { D1, importLedgers, invoicingFixture } from '../support/invoices.js';
+import { D1, importLedgers, invoicingFixture, type InvoicingFixture } from '../support/invoices.js';
 import type { HealthResult } from '../../src/modules/connection-health/connection-health.types.js';
 
 /**
@@ -14,6 +14,7 @@ import type { HealthResult } from '../../src/modules/connection-health/connectio
 let x: ExactTestEnv;
 let t: TestApp;
 let admin: Agent;
+let fx: InvoicingFixture;
 
 beforeAll(async () => {
   x = await startExactSandbox();
@@ -23,7 +24,7 @@ beforeAll(async () => {
   admin = await t.login(a.email, a.password);
   await connectExact(x, admin, 'all');
   await importLedgers(t, D1);
-  await invoicingFixture(t); // a location booking into D1: the Health page lists the division
+  fx = await invoicingFixture(t); // a location booking into D1: the Health page lists the division
 }, 180_000);
 
 afterAll(async () => {
@@ -122,6 +123,24 @@ describe('connection health of the registered features', () => {
       expect((await db<{ shop_order_time: boolean }>('select shop_order_time from planning_outgoing_settings where division = $1', [D1]))[0].shop_order_time).toBe(false);
     } finally {
       await x.control('rights', { division: D1, endpoint: 'manufacturing/TimeTransactions', action: 'POST', allowed: true });
+    }
+  });
+
+  it('transactions: a cash journal of the wrong type shows with its fix and a link to the transactions settings', async () => {
+    // journal 20 is a bank journal (type 12) in the sandbox's administration
+    await db(`insert into transaction_location_settings (location_id, cash_journal_code) values ($1, '20')`, [fx.locationId]);
+    try {
+      const { result, page } = await checkNow();
+      expect(result.features.find((f) => f.key === 'transactions')).toMatchObject({ enabled: true });
+      expect(result.problems.find((p) => p.features.includes('transactions') && p.code === 'journal_type')).toMatchObject({
+        key: 'transactions.health.journalTypeCash', params: expect.objectContaining({ code: '20', type: 12 }), href: '/accounting/transactions/settings', ref: 'journal:20',
+      });
+      expect(page).toContain('Dagboek 20 van locatie Vestiging UTR is geen kasboek in administratie 1234567 (type 12)');
+      expect(page).toContain('Kies in de instellingen van transacties een dagboek van het type Kas (10)');
+      expect(page).toContain('href="/accounting/transactions/settings"');
+      expect(result.calls).toBeLessThanOrEqual(10);
+    } finally {
+      await db('delete from transaction_location_settings where location_id = $1', [fx.locationId]);
     }
   });
 });
