@@ -133,12 +133,16 @@ describe('connection health of the registered features', () => {
       const { result, page } = await checkNow();
       expect(result.features.find((f) => f.key === 'transactions')).toMatchObject({ enabled: true });
       expect(result.problems.find((p) => p.features.includes('transactions') && p.code === 'journal_type')).toMatchObject({
-        key: 'transactions.health.journalTypeCash', params: expect.objectContaining({ code: '20', type: 12 }), href: '/accounting/transactions/settings', ref: 'journal:20',
+        key: 'transactions.health.journalTypeCash', params: expect.objectContaining({ code: '20', type: 12 }), href: `/accounting/transactions/settings/${fx.locationId}`, ref: 'journal:20',
       });
       expect(page).toContain('Dagboek 20 van locatie Vestiging UTR is geen kasboek in administratie 1234567 (type 12)');
       expect(page).toContain('Kies in de instellingen van transacties een dagboek van het type Kas (10)');
-      expect(page).toContain('href="/accounting/transactions/settings"');
+      expect(page).toContain(`href="/accounting/transactions/settings/${fx.locationId}"`);
       expect(result.calls).toBeLessThanOrEqual(10);
+      // the location's preflight (its settings page) reuses the finding: the same words
+      const settings = await admin.get(`/accounting/transactions/settings/${fx.locationId}`);
+      expect(settings.status).toBe(200);
+      expect(unescape(settings.text)).toContain('Dagboek 20 van locatie Vestiging UTR is geen kasboek in administratie 1234567 (type 12)');
     } finally {
       await db('delete from transaction_location_settings where location_id = $1', [fx.locationId]);
     }

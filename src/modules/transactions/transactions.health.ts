@@ -13,8 +13,8 @@ async function references(division: number, em: EntityManager): Promise<MasterDa
   const journals: JournalRef[] = [];
   for (const s of settings) {
     const params = { location: s.location.name };
-    if (s.cashJournalCode) journals.push({ code: s.cashJournalCode, types: [CASH], typeKey: 'transactions.health.journalTypeCash', typeFixKey: 'transactions.health.journalTypeCashFix', params, href: SETTINGS });
-    if (s.miscJournalCode) journals.push({ code: s.miscJournalCode, types: [GENERAL], typeKey: 'transactions.health.journalTypeGeneral', typeFixKey: 'transactions.health.journalTypeGeneralFix', params, href: SETTINGS });
+    if (s.cashJournalCode) journals.push({ code: s.cashJournalCode, types: [CASH], typeKey: 'transactions.health.journalTypeCash', typeFixKey: 'transactions.health.journalTypeCashFix', params, href: `${SETTINGS}/${s.location.id}` });
+    if (s.miscJournalCode) journals.push({ code: s.miscJournalCode, types: [GENERAL], typeKey: 'transactions.health.journalTypeGeneral', typeFixKey: 'transactions.health.journalTypeGeneralFix', params, href: `${SETTINGS}/${s.location.id}` });
   }
   const locationIds = settings.map((s) => s.location.id);
   const gl = [
