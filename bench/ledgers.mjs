@@ -74,6 +74,12 @@ async function healthCheck(env, pool, jobs, division) {
     const inv = await svc.create({ locationId: String(loc.id), customerId: String(customer.id), invoiceDate: new Date().toISOString().slice(0, 10), 'lines[0][description]': 'Advies', 'lines[0][quantity]': '1', 'lines[0][unitPrice]': '95', 'lines[0][vatRateId]': String(vat.id) });
     await svc.finalize(inv.id);
   });
+  // the features other modules register: every planning option, every outgoing switch, desk transactions
+  const { PLANNING_OPTIONS } = await import(env.dist('modules/planning/planning.options.js'));
+  const all = JSON.stringify(Object.fromEntries(PLANNING_OPTIONS.map((o) => [o, true])));
+  await q(`insert into planning_settings (division, options) values ($1, $2::jsonb) on conflict (division) do update set options = excluded.options`, [division, all]);
+  await q(`insert into planning_outgoing_settings (division, production_order_outbound, shop_order_time, shop_order_planned_date, project_outbound, sales_order_outbound, sales_order_delivery_date) values ($1, true, true, true, true, true, true) on conflict (division) do nothing`, [division]);
+  await q(`insert into transaction_location_settings (location_id, cash_journal_code, misc_journal_code, debtors_gl_account_id) values ($1, '20', '90', $2)`, [loc.id, gl.id]);
   const { ConnectionHealthService } = await import(env.dist('modules/connection-health/connection-health.service.js'));
   const before = await env.apiCalls();
   const result = await env.app.get(ConnectionHealthService).check(division);

@@ -18,7 +18,7 @@ import { SyncState } from '../sync/sync-state.entity.js';
 import { ConnectionHealthCheck } from './connection-health.entity.js';
 import { accessProblem, HealthFeatureRegistry } from './connection-health.registry.js';
 import { BUILT_IN_FEATURES } from './connection-health.features.js';
-import { HEALTH_RESOURCE, type EndpointNeed, type FeatureStatus, type HealthProblem, type HealthResult, type MasterDataRead, type SyncTriggerLike } from './connection-health.types.js';
+import { HEALTH_RESOURCE, type EndpointNeed, type FeatureStatus, type HealthProblem, type HealthResult, type MasterDataRead, type MasterDataRefs, type SyncTriggerLike } from './connection-health.types.js';
 
 const BATCH = 40; // values per $filter (API.md quirk 25: long filters make huge URLs)
 const SALES = 20;
@@ -140,6 +140,9 @@ export class ConnectionHealthService implements OnModuleInit {
     run.features = [];
     for (const feature of this.registry.list()) run.features.push({ feature, enabled: await feature.enabled(division, em) });
     if (!locations.length) return;
+    // what the features that are on refer to (transactions: their journals, GL accounts, years)
+    const refs: { feature: string; refs: MasterDataRefs }[] = [];
+    for (const { feature, enabled } of run.features) if (enabled && feature.references) refs.push({ feature: feature.key, refs: await feature.references(division, em) });
     const locationIds = locations.map((l) => l.id);
     const settings = await em.find(LocationInvoicing, { locationId: { $in: locationIds } }, { populate: ['glAccount', 'costCenter', 'costUnit'] });
     const products = await em.find(Product, { active: true }, { populate: ['glAccount', 'costCenter', 'costUnit', 'group'] });
@@ -147,14 +150,23 @@ export class ConnectionHealthService implements OnModuleInit {
     const referrers = [...settings.map((s) => ({ gl: s.glAccount, cc: s.costCenter, cu: s.costUnit })), ...products.map((p) => ({ gl: p.glAccount, cc: p.costCenter, cu: p.costUnit })), ...groups.map((g) => ({ gl: g.glAccount, cc: g.costCenter, cu: g.costUnit }))];
 
     // GL accounts: every one referred to, linked in this division, still there and not blocked
-    const gls = new Map(referrers.filter((r) => r.gl).map((r) => [r.gl!.id, r.gl!]));
+    const glHref = `/accounting/gl-accounts?division=${division}`;
+    const gls = new Map<number, { id: number; number: string; name: string; features: string[]; href: string }>();
+    for (const r of referrers) if (r.gl) gls.set(r.gl.id, { id: r.gl.id, number: r.gl.number, name: r.gl.name, features: ['invoices'], href: glHref });
+    for (const { feature, refs: r } of refs) {
+      for (const gl of r.glAccounts ?? []) {
+        const known = gls.get(gl.id);
+        if (known) known.features = uniq([...known.features, feature]);
+        else gls.set(gl.id, { ...gl, features: [feature] });
+      }
+    }
     const links = await em.find(GlAccountLink, { division, glAccount: { $in: [...gls.keys()] } });
-    const byExact = new Map<string, { id: number; number: string }>();
+    const byExact = new Map<string, { id: number; number: string; features: string[]; href: string }>();
     for (const gl of gls.values()) {
       const link = links.find((l) => l.glAccount.id === gl.id);
       const params = { number: gl.number, name: gl.name, division };
-      if (!link?.exactId) run.problem({ code: 'gl_not_linked', key: 'connectionHealth.problems.gl_not_linked', params, fixKey: 'connectionHealth.fixes.gl_not_linked', href: `/accounting/gl-accounts?division=${division}`, features: ['invoices'], ref: `gl:${gl.id}` });
-      else byExact.set(link.exactId.toLowerCase(), { id: gl.id, number: gl.number });
+      if (!link?.exactId) run.problem({ code: 'gl_not_linked', key: 'connectionHealth.problems.gl_not_linked', params, fixKey: 'connectionHealth.fixes.gl_not_linked', href: gl.href, features: gl.features, ref: `gl:${gl.id}` });
+      else byExact.set(link.exactId.toLowerCase(), gl);
     }
     if (byExact.size) {
       const read = await run.read('glAccounts', async () => {
@@ -166,8 +178,8 @@ export class ConnectionHealthService implements OnModuleInit {
         for (const [exactId, gl] of byExact) {
           const row = read.rows.find((r) => r.ID.toLowerCase() === exactId);
           const params = { number: gl.number, division };
-          if (!row) run.problem({ code: 'gl_missing', key: 'connectionHealth.problems.gl_missing', params, fixKey: 'connectionHealth.fixes.gl_missing', href: `/accounting/gl-accounts?division=${division}`, features: ['invoices'], ref: `gl:${gl.id}` });
-          else if (row.IsBlocked) run.problem({ code: 'gl_blocked', key: 'connectionHealth.problems.gl_blocked', params, fixKey: 'connectionHealth.fixes.gl_blocked', href: `/accounting/gl-accounts?division=${division}`, features: ['invoices'], ref: `gl:${gl.id}` });
+          if (!row) run.problem({ code: 'gl_missing', key: 'connectionHealth.problems.gl_missing', params, fixKey: 'connectionHealth.fixes.gl_missing', href: gl.href, features: gl.features, ref: `gl:${gl.id}` });
+          else if (row.IsBlocked) run.problem({ code: 'gl_blocked', key: 'connectionHealth.problems.gl_blocked', params, fixKey: 'connectionHealth.fixes.gl_blocked', href: gl.href, features: gl.features, ref: `gl:${gl.id}` });
         }
       }
     }
@@ -189,6 +201,20 @@ export class ConnectionHealthService implements OnModuleInit {
         if (!j) run.problem({ code: 'journal_missing', key: 'connectionHealth.problems.journal_missing', params, fixKey: 'connectionHealth.fixes.journal_missing', href, features: ['invoices'], ref: `journal:${code}` });
         else if (j.IsBlocked) run.problem({ code: 'journal_blocked', key: 'connectionHealth.problems.journal_blocked', params, fixKey: 'connectionHealth.fixes.journal_blocked', href, features: ['invoices'], ref: `journal:${code}` });
         else if (!types.includes(Number(j.Type))) run.problem({ code: 'journal_type', key: 'connectionHealth.problems.journal_type', params: { ...params, type: Number(j.Type) }, fixKey: 'connectionHealth.fixes.journal_type', href, features: ['invoices'], ref: `journal:${code}` });
+      }
+    }
+
+    // journals the features that are on book into (e.g. transactions: a cash journal, a general journal)
+    if (read.ok) {
+      for (const { feature, refs: r } of refs) {
+        for (const ref of r.journals ?? []) {
+          const j = read.rows.find((x) => String(x.Code).trim() === ref.code);
+          const params = { ...ref.params, code: ref.code, division };
+          const base = { params, href: ref.href, features: [feature], ref: `journal:${ref.code}` };
+          if (!j) run.problem({ ...base, code: 'journal_missing', key: 'connectionHealth.problems.journal_missing', fixKey: 'connectionHealth.fixes.journal_missing' });
+          else if (j.IsBlocked) run.problem({ ...base, code: 'journal_blocked', key: 'connectionHealth.problems.journal_blocked', fixKey: 'connectionHealth.fixes.journal_blocked' });
+          else if (!ref.types.includes(Number(j.Type))) run.problem({ ...base, params: { ...params, type: Number(j.Type) }, code: 'journal_type', key: ref.typeKey, fixKey: ref.typeFixKey });
+        }
       }
     }
 
@@ -234,13 +260,14 @@ export class ConnectionHealthService implements OnModuleInit {
 
     // financial periods for the dates that will be exported (final invoices not yet in Exact) and this year
     const pending = await em.find(Invoice, { location: { $in: locationIds }, status: 'final' }, { fields: ['invoiceDate'] });
-    const years = uniq([this.clock.now().getUTCFullYear(), ...pending.map((i) => Number(String(i.invoiceDate).slice(0, 4)))]).sort();
+    const years = uniq([this.clock.now().getUTCFullYear(), ...pending.map((i) => Number(String(i.invoiceDate).slice(0, 4))), ...refs.flatMap((r) => r.refs.years ?? [])]).sort();
     const periods = await run.read('financialPeriods', () => run.all(() => api.financialPeriods.all({ filter: f.or(...years.map((y) => f.eq('FinYear', y))), select: ['FinYear', 'FinPeriod'] })));
     if (periods.ok) {
       for (const year of years) {
         if (periods.rows.some((p) => Number(p.FinYear) === year)) continue;
         const invoices = pending.filter((i) => String(i.invoiceDate).startsWith(String(year))).length;
-        run.problem({ code: 'period_missing', key: 'connectionHealth.problems.period_missing', params: { year, division, invoices }, fixKey: 'connectionHealth.fixes.period_missing', features: ['invoices'], ref: `period:${year}` });
+        const also = refs.filter((r) => r.refs.years?.includes(year)).map((r) => r.feature);
+        run.problem({ code: 'period_missing', key: 'connectionHealth.problems.period_missing', params: { year, division, invoices }, fixKey: 'connectionHealth.fixes.period_missing', features: uniq(['invoices', ...also]), ref: `period:${year}` });
       }
     }
   }

@@ -43,6 +43,30 @@ export interface HealthFeature {
   /** Whether the feature is on for this division (only features that are on are checked). */
   enabled(division: number, em: EntityManager): Promise<boolean>;
   needs: EndpointNeed[];
+  /**
+   * The master data the feature refers to in a division (asked only when it is on): checked against the reads the
+   * master-data check makes anyway (no extra calls); problems carry the feature's key so its preflight finds them.
+   */
+  references?(division: number, em: EntityManager): Promise<MasterDataRefs>;
+}
+
+/** A journal a feature books into: it must exist, not be blocked and have one of `types` (Exact's journal Type). */
+export interface JournalRef {
+  code: string;
+  types: number[];
+  /** i18n key and fixKey of the wrong-type problem (the message names what the journal is for); params get `type`. */
+  typeKey: string;
+  typeFixKey: string;
+  params: Record<string, unknown>;
+  /** where in Koppel the journal is chosen */
+  href: string;
+}
+
+/** What a feature refers to: journals, GL accounts (Koppel ids, linked per division) and years it books in. */
+export interface MasterDataRefs {
+  journals?: JournalRef[];
+  glAccounts?: { id: number; number: string; name: string; href: string }[];
+  years?: number[];
 }
 
 export type HealthProblemCode =

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { NotFoundError, ValidationError } from '../../common/errors.js';
 import { parseForm, toInt } from '../../common/validation.js';
@@ -9,18 +9,26 @@ import { SyncService } from '../sync/sync.service.js';
 import { TimeService, OUTGOING_RESOURCE } from '../time/time.service.js';
 import { OutboxLog, OutboxMessage, OutgoingSettings } from './outgoing.entity.js';
 import { OutgoingForm } from './outgoing.form.js';
+import { HealthFeatureRegistry } from '../connection-health/connection-health.registry.js';
+import { OUTGOING_FEATURES, OUTGOING_SWITCHES } from './outgoing.health.js';
 
 export interface DivisionCounts { division: number; queued: number; sent: number; failed: number }
 
 /** The outgoing switches per division, the send log, re-send, and the figures for the Sync page. */
 @Injectable()
-export class OutgoingAdminService {
+export class OutgoingAdminService implements OnModuleInit {
   constructor(
     private readonly em: EntityManager,
     private readonly sync: SyncService,
     private readonly client: ExactClient,
     private readonly time: TimeService,
+    private readonly health: HealthFeatureRegistry,
   ) {}
+
+  /** Time export and the dates sent back are features on the Health page (each with the right it needs). */
+  onModuleInit(): void {
+    for (const sw of OUTGOING_SWITCHES) this.health.register(OUTGOING_FEATURES[sw]);
+  }
 
   private async pick(raw: unknown): Promise<{ divisions: { code: number; name: string }[]; division: number | null }> {
     const divisions = (await this.sync.divisions()).map((d) => ({ code: d.division, name: d.name ?? String(d.division) }));
@@ -54,6 +62,8 @@ export class OutgoingAdminService {
     if (division === null || division !== toInt(body.division)) throw new ValidationError({ division: ['outgoing.validation.division'] });
     const input = parseForm(OutgoingForm, body);
     const s = (await this.em.findOne(OutgoingSettings, { division })) ?? this.em.create(OutgoingSettings, { division });
+    // a switch turned on whose right or module is missing is refused with the Health page's message (409)
+    for (const sw of OUTGOING_SWITCHES) if ((input as Record<string, unknown>)[sw] === true && !s[sw]) await this.health.gate(OUTGOING_FEATURES[sw].key, [division]);
     Object.assign(s, input);
     await this.em.flush();
     await this.time.triggerOutgoing(division);

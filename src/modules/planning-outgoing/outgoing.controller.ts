@@ -5,6 +5,7 @@ import { render } from '../../common/views.js';
 import { flash } from '../../common/flash.js';
 import { IdPipe } from '../../common/id.pipe.js';
 import { ValidationError } from '../../common/errors.js';
+import { FeatureBlockedError } from '../connection-health/connection-health.registry.js';
 import { toInt } from '../../common/validation.js';
 import { OutgoingAdminService } from './outgoing-admin.service.js';
 import { toLogView, toMessageView, toSettingsView } from './outgoing.view.js';
@@ -30,10 +31,12 @@ export class OutgoingSettingsController {
       flash(req, 'success', 'outgoing.saved');
       res.redirect(303, `${SCREEN}?division=${division}`);
     } catch (e) {
-      if (!(e instanceof ValidationError)) throw e;
+      if (!(e instanceof ValidationError) && !(e instanceof FeatureBlockedError)) throw e;
       const m = await this.outgoing.screen(body.division);
-      const errorKeys = [...new Set(Object.values(e.fieldErrors).flat())];
-      render(req, res, 'planning-outgoing/settings', { title: 'outgoing.title', nav: 'settings', ...m, view: m.settings ? toSettingsView(m.settings, m.codes) : null, errorKeys }, { status: 422 });
+      // a switch whose Exact right is missing: the Health page's words
+      const errorKeys = e instanceof ValidationError ? [...new Set(Object.values(e.fieldErrors).flat())] : [];
+      const blocked = e instanceof FeatureBlockedError ? { key: e.problem.key, params: e.problem.params } : null;
+      render(req, res, 'planning-outgoing/settings', { title: 'outgoing.title', nav: 'settings', ...m, view: m.settings ? toSettingsView(m.settings, m.codes) : null, errorKeys, blocked }, { status: 422 });
     }
   }
 }

@@ -5,6 +5,7 @@ import { render } from '../../common/views.js';
 import { flash } from '../../common/flash.js';
 import { IdPipe } from '../../common/id.pipe.js';
 import { ValidationError } from '../../common/errors.js';
+import { FeatureBlockedError } from '../connection-health/connection-health.registry.js';
 import { PLAN_CARD_KINDS } from './plan-card.entity.js';
 import { PlanningCardsService } from './planning-cards.service.js';
 import { PlanningService } from './planning.service.js';
@@ -67,11 +68,13 @@ export class PlanningOptionsController {
       flash(req, 'success', 'planning.options.saved');
       res.redirect(303, `/settings/integrations/exact/planning?division=${division}`);
     } catch (e) {
-      if (!(e instanceof ValidationError)) throw e;
-      // the form again with what was ticked, and why it cannot be saved
+      if (!(e instanceof ValidationError) && !(e instanceof FeatureBlockedError)) throw e;
+      // the form again with what was ticked, and why it cannot be saved (a missing right: the Health page's words)
       const posted = Object.fromEntries(PLANNING_OPTIONS.map((o) => [o, body[o] === 'on'])) as Record<PlanningOption, boolean>;
       const m = await this.options.screen(body.division);
-      const model = { title: 'planning.options.title', nav: 'settings', ...m, options: m.settings ? toOptionsView(...m.settings, posted) : null, errors: e.fieldErrors, errorKeys: Object.values(e.fieldErrors).flat() };
+      const fieldErrors = e instanceof ValidationError ? e.fieldErrors : { options: ['planning.options.refused'] };
+      const blocked = e instanceof FeatureBlockedError ? { key: e.problem.key, params: e.problem.params } : null;
+      const model = { title: 'planning.options.title', nav: 'settings', ...m, options: m.settings ? toOptionsView(...m.settings, posted) : null, errors: fieldErrors, errorKeys: Object.values(fieldErrors).flat(), blocked };
       render(req, res, 'planning/options', model, { status: 422 });
     }
   }
@@ -83,6 +86,11 @@ export class PlanningOptionsController {
       flash(req, result === 'queued' ? 'success' : 'info', result === 'queued' ? 'planning.options.activated' : 'planning.options.busy');
       res.redirect(303, `/settings/integrations/exact/planning?division=${division}`);
     } catch (e) {
+      if (e instanceof FeatureBlockedError) {
+        flash(req, 'error', e.problem.key, e.problem.params);
+        res.redirect(303, '/settings/integrations/exact/planning');
+        return;
+      }
       if (!(e instanceof ValidationError)) throw e;
       flash(req, 'error', Object.values(e.fieldErrors).flat()[0] ?? 'planning.options.saveFirst');
       res.redirect(303, '/settings/integrations/exact/planning');

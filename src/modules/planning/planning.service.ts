@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Clock } from '../../common/clock.js';
 import { ValidationError } from '../../common/errors.js';
@@ -17,6 +17,8 @@ import {
 } from './planning.options.js';
 import { archiveCards, deactivateResources, reopenOptionCards } from './planning-store.js';
 import type { PlanCardKind } from './plan-card.entity.js';
+import { HealthFeatureRegistry } from '../connection-health/connection-health.registry.js';
+import { optionFeatureKey, planningHealthFeatures } from './planning.health.js';
 
 export const PLANNING_RESOURCE = 'planning';
 /** Exact's default daily budget per app × division (API.md §4.1); the headers may say otherwise. */
@@ -46,7 +48,7 @@ export interface OptionState {
 
 /** Settings, activation and the figures of the planning imports per division (the options screen). */
 @Injectable()
-export class PlanningService {
+export class PlanningService implements OnModuleInit {
   private readonly logger = new Logger('Planning');
 
   constructor(
@@ -56,7 +58,21 @@ export class PlanningService {
     private readonly sync: SyncService,
     private readonly subscriptions: WebhookSubscriptionService,
     private readonly clock: Clock,
+    private readonly health: HealthFeatureRegistry,
   ) {}
+
+  /** Each option is a feature on the Health page, with the endpoints, rights and modules it reads. */
+  onModuleInit(): void {
+    for (const f of planningHealthFeatures()) this.health.register(f);
+  }
+
+  /**
+   * The one rights check for switching options on: the Health page's (HealthFeatureRegistry.gate). Throws
+   * FeatureBlockedError (409) with the Health page's message for the first option whose right or module is missing.
+   */
+  private async gateOptions(division: number, o: Partial<PlanningOptions>): Promise<void> {
+    for (const opt of PLANNING_OPTIONS) if (o[opt]) await this.health.gate(optionFeatureKey(opt), [division]);
+  }
 
   async divisions(): Promise<{ code: number; description: string }[]> {
     return this.connection.activeDivisions();
@@ -105,11 +121,10 @@ export class PlanningService {
   }
 
   /** Parses the posted checkboxes; 422 (ValidationError) for refused options and the article's hard rules. */
-  parseOptions(body: Record<string, unknown>, s: PlanningSettings): PlanningOptions {
+  parseOptions(body: Record<string, unknown>): PlanningOptions {
     const o = noOptions();
     for (const opt of PLANNING_OPTIONS) o[opt] = body[opt] === 'on' || body[opt] === 'true' || body[opt] === '1';
     const errors: Record<string, string[]> = {};
-    for (const st of this.optionStates({ ...s, options: o } as PlanningSettings)) if (st.on && st.refused.length) errors[st.option] = ['planning.options.refused'];
     for (const p of optionProblems(o).errors) errors[p] = [`planning.problem.${p}`];
     if (Object.keys(errors).length) throw new ValidationError(errors);
     return o;
@@ -119,7 +134,9 @@ export class PlanningService {
   async save(division: number, body: Record<string, unknown>): Promise<PlanningSettings> {
     const em = this.orm.em.fork();
     const s = (await em.findOne(PlanningSettings, { division })) ?? em.create(PlanningSettings, { division });
-    s.options = this.parseOptions(body, s);
+    const options = this.parseOptions(body);
+    await this.gateOptions(division, options);
+    s.options = options;
     s.savedAt = this.clock.now();
     await em.persist(s).flush();
     return s;
@@ -134,6 +151,7 @@ export class PlanningService {
     const em = this.orm.em.fork();
     const s = await em.findOne(PlanningSettings, { division });
     if (!s?.savedAt) throw new ValidationError({ options: ['planning.options.saveFirst'] });
+    await this.gateOptions(division, s.options);
     const before = { ...noOptions(), ...(s.activeOptions ?? {}) };
     const after = { ...noOptions(), ...s.options };
     const beforeKinds = cardKindsOf(before);

@@ -8,6 +8,8 @@ import { TransactionsService } from './transactions.service.js';
 import { TransactionForwardingService } from './transaction-forwarding.service.js';
 import { TransactionsSync } from './transactions.sync.js';
 import { TransactionsController } from './transactions.controller.js';
+import { HealthFeatureRegistry } from '../connection-health/connection-health.registry.js';
+import { TRANSACTIONS_FEATURE } from './transactions.health.js';
 
 /**
  * Desk transactions to Exact (issue 18): cash and other transactions per location, one cash entry and one general
@@ -25,10 +27,12 @@ export class TransactionsModule implements OnModuleInit {
     private readonly transactions: TransactionsService,
     private readonly customerPages: CustomerPageRegistry,
     private readonly invoicePages: InvoicePageRegistry,
+    private readonly health: HealthFeatureRegistry,
   ) {}
 
-  /** The desk transactions of a customer and of an invoice on their detail pages. */
+  /** The desk transactions of a customer and of an invoice on their detail pages; the feature on the Health page. */
   onModuleInit(): void {
+    this.health.register(TRANSACTIONS_FEATURE);
     this.customerPages.addToDetail((customerId, user) => this.transactions.detailSection({ customerId }, user));
     this.invoicePages.addToDetail((invoiceId, user) => this.transactions.detailSection({ invoiceId }, user));
   }

@@ -25,6 +25,8 @@ import {
 import { LocationSettingsForm, ReportFilterForm, TransactionForm, TransactionTypeForm, type ReportFilter } from './transaction.form.js';
 import { deskTransactionsSection } from './transactions.view.js';
 import type { CurrentUser } from '../auth/current-user.js';
+import { HealthFeatureRegistry } from '../connection-health/connection-health.registry.js';
+import { TRANSACTIONS_FEATURE } from './transactions.health.js';
 
 export const TRANSACTION_SORTS = ['date', 'amount', 'location', 'type', 'state', 'id'] as const;
 export type TransactionSort = (typeof TRANSACTION_SORTS)[number];
@@ -52,6 +54,7 @@ export class TransactionsService {
     private readonly ledgers: LedgersService,
     private readonly client: ExactClient,
     private readonly clock: Clock,
+    private readonly health: HealthFeatureRegistry,
   ) {}
 
   private em(): EntityManager {
@@ -351,8 +354,14 @@ export class TransactionsService {
     if (!settings) return { problems: [{ key: 'transactions.problems.noSettings', params: { location: name } }] };
     const lookup = opts.lookup ?? (await this.ledgers.exportLookup(division));
     for (const p of lookup.problems.filter((x) => x.code === 'division_not_granted')) problems.push({ key: p.key, params: p.params });
+    // what the last health check found for transactions (a right, a journal, a GL account, a year): its words, no call
+    const found = await this.health.problemsFor(division, TRANSACTIONS_FEATURE.key);
+    const byRef = (ref: string) => found.find((p) => p.ref === ref);
+    for (const p of found.filter((x) => !x.ref)) problems.push({ key: p.key, params: p.params });
     const journal = (code: string | null | undefined, type: number, which: 'cash' | 'misc') => {
       if (!code) return problems.push({ key: `transactions.problems.${which}JournalNotSet`, params: { location: name } });
+      const known = byRef(`journal:${code}`);
+      if (known) return problems.push({ key: known.key, params: known.params });
       const j = lookup.journals.get(code);
       if (!j || j.missing) return problems.push({ key: 'transactions.problems.journalUnknown', params: { code, division } });
       if (j.blocked) return problems.push({ key: 'transactions.problems.journalBlocked', params: { code, division } });
@@ -364,6 +373,11 @@ export class TransactionsService {
     const gl = (glId: number | undefined, what: string): string | undefined => {
       if (!glId) {
         problems.push({ key: 'transactions.problems.glNotSet', params: { what, location: name } });
+        return undefined;
+      }
+      const known = byRef(`gl:${glId}`);
+      if (known) {
+        problems.push({ key: known.key, params: known.params });
         return undefined;
       }
       const g = lookup.glAccounts.get(glId);
@@ -384,6 +398,10 @@ export class TransactionsService {
       if (exactId) typeGl.set(t.id, exactId);
     }
     const years = [...new Set(opts.years ?? [])];
+    for (const y of years) {
+      const known = byRef(`period:${y}`);
+      if (known) problems.push({ key: known.key, params: known.params });
+    }
     if (years.length && !problems.length) {
       const missing = years.filter((y) => opts.periods?.get(y) === false);
       const unknown = years.filter((y) => !opts.periods?.has(y));
