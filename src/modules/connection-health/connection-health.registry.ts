@@ -2,6 +2,7 @@ import { Global, Injectable, Module } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ConflictError } from '../../common/errors.js';
 import { ExactClient } from '../../exact/exact.client.js';
+import { ExactForbiddenError } from '../../exact/errors.js';
 import { ConnectionHealthCheck } from './connection-health.entity.js';
 import { Location } from '../locations/location.entity.js';
 import type { EndpointNeed, HealthFeature, HealthProblem, HealthResult } from './connection-health.types.js';
@@ -81,9 +82,19 @@ export class HealthFeatureRegistry {
       const asked = new Map<string, boolean>();
       for (const need of feature.needs) {
         const right = need.module ? `${need.right}|${need.module}` : need.right;
-        if (!asked.has(right)) asked.set(right, await this.client.division(division).userHasRights(need.endpoint, need.action));
+        let refusedWith: string | undefined;
+        if (!asked.has(right)) {
+          try {
+            asked.set(right, await this.client.division(division).userHasRights(need.endpoint, need.action));
+          } catch (e) {
+            // Exact may refuse the question itself for an endpoint outside the package: that is a refusal, not a 500
+            if (!(e instanceof ExactForbiddenError)) throw e;
+            asked.set(right, false);
+            refusedWith = e.reason || undefined;
+          }
+        }
         if (!asked.get(right)) {
-          const reason = need.module ? ((await this.client.division(division).refusal(need.endpoint, need.keyField)) ?? 'NoRights') : 'NoRights';
+          const reason = refusedWith ?? (need.module ? ((await this.client.division(division).refusal(need.endpoint, need.keyField)) ?? 'NoRights') : 'NoRights');
           throw new FeatureBlockedError(accessProblem(need, feature, division, reason));
         }
       }
