@@ -77,6 +77,33 @@ export interface ExactPurchaseOrder extends Ts {
   PurchaseOrderLines?: ExactPurchaseOrderLine[] | null;
 }
 
+export interface ExactQuotation extends Ts {
+  QuotationID: string;
+  QuotationNumber?: number | null;
+  VersionNumber?: number | null;
+  Description?: string | null;
+  OrderAccount?: string | null;
+  OrderAccountName?: string | null;
+  SalesPersonFullName?: string | null;
+  ClosingDate?: Date | null;
+  DueDate?: Date | null;
+  DeliveryDate?: Date | null;
+  Status?: number | null;
+  YourRef?: string | null;
+  WarehouseCode?: string | null;
+}
+
+export interface ExactQuotationLine extends Ts {
+  ID: string;
+  QuotationID: string;
+  QuotationNumber?: number | null;
+  LineNumber?: number | null;
+  ItemDescription?: string | null;
+  Description?: string | null;
+  Quantity?: number | null;
+  UnitCode?: string | null;
+}
+
 export interface ExactShopOrder extends Ts {
   ID: string;
   ShopOrderNumber?: number | null;

@@ -160,3 +160,34 @@ describe('purchase orders (PurchaseOrder, PurchaseOrderRow)', () => {
     expect([gone.status, gone.archived_reason]).toEqual(['archived', 'deleted']);
   }, 240_000);
 });
+
+describe('quotations (Quotation)', () => {
+  it('a card per quotation: number, version, customer, closing date and lines; accepted / rejected / replaced ones are archived', async () => {
+    await saveAndActivate(['Quotation']);
+    await idle();
+    const cards = await db<Card & { exact_id: string; extra: { version: number | null; validUntil: string | null } }>(
+      `select id, exact_id, status, archived_reason, exact_status, number, relation_name, to_char(due_date, 'YYYY-MM-DD') as due_date, lines, extra
+         from plan_card where division = $1 and kind = 'quotation'`,
+      [MFG],
+    );
+    expect(cards.length).toBe(12); // the seed's 12 quotations
+    for (const c of cards) {
+      expect(c.number).toMatch(/^3\d\d$/);
+      expect(c.relation_name).toBeTruthy();
+      expect(c.due_date).toMatch(/^\d{4}-\d\d-\d\d$/);
+      expect(c.extra.version).toBeGreaterThanOrEqual(1);
+      expect(c.lines.length).toBeGreaterThan(0);
+      const want = c.exact_status === 50 || c.exact_status === 70 ? ['archived', 'accepted'] : c.exact_status === 5 ? ['archived', 'rejected'] : c.exact_status === 6 ? ['archived', 'cancelled'] : ['open', null];
+      expect([c.status, c.archived_reason]).toEqual(want);
+    }
+    expect(new Set(cards.map((c) => c.archived_reason))).toEqual(new Set([null, 'accepted', 'rejected', 'cancelled']));
+    // accepted in Exact (webhook Quotations): the card leaves the plannable list and says why
+    const open = cards.find((c) => c.status === 'open' && c.exact_status === 25)!;
+    await x.control('planning/Quotations', { division: MFG, ID: open.exact_id, action: 'accept' });
+    await waitFor(async () => ((await card('quotation', open.exact_id)).status === 'archived' ? true : undefined), 'accepted quotation archived', 60_000);
+    expect((await card('quotation', open.exact_id)).archived_reason).toBe('accepted');
+    const page = await planner.get(`/planning/cards/${open.id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(open.number!);
+  }, 240_000);
+});

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type {
-  ExactEmployee, ExactProject, ExactPurchaseOrder, ExactPurchaseOrderLine, ExactRoutingStep, ExactSalesOrderHeader, ExactSalesOrderLine, ExactShopOrder, ExactWorkcenter, PlanningApi, PlanningSyncName,
+  ExactEmployee, ExactProject, ExactPurchaseOrder, ExactPurchaseOrderLine, ExactQuotation, ExactQuotationLine, ExactRoutingStep, ExactSalesOrderHeader, ExactSalesOrderLine, ExactShopOrder, ExactWorkcenter, PlanningApi, PlanningSyncName,
 } from '../../exact/planning.resources.js';
 import type { CallOptions } from '../../exact/resource.js';
 import type { ExactLeaveDay, ExactSchedule, ExactScheduleEntry } from '../../exact/planning.resources.js';
@@ -289,6 +289,60 @@ const purchaseOrders: Feed = {
   },
 };
 
+// ---- quotations ------------------------------------------------------------------------------------
+
+/**
+ * Quotation status (API.md, crm/Quotations): 50 accepted and 70 accepted-with-processing-error → accepted; 5 rejected; 6
+ * "reviewed & closed" (a newer version replaced it: that version is its own card) → cancelled; the rest is open.
+ */
+function quotationArchive(status: number | null): ArchivedReason | null {
+  return status === 50 || status === 70 ? 'accepted' : status === 5 ? 'rejected' : status === 6 ? 'cancelled' : null;
+}
+
+const quotations: Feed = {
+  name: 'quotations',
+  on: (o) => o.Quotation,
+  topic: 'Quotations',
+  everyMinutes: SAFETY_NET_MINUTES,
+  sync: {
+    name: 'quotationHeaders',
+    select: ['QuotationID', 'QuotationNumber', 'VersionNumber', 'Description', 'OrderAccount', 'OrderAccountName', 'SalesPersonFullName', 'ClosingDate', 'DueDate',
+      'DeliveryDate', 'Status', 'YourRef', 'WarehouseCode', 'Timestamp'],
+  },
+  deleted: { 34: (fc, keys) => archiveCards(fc.em, fc.division, { kind: 'quotation', exactIds: keys }, 'deleted') },
+  async apply(fc, raw) {
+    const rows = raw as ExactQuotation[];
+    const customers = await fc.customers(rows.map((r) => r.OrderAccount ?? '').filter(Boolean));
+    return cards(fc, rows.map((r): CardInput => ({
+      kind: 'quotation', exactId: lower(r.QuotationID)!, number: str(r.QuotationNumber), description: str(r.Description) ?? str(r.YourRef),
+      relationExactId: lower(r.OrderAccount), relationName: str(r.OrderAccountName), customerId: customers.get(lower(r.OrderAccount) ?? '') ?? null,
+      accountManager: str(r.SalesPersonFullName), warehouseCode: str(r.WarehouseCode), dueDate: day(r.ClosingDate), exactStatus: num(r.Status),
+      extra: { version: num(r.VersionNumber), yourRef: str(r.YourRef), validUntil: day(r.DueDate), deliveryDate: day(r.DeliveryDate) },
+      archive: quotationArchive(num(r.Status)), exactTimestamp: ts(r.Timestamp),
+    })));
+  },
+};
+
+const quotationLines: Feed = {
+  name: 'quotation-lines',
+  on: (o) => o.Quotation,
+  topic: 'Quotations',
+  everyMinutes: SAFETY_NET_MINUTES,
+  sync: { name: 'quotationLines', select: ['ID', 'QuotationID', 'QuotationNumber', 'LineNumber', 'ItemDescription', 'Description', 'Quantity', 'UnitCode', 'Timestamp'] },
+  deleted: { 35: (fc, keys) => removeLines(fc.em, fc.division, 'quotation', keys) },
+  async apply(fc, raw) {
+    const rows = raw as ExactQuotationLine[];
+    const byQuotation = new Map<string, ExactQuotationLine[]>();
+    for (const r of rows) byQuotation.set(lower(r.QuotationID)!, [...(byQuotation.get(lower(r.QuotationID)!) ?? []), r]);
+    const c = await cards(fc, [...byQuotation].map(([id, lines]): CardInput => ({
+      kind: 'quotation', exactId: id, number: str(lines[0].QuotationNumber),
+      linesMerge: lines.map((r) => ({ exactId: lower(r.ID)!, lineNumber: num(r.LineNumber), description: str(r.Description) ?? str(r.ItemDescription), quantity: num(r.Quantity), unit: str(r.UnitCode) })),
+    })));
+    // lines do not make a card "new": count them as updates
+    return { created: 0, updated: c.created + c.updated, archived: c.archived };
+  },
+};
+
 // ---- manufacturing ----------------------------------------------------------------------------
 
 const shopOrders: Feed = {
@@ -437,7 +491,7 @@ const leave: Feed = {
 };
 
 /** In the order a run takes them: headers before lines, shop orders before their operations. */
-export const FEEDS: readonly Feed[] = [salesOrderHeaders, salesOrderLines, purchaseOrders, shopOrders, routingSteps, projects, employees, workcenters, schedules, scheduleEntries, leave];
+export const FEEDS: readonly Feed[] = [salesOrderHeaders, salesOrderLines, purchaseOrders, quotations, quotationLines, shopOrders, routingSteps, projects, employees, workcenters, schedules, scheduleEntries, leave];
 
 export function feedsOn(o: PlanningOptions): Feed[] {
   return FEEDS.filter((f) => f.on(o));
