@@ -43,6 +43,67 @@ export interface ExactSalesOrderLine extends Ts {
   OrderStatus?: number | null;
 }
 
+export interface ExactPurchaseOrderLine {
+  ID: string;
+  PurchaseOrderID?: string | null;
+  LineNumber?: number | null;
+  ItemCode?: string | null;
+  ItemDescription?: string | null;
+  Description?: string | null;
+  Quantity?: number | null;
+  QuantityInPurchaseUnits?: number | null;
+  ReceivedQuantity?: number | null;
+  Unit?: string | null;
+  ReceiptDate?: Date | null;
+}
+
+/** sync/PurchaseOrder/PurchaseOrders: one row per order (key PurchaseOrderID); its lines come with $expand. */
+export interface ExactPurchaseOrder extends Ts {
+  PurchaseOrderID: string;
+  OrderNumber?: number | null;
+  Description?: string | null;
+  Supplier?: string | null;
+  SupplierCode?: string | null;
+  SupplierName?: string | null;
+  SupplierContactPersonFullName?: string | null;
+  PurchaseAgentFullName?: string | null;
+  OrderDate?: Date | null;
+  ReceiptDate?: Date | null;
+  OrderStatus?: number | null;
+  ReceiptStatus?: number | null;
+  WarehouseCode?: string | null;
+  YourRef?: string | null;
+  Remarks?: string | null;
+  PurchaseOrderLines?: ExactPurchaseOrderLine[] | null;
+}
+
+export interface ExactQuotation extends Ts {
+  QuotationID: string;
+  QuotationNumber?: number | null;
+  VersionNumber?: number | null;
+  Description?: string | null;
+  OrderAccount?: string | null;
+  OrderAccountName?: string | null;
+  SalesPersonFullName?: string | null;
+  ClosingDate?: Date | null;
+  DueDate?: Date | null;
+  DeliveryDate?: Date | null;
+  Status?: number | null;
+  YourRef?: string | null;
+  WarehouseCode?: string | null;
+}
+
+export interface ExactQuotationLine extends Ts {
+  ID: string;
+  QuotationID: string;
+  QuotationNumber?: number | null;
+  LineNumber?: number | null;
+  ItemDescription?: string | null;
+  Description?: string | null;
+  Quantity?: number | null;
+  UnitCode?: string | null;
+}
+
 export interface ExactShopOrder extends Ts {
   ID: string;
   ShopOrderNumber?: number | null;
@@ -160,6 +221,9 @@ export const PLANNING_REST_PATHS = {
 } as const;
 export type PlanningRestName = keyof typeof PLANNING_REST_PATHS;
 
+/** Purchase orders per purchaseorder/PurchaseOrderLines call (the filter stays well under Exact's URL limit). */
+const PO_LINE_BATCH = 20;
+
 /** The planning API of one division. */
 export class PlanningApi {
   constructor(
@@ -173,6 +237,27 @@ export class PlanningApi {
 
   get workcenters(): Resource<ExactWorkcenter> {
     return new Resource<ExactWorkcenter>(this.http, this.division, PLANNING_REST_PATHS.workcenters, 'ID');
+  }
+
+  /**
+   * The lines of these purchase orders (the sync endpoint has one row per order, without lines): a filter on
+   * PurchaseOrderID for a batch of orders per call. `budget` is awaited before each call (rate limit).
+   */
+  async purchaseOrderLines(orderIds: string[], opts: CallOptions = {}, budget: () => Promise<void> = async () => undefined): Promise<{ lines: ExactPurchaseOrderLine[]; calls: number }> {
+    const res = new Resource<ExactPurchaseOrderLine>(this.http, this.division, 'purchaseorder/PurchaseOrderLines', 'ID');
+    const select = ['ID', 'PurchaseOrderID', 'LineNumber', 'ItemCode', 'ItemDescription', 'Description', 'Quantity', 'QuantityInPurchaseUnits', 'ReceivedQuantity', 'Unit', 'ReceiptDate'];
+    const lines: ExactPurchaseOrderLine[] = [];
+    let calls = 0;
+    for (let i = 0; i < orderIds.length; i += PO_LINE_BATCH) {
+      const filter = orderIds.slice(i, i + PO_LINE_BATCH).map((id) => `PurchaseOrderID eq ${lit.guid(id)}`).join(' or ');
+      await budget();
+      for await (const page of res.pages(`${this.division}/purchaseorder/PurchaseOrderLines${queryString({ select, filter })}`, opts)) {
+        calls++;
+        lines.push(...page.rows);
+        if (page.next) await budget();
+      }
+    }
+    return { lines, calls };
   }
 
   /** The first page of all work centres (no sync API; a small list read whole). */

@@ -31,6 +31,8 @@ export interface CardInput {
   linesMerge?: PlanCardLine[];
   /** Line IDs to drop. */
   linesRemove?: string[];
+  /** linesMerge is the whole list: lines not in it are dropped (an order read with all its lines). */
+  linesReplace?: boolean;
   /** undefined: leave the status; null: open (reopens a card Exact had completed/cancelled/deleted); a reason: archive. */
   archive?: ArchivedReason | null;
   exactTimestamp?: string | null;
@@ -146,9 +148,9 @@ export async function upsertCards(em: EntityManager, division: number, inputs: C
         next[f] = v;
       }
     }
-    if (input.linesMerge?.length || input.linesRemove?.length) {
+    if (input.linesMerge?.length || input.linesRemove?.length || input.linesReplace) {
       const replaced = new Set([...(input.linesMerge ?? []).map((l) => l.exactId), ...(input.linesRemove ?? [])]);
-      const lines = sortLines([...old.lines.filter((l) => !replaced.has(l.exactId)), ...(input.linesMerge ?? []).filter((l) => !(input.linesRemove ?? []).includes(l.exactId))]);
+      const lines = sortLines([...old.lines.filter((l) => !input.linesReplace && !replaced.has(l.exactId)), ...(input.linesMerge ?? []).filter((l) => !(input.linesRemove ?? []).includes(l.exactId))]);
       if (!same(lines, old.lines)) {
         changes.lines = [old.lines.length, lines.length];
         next.lines = lines;

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type {
-  ExactEmployee, ExactProject, ExactRoutingStep, ExactSalesOrderHeader, ExactSalesOrderLine, ExactShopOrder, ExactWorkcenter, PlanningApi, PlanningSyncName,
+  ExactEmployee, ExactProject, ExactPurchaseOrder, ExactPurchaseOrderLine, ExactQuotation, ExactQuotationLine, ExactRoutingStep, ExactSalesOrderHeader, ExactSalesOrderLine, ExactShopOrder, ExactWorkcenter, PlanningApi, PlanningSyncName,
 } from '../../exact/planning.resources.js';
 import type { CallOptions } from '../../exact/resource.js';
 import type { ExactLeaveDay, ExactSchedule, ExactScheduleEntry } from '../../exact/planning.resources.js';
@@ -42,6 +42,8 @@ export interface Feed {
   deleted: Record<number, (fc: FeedContext, keys: string[]) => Promise<number>>;
   /** a sync endpoint and its $select … */
   sync?: { name: PlanningSyncName; select: readonly string[] };
+  /** reads what a page of sync rows lacks (an order's lines) before it is applied; `budget` waits for the rate limit */
+  enrich?: (api: PlanningApi, rows: unknown[], opts: CallOptions, budget: () => Promise<void>) => Promise<{ rows: unknown[]; calls: number }>;
   /** … or a full list (entities without a sync API; small) */
   list?: (api: PlanningApi, opts: CallOptions) => Promise<{ rows: unknown[]; calls: number }>;
   apply(fc: FeedContext, rows: unknown[]): Promise<WriteCounts>;
@@ -202,6 +204,145 @@ const salesOrderLines: Feed = {
   },
 };
 
+// ---- purchase orders ---------------------------------------------------------------------------
+
+/** Purchase order status 10 open, 20 partial, 30 complete, 40 cancelled (API.md §7.8). */
+function purchaseArchive(status: number | null | undefined): ArchivedReason | null {
+  return status === 30 ? 'completed' : status === 40 ? 'cancelled' : null;
+}
+
+function purchaseLineOf(r: ExactPurchaseOrderLine): PlanCardLine {
+  return {
+    exactId: lower(r.ID)!, lineNumber: num(r.LineNumber), itemCode: str(r.ItemCode), description: str(r.Description) ?? str(r.ItemDescription),
+    quantity: num(r.QuantityInPurchaseUnits) ?? num(r.Quantity), unit: str(r.Unit), deliveryDate: day(r.ReceiptDate), doneQuantity: num(r.ReceivedQuantity),
+  };
+}
+
+/**
+ * PurchaseOrder (a card per order: number, supplier, receipt date, lines) and PurchaseOrderRow (a card per line, to
+ * follow partial receipts). The sync endpoint has one row per order; a change of a line moves the order's Timestamp,
+ * so the order is read again and its lines with it (purchaseorder/PurchaseOrderLines, a few orders per call).
+ */
+const purchaseOrders: Feed = {
+  name: 'purchase-orders',
+  on: (o) => o.PurchaseOrder || o.PurchaseOrderRow,
+  topic: 'PurchaseOrders',
+  everyMinutes: SAFETY_NET_MINUTES,
+  sync: {
+    name: 'purchaseOrders',
+    select: ['PurchaseOrderID', 'OrderNumber', 'Description', 'Supplier', 'SupplierCode', 'SupplierName', 'SupplierContactPersonFullName', 'PurchaseAgentFullName',
+      'OrderDate', 'ReceiptDate', 'OrderStatus', 'ReceiptStatus', 'WarehouseCode', 'YourRef', 'Remarks', 'Timestamp'],
+  },
+  async enrich(api, raw, opts, budget) {
+    const rows = raw as ExactPurchaseOrder[];
+    const { lines, calls } = await api.purchaseOrderLines(rows.map((r) => r.PurchaseOrderID), opts, budget);
+    const byOrder = new Map<string, ExactPurchaseOrderLine[]>();
+    for (const l of lines) byOrder.set(lower(l.PurchaseOrderID)!, [...(byOrder.get(lower(l.PurchaseOrderID)!) ?? []), l]);
+    return { rows: rows.map((r) => ({ ...r, PurchaseOrderLines: byOrder.get(lower(r.PurchaseOrderID)!) ?? [] })), calls };
+  },
+  deleted: {
+    22: async (fc, keys) =>
+      (await archiveCards(fc.em, fc.division, { kind: 'purchase_order', exactIds: keys }, 'deleted')) +
+      (await archiveCards(fc.em, fc.division, { kind: 'purchase_order_line', parentExactIds: keys }, 'deleted')),
+  },
+  async apply(fc, raw) {
+    const rows = raw as ExactPurchaseOrder[];
+    const customers = await fc.customers(rows.map((r) => r.Supplier ?? '').filter(Boolean));
+    const header = (r: ExactPurchaseOrder) => ({
+      number: str(r.OrderNumber), relationExactId: lower(r.Supplier), relationName: str(r.SupplierName), customerId: customers.get(lower(r.Supplier) ?? '') ?? null,
+      accountManager: str(r.PurchaseAgentFullName), warehouseCode: str(r.WarehouseCode), exactStatus: num(r.OrderStatus),
+      archive: purchaseArchive(num(r.OrderStatus)), exactTimestamp: ts(r.Timestamp),
+    });
+    const extra = (r: ExactPurchaseOrder) => ({
+      supplierCode: str(r.SupplierCode), supplierContact: str(r.SupplierContactPersonFullName), yourRef: str(r.YourRef), orderDate: day(r.OrderDate), remarks: str(r.Remarks),
+    });
+    let counts = ZERO;
+    if (fc.options.PurchaseOrder) {
+      counts = sum(counts, await cards(fc, rows.map((r): CardInput => ({
+        kind: 'purchase_order', exactId: lower(r.PurchaseOrderID)!, ...header(r), description: str(r.Description) ?? str(r.YourRef), dueDate: day(r.ReceiptDate),
+        extra: extra(r), linesMerge: (r.PurchaseOrderLines ?? []).map(purchaseLineOf), linesReplace: true,
+      }))));
+    }
+    if (fc.options.PurchaseOrderRow) {
+      const inputs: CardInput[] = [];
+      for (const r of rows) {
+        for (const l of r.PurchaseOrderLines ?? []) {
+          const line = purchaseLineOf(l);
+          inputs.push({
+            kind: 'purchase_order_line', exactId: line.exactId, parentExactId: lower(r.PurchaseOrderID), ...header(r), description: line.description ?? null,
+            quantity: line.quantity ?? null, unit: line.unit ?? null, dueDate: line.deliveryDate ?? day(r.ReceiptDate), linesMerge: [line], linesReplace: true,
+            extra: { ...extra(r), lineNumber: line.lineNumber, itemCode: line.itemCode },
+          });
+        }
+      }
+      counts = sum(counts, await cards(fc, inputs));
+      // lines no longer on an order read here were deleted in Exact
+      const present = new Set(inputs.map((i) => i.exactId));
+      const open = await fc.em.execute<{ exact_id: string }[]>(
+        `select exact_id from plan_card where division = ? and kind = 'purchase_order_line' and status = 'open' and parent_exact_id in (select jsonb_array_elements_text(?::jsonb))`,
+        [fc.division, JSON.stringify(rows.map((r) => lower(r.PurchaseOrderID)))],
+      );
+      const gone = open.map((o) => o.exact_id).filter((id) => !present.has(id));
+      if (gone.length) counts = sum(counts, { created: 0, updated: 0, archived: await archiveCards(fc.em, fc.division, { kind: 'purchase_order_line', exactIds: gone }, 'deleted') });
+    }
+    return counts;
+  },
+};
+
+// ---- quotations ------------------------------------------------------------------------------------
+
+/**
+ * Quotation status (API.md, crm/Quotations): 50 accepted and 70 accepted-with-processing-error → accepted; 5 rejected; 6
+ * "reviewed & closed" (a newer version replaced it: that version is its own card) → cancelled; the rest is open.
+ */
+function quotationArchive(status: number | null): ArchivedReason | null {
+  return status === 50 || status === 70 ? 'accepted' : status === 5 ? 'rejected' : status === 6 ? 'cancelled' : null;
+}
+
+const quotations: Feed = {
+  name: 'quotations',
+  on: (o) => o.Quotation,
+  topic: 'Quotations',
+  everyMinutes: SAFETY_NET_MINUTES,
+  sync: {
+    name: 'quotationHeaders',
+    select: ['QuotationID', 'QuotationNumber', 'VersionNumber', 'Description', 'OrderAccount', 'OrderAccountName', 'SalesPersonFullName', 'ClosingDate', 'DueDate',
+      'DeliveryDate', 'Status', 'YourRef', 'WarehouseCode', 'Timestamp'],
+  },
+  deleted: { 34: (fc, keys) => archiveCards(fc.em, fc.division, { kind: 'quotation', exactIds: keys }, 'deleted') },
+  async apply(fc, raw) {
+    const rows = raw as ExactQuotation[];
+    const customers = await fc.customers(rows.map((r) => r.OrderAccount ?? '').filter(Boolean));
+    return cards(fc, rows.map((r): CardInput => ({
+      kind: 'quotation', exactId: lower(r.QuotationID)!, number: str(r.QuotationNumber), description: str(r.Description) ?? str(r.YourRef),
+      relationExactId: lower(r.OrderAccount), relationName: str(r.OrderAccountName), customerId: customers.get(lower(r.OrderAccount) ?? '') ?? null,
+      accountManager: str(r.SalesPersonFullName), warehouseCode: str(r.WarehouseCode), dueDate: day(r.ClosingDate), exactStatus: num(r.Status),
+      extra: { version: num(r.VersionNumber), yourRef: str(r.YourRef), validUntil: day(r.DueDate), deliveryDate: day(r.DeliveryDate) },
+      archive: quotationArchive(num(r.Status)), exactTimestamp: ts(r.Timestamp),
+    })));
+  },
+};
+
+const quotationLines: Feed = {
+  name: 'quotation-lines',
+  on: (o) => o.Quotation,
+  topic: 'Quotations',
+  everyMinutes: SAFETY_NET_MINUTES,
+  sync: { name: 'quotationLines', select: ['ID', 'QuotationID', 'QuotationNumber', 'LineNumber', 'ItemDescription', 'Description', 'Quantity', 'UnitCode', 'Timestamp'] },
+  deleted: { 35: (fc, keys) => removeLines(fc.em, fc.division, 'quotation', keys) },
+  async apply(fc, raw) {
+    const rows = raw as ExactQuotationLine[];
+    const byQuotation = new Map<string, ExactQuotationLine[]>();
+    for (const r of rows) byQuotation.set(lower(r.QuotationID)!, [...(byQuotation.get(lower(r.QuotationID)!) ?? []), r]);
+    const c = await cards(fc, [...byQuotation].map(([id, lines]): CardInput => ({
+      kind: 'quotation', exactId: id, number: str(lines[0].QuotationNumber),
+      linesMerge: lines.map((r) => ({ exactId: lower(r.ID)!, lineNumber: num(r.LineNumber), description: str(r.Description) ?? str(r.ItemDescription), quantity: num(r.Quantity), unit: str(r.UnitCode) })),
+    })));
+    // lines do not make a card "new": count them as updates
+    return { created: 0, updated: c.created + c.updated, archived: c.archived };
+  },
+};
+
 // ---- manufacturing ----------------------------------------------------------------------------
 
 const shopOrders: Feed = {
@@ -350,7 +491,7 @@ const leave: Feed = {
 };
 
 /** In the order a run takes them: headers before lines, shop orders before their operations. */
-export const FEEDS: readonly Feed[] = [salesOrderHeaders, salesOrderLines, shopOrders, routingSteps, projects, employees, workcenters, schedules, scheduleEntries, leave];
+export const FEEDS: readonly Feed[] = [salesOrderHeaders, salesOrderLines, purchaseOrders, quotations, quotationLines, shopOrders, routingSteps, projects, employees, workcenters, schedules, scheduleEntries, leave];
 
 export function feedsOn(o: PlanningOptions): Feed[] {
   return FEEDS.filter((f) => f.on(o));

@@ -163,9 +163,10 @@ export class PlanningService implements OnModuleInit {
     // a feed that was off (or changes meaning) starts over: a new generation ignores the old cursor
     const onBefore = new Set(feedsOn(before).map((f) => f.name));
     const rowVariantChanged = before.SalesOrder !== after.SalesOrder || before.SalesOrderRow !== after.SalesOrderRow;
+    const purchaseVariantChanged = before.PurchaseOrder !== after.PurchaseOrder || before.PurchaseOrderRow !== after.PurchaseOrderRow;
     const summaries = { ...s.summaries };
     for (const f of feedsOn(after)) {
-      const restart = !onBefore.has(f.name) || (rowVariantChanged && f.name.startsWith('sales-')) || (before.Schedule !== after.Schedule && f.name === 'employees');
+      const restart = !onBefore.has(f.name) || (rowVariantChanged && f.name.startsWith('sales-')) || (purchaseVariantChanged && f.name === 'purchase-orders') || (before.Schedule !== after.Schedule && f.name === 'employees');
       if (restart) summaries[f.name] = { records: 0, created: 0, updated: 0, archived: 0, calls: 0, at: '', done: false, gen: (summaries[f.name]?.gen ?? 0) + 1 };
     }
     s.summaries = summaries;

@@ -201,16 +201,24 @@ export class PlanningSync implements OnModuleInit {
             const page = r.value;
             next = page.more ? ctx.waitForBudget().then(() => pages.next()) : pages.next();
             next.catch(() => undefined); // an abort or error surfaces on the await above, not as an unhandled rejection
+            // what the sync rows lack (an order's lines) is read before the page is written
+            let rows: unknown[] = page.rows;
+            let calls = 1;
+            if (f.enrich) {
+              const e = await f.enrich(api, rows, opts, ctx.waitForBudget);
+              rows = e.rows;
+              calls += e.calls;
+            }
             // the page and the cursor that covers it commit together
             const w = await em.transactional(async (tem) => {
-              const r = await f.apply({ ...fc, em: tem }, page.rows);
+              const r = await f.apply({ ...fc, em: tem }, rows);
               cursors[f.name] = `${gen}:${page.cursor}`;
               await ctx.saveCursor(JSON.stringify(cursors), initial ? 'initial' : 'incremental', { em: tem });
               return r;
             });
             done += page.rows.length;
-            ctx.count({ apiCalls: 1, created: w.created, updated: w.updated, deleted: w.archived });
-            touch(f.name, { records: page.rows.length, created: w.created, updated: w.updated, archived: w.archived, calls: 1 });
+            ctx.count({ apiCalls: calls, created: w.created, updated: w.updated, deleted: w.archived });
+            touch(f.name, { records: page.rows.length, created: w.created, updated: w.updated, archived: w.archived, calls });
             await reportNow();
             if (ctx.signal.aborted) {
               await pages.return?.(undefined).catch(() => undefined);
