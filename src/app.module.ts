@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { OrmShutdownGuard } from './database/orm-shutdown.js';
 import { ormConfig } from './database/orm.config.js';
 import { CoreModule } from './common/core.module.js';
 import type { AppConfig } from './config/config.js';
@@ -59,6 +60,7 @@ export class AppModule {
         PlanningOutgoingModule,
         PlanningModule,
       ],
+      providers: [OrmShutdownGuard],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { Clock } from './clock.js';
@@ -36,10 +37,14 @@ export class BannerRegistry {
   }
 }
 
+/** How long shutdown waits for the pool's clients to come back. */
+const POOL_END_MS = 5000;
+
 /** Process-wide providers: the typed config, the clock and a small pg pool for libraries. */
 @Global()
 @Module({})
 export class CoreModule implements OnApplicationShutdown {
+  private readonly logger = new Logger('Shutdown');
   constructor(
     @Inject(PG_POOL) private readonly pool: pg.Pool,
     private readonly shutdown: ShutdownRegistry,
@@ -62,6 +67,16 @@ export class CoreModule implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.shutdown.run();
-    await this.pool.end().catch(() => undefined);
+    // pool.end() waits for every checked-out client; a client that is never given back must not keep the process
+    // from stopping: after a while we go on and say which query still held one
+    const ended = this.pool.end().catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const late = await Promise.race([ended.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), POOL_END_MS).unref()))]);
+    clearTimeout(timer);
+    if (late) {
+      const clients = ((this.pool as unknown as { _clients?: { activeQuery?: { text?: string } | null }[] })._clients ?? []);
+      const busy = clients.map((c) => c.activeQuery?.text ?? '(no query: not released)').join(' | ');
+      this.logger.warn(`PostgreSQL pool still had ${this.pool.totalCount - this.pool.idleCount} client(s) out after ${POOL_END_MS} ms at shutdown; going on without them: ${busy}`);
+    }
   }
 }
