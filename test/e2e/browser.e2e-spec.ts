@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { launchChromium } from '../../src/common/chromium.js';
 import { projectRoot } from '../../src/common/paths.js';
+import { CustomersService } from '../../src/modules/customers/customers.service.js';
+import { sql } from '../support/sync.js';
+import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
 
 let t: TestApp;
 let browser: Browser;
@@ -60,6 +63,38 @@ describe('in a real browser', () => {
     const file = join(projectRoot, 'test', 'artifacts', 'locations.png');
     await page.screenshot({ path: file, fullPage: true });
     expect(statSync(file).size).toBeGreaterThan(10_000);
+    expect(errors).toEqual([]);
+  });
+
+  it('filters the customer list as you type, without a click and without reloading the page', async () => {
+    const [{ id: locationId }] = await sql<{ id: number }>(t.db.url, `select id from locations where name = 'Vestiging Gent'`);
+    const address = { street: 'Kerkstraat', houseNumber: '12', postcode: '1234 AB', city: 'Amersfoort', country: 'NL' };
+    for (const name of ['Bakkerij Zoet', 'Garage Snel', 'Bakkerij Brood & Co']) {
+      await RequestContext.create(t.app.get(MikroORM).em, () => t.app.get(CustomersService).create({ type: 'business', name, ...address, locationId: String(locationId) }));
+    }
+    const page = await browser.newPage();
+    await page.setViewport({ width: 390, height: 800 });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(`${base}/customers`);
+    const rows = () => page.$$eval('#customers-table tbody tr', (trs) => trs.map((tr) => tr.textContent?.replace(/\s+/g, ' ').trim() ?? ''));
+    expect((await rows()).length).toBe(3);
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42)); // gone if the page reloads
+    await page.type('#q', 'bakker');
+    await page.waitForFunction(() => document.querySelectorAll('#customers-table tbody tr').length === 2, { timeout: 30_000 });
+    const found = await rows();
+    expect(found.some((r) => r.includes('Bakkerij Zoet'))).toBe(true);
+    expect(found.some((r) => r.includes('Bakkerij Brood & Co'))).toBe(true);
+    expect(found.some((r) => r.includes('Garage Snel'))).toBe(false);
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    await page.waitForFunction(() => location.search.includes('q=bakker'), { timeout: 30_000 }); // the address keeps the search
+
+    // the same on the locations list (every list's search box works this way)
+    await page.goto(`${base}/settings/locations`);
+    expect(await page.$eval('#locations-table', (el) => el.textContent)).toContain('Vestiging Gent');
+    await page.type('#q', 'zzz');
+    await page.waitForFunction(() => !document.querySelector('#locations-table')?.textContent?.includes('Vestiging Gent'), { timeout: 30_000 });
     expect(errors).toEqual([]);
   });
 });
