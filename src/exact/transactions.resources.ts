@@ -1,5 +1,6 @@
 import type { ExactClient } from './exact.client.js';
 import type { Resource, CallOptions } from './resource.js';
+import type { ExactFinancialPeriod } from './exact.types.js';
 import { f } from './odata.js';
 
 /** A line of a cash entry (financialtransaction/CashEntryLines, API.md §7.6): AmountFC as on the cash book, receipts positive. */
@@ -51,15 +52,6 @@ export interface ExactGeneralJournalEntry {
   GeneralJournalEntryLines?: ExactGeneralJournalEntryLine[];
 }
 
-/** financial/FinancialPeriods (GET only): the periods an entry's date must fall in. */
-export interface ExactFinancialPeriod {
-  ID: string;
-  FinYear: number;
-  FinPeriod: number;
-  StartDate: Date | null;
-  EndDate: Date | null;
-}
-
 /** Which kind of entry: the cash book or the general journal (memoriaal). */
 export type JournalEntryKind = 'cash' | 'general';
 
@@ -86,7 +78,7 @@ export class TransactionsApi {
     this.cashEntryLines = api.resource<ExactCashEntryLine>('financialtransaction/CashEntryLines', 'ID');
     this.generalJournalEntries = api.resource<ExactGeneralJournalEntry>('generaljournalentry/GeneralJournalEntries', 'EntryID');
     this.generalJournalEntryLines = api.resource<ExactGeneralJournalEntryLine>('generaljournalentry/GeneralJournalEntryLines', 'ID');
-    this.financialPeriods = api.resource<ExactFinancialPeriod>('financial/FinancialPeriods', 'ID');
+    this.financialPeriods = api.financialPeriods;
   }
 
   /** Posts one entry (never retried blindly) and returns its EntryID and EntryNumber. */
