@@ -120,12 +120,16 @@ describe('Sync page', () => {
     const res = await admin.post('/sync/import').set('HX-Request', 'true').set('X-CSRF-Token', token).send();
     expect(res.status).toBe(200);
     expect(res.text).toContain('Import gestart');
-    await waitFor(async () => (await stateOf(t.db.url, 102, 'test-customers'))?.status === 'failed', 'division 102 failed');
-    await waitFor(async () => (await stateOf(t.db.url, 102, 'test-invoices'))?.status === 'ok', 'division 102 invoices ok');
+    // "Start import" queues every registered resource for both divisions: with planning, transactions, outgoing, health
+    // and the webhook check the app now registers about fifteen, so this test's two jobs wait behind some thirty real
+    // ones (each failing fast without a connection). Alone this takes well under a second; on a loaded CI machine it
+    // took more than the default 25 s, so the deadline follows the queue, not the test's own work.
+    await waitFor(async () => (await stateOf(t.db.url, 102, 'test-customers'))?.status === 'failed', 'division 102 failed', 120_000);
+    await waitFor(async () => (await stateOf(t.db.url, 102, 'test-invoices'))?.status === 'ok', 'division 102 invoices ok', 120_000);
     const page = await admin.get('/sync');
     expect(page.text).toContain('Geen toegang tot administratie 102');
     expect(page.text).toContain('Mislukt');
-  });
+  }, 300_000);
 
   it('filters and pages the history', async () => {
     const all = await fragment(admin, '/sync/history');
