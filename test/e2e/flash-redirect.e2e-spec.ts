@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import http from 'node:http';
 import pg from 'pg';
 import { csrfFrom, startTestApp, type TestApp } from '../support/app.js';
-import { waitFor } from '../support/sync.js';
+import { sql, waitFor } from '../support/sync.js';
 import { freePort } from '../../src/common/net.js';
 
-// A browser follows a redirect as soon as the headers arrive. The one-time message set by the request that
-// redirects must already be stored then: here the session row is locked, so its save cannot complete, and the
-// redirect is followed the moment its headers arrive — as Chromium did under load in exact-browser.e2e-spec.ts.
+// A browser follows a redirect as soon as the headers arrive. What the request that redirects put in the session
+// (a one-time message, or the fields of a form posted after the session expired) must already be stored then:
+// here the session table is locked, so the session's save cannot complete, and the redirect is followed the moment
+// its headers arrive — as Chromium did under load in exact-browser.e2e-spec.ts and journeys.e2e-spec.ts.
 let t: TestApp;
 let base: string;
 
@@ -22,63 +23,110 @@ afterAll(async () => {
   await t?.close();
 });
 
-function get(path: string, cookie: string): Promise<string> {
+/** A browser's cookie jar, kept by hand. */
+function cookieJar() {
+  const jar = new Map<string, string>();
+  const take = (setCookies: string[] | undefined) => {
+    for (const c of setCookies ?? []) {
+      const [kv] = c.split(';');
+      const i = kv.indexOf('=');
+      jar.set(kv.slice(0, i), kv.slice(i + 1));
+    }
+  };
+  return {
+    header: () => [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
+    keep: (res: Response) => (take(res.headers.getSetCookie()), res),
+    take,
+    sid: () => decodeURIComponent(jar.get('koppel.sid')!).replace(/^s:/, '').replace(/\.[^.]+$/, ''),
+  };
+}
+type Jar = ReturnType<typeof cookieJar>;
+
+function get(path: string, jar: Jar): Promise<string> {
   return new Promise((resolve, reject) => {
-    http.get(`${base}${path}`, { headers: { Cookie: cookie, 'Sec-Fetch-Dest': 'document' } }, (res) => {
+    http.get(`${base}${path}`, { headers: { Cookie: jar.header(), 'Sec-Fetch-Dest': 'document' } }, (res) => {
+      jar.take(res.headers['set-cookie']);
       let text = '';
       res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve(text));
     }).on('error', reject);
   });
 }
 
-describe('a flash message and the redirect that carries it', () => {
-  it('is stored before the redirect reaches the browser, so the next page shows it', async () => {
-    const u = await t.createUser('admin');
-    // log in as a browser would, keeping the cookies by hand
-    const jar = new Map<string, string>();
-    const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    const keep = (res: Response) => {
-      for (const c of res.headers.getSetCookie()) { const [kv] = c.split(';'); const i = kv.indexOf('='); jar.set(kv.slice(0, i), kv.slice(i + 1)); }
-      return res;
-    };
-    const login = keep(await fetch(`${base}/login`));
-    const loginToken = csrfFrom(await login.text());
-    const done = keep(await fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { Cookie: cookie(), 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: loginToken, email: u.email, password: u.password }) }));
-    expect(done.status).toBe(303);
-    const form = keep(await fetch(`${base}/settings/locations/new`, { headers: { Cookie: cookie() } }));
-    const token = csrfFrom(await form.text());
-    const sid = decodeURIComponent(jar.get('koppel.sid')!).replace(/^s:/, '').replace(/\.[^.]+$/, '');
+async function login(jar: Jar, email: string, password: string): Promise<void> {
+  const page = jar.keep(await fetch(`${base}/login`, { headers: { Cookie: jar.header() } }));
+  const token = csrfFrom(await page.text());
+  const done = jar.keep(await fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { Cookie: jar.header(), 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: token, email, password }) }));
+  expect(done.status).toBe(303);
+}
 
-    const lock = new pg.Client({ connectionString: t.db.url });
-    await lock.connect();
-    try {
-      await lock.query('begin');
-      expect((await lock.query('select sid from session where sid = $1 for update', [sid])).rowCount).toBe(1);
-      const body = new URLSearchParams({ _csrf: token, name: 'Vestiging Flash', code: 'fls', street: 'Oudegracht', houseNumber: '1', postcode: '3511 AB', city: 'Utrecht', country: 'NL' }).toString();
-      let followed: Promise<string> | undefined;
-      const answered = new Promise<number>((resolve, reject) => {
-        const req = http.request(`${base}/settings/locations`, { method: 'POST', headers: { Cookie: cookie(), 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
-          // like a browser: the redirect is followed at once, without waiting for the rest of the response
-          if (res.headers.location) followed = get(res.headers.location, cookie());
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
-        req.on('error', reject);
-        req.end(body);
+/**
+ * Posts a form while `lockSql` keeps the session's save waiting, following the redirect the moment its headers
+ * arrive (as a browser does); the lock is let go once the save waits for it and anything already sent has arrived.
+ * Returns the status and the page the redirect led to.
+ */
+async function postWhileSessionSaveWaits(path: string, form: Record<string, string>, jar: Jar, lockSql: string, lockParams: unknown[] = []) {
+  const lock = new pg.Client({ connectionString: t.db.url });
+  await lock.connect();
+  try {
+    await lock.query('begin');
+    await lock.query(lockSql, lockParams);
+    const body = new URLSearchParams(form).toString();
+    let followed: Promise<string> | undefined;
+    const answered = new Promise<number>((resolve, reject) => {
+      const req = http.request(`${base}${path}`, { method: 'POST', headers: { Cookie: jar.header(), Referer: `${base}${path}/new`, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+        // like a browser: the cookies are taken and the redirect followed at once, without waiting for the rest
+        jar.take(res.headers['set-cookie']);
+        if (res.headers.location) followed = get(res.headers.location, jar);
+        res.resume();
+        resolve(res.statusCode ?? 0);
       });
-      // the session's save waits for our lock
-      await waitFor(async () => {
-        const { rows } = await lock.query("select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%session%' and pid <> pg_backend_pid()");
-        return rows[0].n > 0 ? true : undefined;
-      }, 'the session save waits for the lock', 30_000);
-      // a round trip to the app, so that anything it has already sent has arrived (and a redirect been followed)
-      await fetch(`${base}/healthz`);
-      await lock.query('commit');
-      expect(await answered).toBe(303);
-      const page = await followed!;
-      expect(page).toMatch(/class="flash flash-success"[^>]*>Locatie Vestiging Flash is aangemaakt\./);
-    } finally {
-      await lock.end();
-    }
+      req.on('error', reject);
+      req.end(body);
+    });
+    // the session's save waits for our lock
+    await waitFor(async () => {
+      const { rows } = await lock.query("select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%session%' and pid <> pg_backend_pid()");
+      return rows[0].n > 0 ? true : undefined;
+    }, 'the session save waits for the lock', 30_000);
+    // a round trip to the app, so that anything it has already sent has arrived (and a redirect been followed)
+    await fetch(`${base}/healthz`);
+    await lock.query('commit');
+    const status = await answered;
+    return { status, page: await followed! };
+  } finally {
+    await lock.end();
+  }
+}
+
+describe('a redirect and the session it needs', () => {
+  it('stores a flash message before the redirect reaches the browser, so the next page shows it', async () => {
+    const u = await t.createUser('admin');
+    const jar = cookieJar();
+    await login(jar, u.email, u.password);
+    const form = jar.keep(await fetch(`${base}/settings/locations/new`, { headers: { Cookie: jar.header() } }));
+    const token = csrfFrom(await form.text());
+    const typed = { _csrf: token, name: 'Vestiging Flash', code: 'fls', street: 'Oudegracht', houseNumber: '1', postcode: '3511 AB', city: 'Utrecht', country: 'NL' };
+    const { status, page } = await postWhileSessionSaveWaits('/settings/locations', typed, jar, 'select sid from session where sid = $1 for update', [jar.sid()]);
+    expect(status).toBe(303);
+    expect(page).toMatch(/class="flash flash-success"[^>]*>Locatie Vestiging Flash is aangemaakt\./);
+  });
+
+  it('stores what was typed after the session expired before sending the browser to the login page, so logging in gives it back', async () => {
+    const u = await t.createUser('admin');
+    const jar = cookieJar();
+    await login(jar, u.email, u.password);
+    const form = jar.keep(await fetch(`${base}/settings/locations/new`, { headers: { Cookie: jar.header() } }));
+    const token = csrfFrom(await form.text());
+    await sql(t.db.url, 'delete from session'); // the night passes
+    const typed = { name: 'Vestiging Nacht', code: 'NACHT', street: 'Oudegracht', houseNumber: '2', postcode: '3511 AB', city: 'Utrecht', country: 'NL' };
+    // the new session that holds the fields cannot be stored until the table lock goes (reads still work)
+    const { status, page } = await postWhileSessionSaveWaits('/settings/locations', { _csrf: token, ...typed }, jar, 'lock table session in share mode');
+    expect(status).toBe(303);
+    expect(page).toContain('Uw sessie was verlopen');
+    await login(jar, u.email, u.password);
+    const back = await get('/settings/locations/new', jar);
+    const data = back.match(/<script type="application\/json" id="pending-form">([^<]*)<\/script>/);
+    expect(data).not.toBeNull();
+    expect(Object.fromEntries((JSON.parse(data![1]) as { fields: [string, string][] }).fields)).toEqual(typed);
   });
 });

@@ -60,8 +60,13 @@ export class SyncEngine implements OnModuleInit, OnApplicationBootstrap, BeforeA
     this.stopped ??= (async () => {
       this.scheduler.stopTimers();
       this.runner.abortAll();
-      await this.queue.stop();
-      await this.lease.release();
+      // the lease goes whatever happens to pg-boss's stop (after a database outage it may fail or hang on a dead
+      // connection): a lease left wanted keeps reconnecting after the app has closed
+      try {
+        await this.queue.stop();
+      } finally {
+        await this.lease.release();
+      }
     })();
     return this.stopped;
   }

@@ -21,6 +21,8 @@ export class SyncQueue {
   private readonly logger = new Logger('SyncQueue');
   private boss?: PgBoss;
   private starting?: Promise<PgBoss>;
+  /** Set at shutdown: no pg-boss is started any more (one started during shutdown would outlive the app). */
+  private stopped = false;
 
   constructor(
     @Inject(DATABASE_URL) private readonly url: string,
@@ -29,6 +31,7 @@ export class SyncQueue {
 
   /** Starts pg-boss (creates its schema and the queue once); idempotent. */
   start(opts: { supervise: boolean }): Promise<PgBoss> {
+    if (this.stopped) return Promise.reject(new Error('the sync queue is shut down'));
     this.starting ??= (async () => {
       const boss = new PgBoss({
         connectionString: this.url,
@@ -137,10 +140,17 @@ export class SyncQueue {
     await this.boss?.offWork(SYNC_QUEUE);
   }
 
+  /**
+   * Stops pg-boss for good. A start still under way (the first send of a process that does no work of its own, at
+   * the moment it shuts down) is waited for and stopped too: before, it finished after stop() and its timers and
+   * pool lived on after the app had closed.
+   */
   async stop(): Promise<void> {
-    const boss = this.boss;
-    this.boss = undefined;
+    this.stopped = true;
+    const starting = this.starting;
     this.starting = undefined;
+    const boss = this.boss ?? (await starting?.catch(() => undefined));
+    this.boss = undefined;
     await boss?.stop({ graceful: true, timeout: 10000 }).catch((e: Error) => this.logger.warn(`pg-boss stop: ${e.message}`));
   }
 }
