@@ -98,13 +98,18 @@ async function postWhileSessionSaveWaits(path: string, form: Record<string, stri
   }
 }
 
+/** An admin, logged in, on the new-location form: the cookie jar and the form's token. */
+async function onNewLocationForm() {
+  const u = await t.createUser('admin');
+  const jar = cookieJar();
+  await login(jar, u.email, u.password);
+  const form = jar.keep(await fetch(`${base}/settings/locations/new`, { headers: { Cookie: jar.header() } }));
+  return { u, jar, token: csrfFrom(await form.text()) };
+}
+
 describe('a redirect and the session it needs', () => {
   it('stores a flash message before the redirect reaches the browser, so the next page shows it', async () => {
-    const u = await t.createUser('admin');
-    const jar = cookieJar();
-    await login(jar, u.email, u.password);
-    const form = jar.keep(await fetch(`${base}/settings/locations/new`, { headers: { Cookie: jar.header() } }));
-    const token = csrfFrom(await form.text());
+    const { jar, token } = await onNewLocationForm();
     const typed = { _csrf: token, name: 'Vestiging Flash', code: 'fls', street: 'Oudegracht', houseNumber: '1', postcode: '3511 AB', city: 'Utrecht', country: 'NL' };
     const { status, page } = await postWhileSessionSaveWaits('/settings/locations', typed, jar, 'select sid from session where sid = $1 for update', [jar.sid()]);
     expect(status).toBe(303);
@@ -112,11 +117,7 @@ describe('a redirect and the session it needs', () => {
   });
 
   it('stores what was typed after the session expired before sending the browser to the login page, so logging in gives it back', async () => {
-    const u = await t.createUser('admin');
-    const jar = cookieJar();
-    await login(jar, u.email, u.password);
-    const form = jar.keep(await fetch(`${base}/settings/locations/new`, { headers: { Cookie: jar.header() } }));
-    const token = csrfFrom(await form.text());
+    const { u, jar, token } = await onNewLocationForm();
     await sql(t.db.url, 'delete from session'); // the night passes
     const typed = { name: 'Vestiging Nacht', code: 'NACHT', street: 'Oudegracht', houseNumber: '2', postcode: '3511 AB', city: 'Utrecht', country: 'NL' };
     // the new session that holds the fields cannot be stored until the table lock goes (reads still work)
