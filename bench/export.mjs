@@ -2,19 +2,10 @@
 // "Export customers & invoices" of 1000 invoices with PDFs and 1000 without, against the sandbox:
 // Exact API calls per invoice and wall time; seconds_at_real_limits = the time Exact's 60 calls/minute
 // would impose on those calls (the sandbox's limit is lifted so the bench measures Koppel itself).
-import { startBenchEnvironment } from './support.mjs';
+import { startBenchEnvironment, waitFor } from './support.mjs';
 
 const DIVISION = 1234567;
 
-async function waitFor(fn, ms = 60_000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 export default async function run(args) {
   const count = Number(args[0] ?? 1000);

@@ -7,6 +7,17 @@ import { join } from 'node:path';
 
 const dist = (p) => new URL(`../dist/src/${p}`, import.meta.url).href;
 
+/** Polls fn until it gives a truthy value (returned), every `everyMs`; throws after `ms`. */
+export async function waitFor(fn, ms = 60_000, everyMs = 200) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
 export async function startBenchEnvironment({ volume = 0, limits, env = {} } = {}) {
   const { startEmbeddedPostgres } = await import(dist('database/embedded-postgres.js'));
   const { freePort } = await import(dist('common/net.js'));

@@ -6,20 +6,11 @@
 // (60 calls/minute, 5 000/day) and the divisions run in parallel, so it is the largest over the divisions of
 // calls_d seconds (60/minute = 1 s per call) plus one full day for every 5 000 calls beyond the first 5 000.
 // The sandbox's limits are lifted during the bench so it measures Koppel, not the waiting.
-import { startBenchEnvironment } from './support.mjs';
+import { startBenchEnvironment, waitFor } from './support.mjs';
 
 const D1 = 1234567;
 const D2 = 2345678;
 
-async function waitFor(fn, ms = 30 * 60_000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 export default async function run(args) {
   const entries = Number(args[0] ?? 5000);
@@ -110,7 +101,7 @@ export default async function run(args) {
       const [busy] = await q(`select count(*)::int as n from sync_state where resource = 'planning-outgoing' and status in ('queued', 'running')`);
       if (!busy.n && (open.n || outbox.n)) for (const d of [D1, D2]) await sync.enqueue(d, 'planning-outgoing', 'manual');
       return open.n === 0 && outbox.n === 0 && busy.n === 0;
-    });
+    }, 30 * 60_000, 500);
     const seconds = (Date.now() - started) / 1000;
     const [failed] = await q(`select count(*)::int as n from planning_outbox where state = 'failed'`);
     if (failed.n) throw new Error(`${failed.n} messages refused: ${JSON.stringify(await q(`select kind, last_error from planning_outbox where state = 'failed' limit 3`))}`);

@@ -4,21 +4,12 @@
 // 2 × locations × days + 10 (one cash and one general journal entry per location and day, plus look-ups).
 // The customers of the non-cash transactions are in Exact already (sent when they were saved); that is set up
 // before counting.
-import { startBenchEnvironment } from './support.mjs';
+import { startBenchEnvironment, waitFor } from './support.mjs';
 
 const DIVISION = 1234567;
 const LOCATIONS = 2;
 const DAYS = 30;
 
-async function waitFor(fn, ms = 60_000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 export default async function run(args) {
   const count = Number(args[0] ?? 5000);
