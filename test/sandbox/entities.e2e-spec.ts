@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DIV1, DIV3, errorText, json, startTestSandbox, type TestSandbox } from './sandbox.helper.js';
+import { DIV1, DIV3, errorText, json, startTestSandbox, type TestSandbox, expectError } from './sandbox.helper.js';
 
 // API.md §7: entities, sales entry validation and bookings, receivables, documents
 describe('sandbox §7 entities', () => {
@@ -26,10 +26,6 @@ describe('sandbox §7 entities', () => {
     Journal: '70', Customer: customer, EntryDate: '2026-05-30', YourRef: 'INV-1001',
     SalesEntryLines: [{ GLAccount: gl8000, AmountFC: 100, VATCode: '2  ', Description: 'Consulting', ...line }], ...over,
   });
-  const expectError = async (r: Response, status: number, text: string) => {
-    expect(r.status).toBe(status);
-    expect(errorText(await json(r))).toBe(text);
-  };
 
   it('rejects invalid sales entries with Exact-like messages', async () => {
     await expectError(await post('salesentry/SalesEntries', entry({ Journal: undefined })), 400, 'Verplicht: Dagboek');

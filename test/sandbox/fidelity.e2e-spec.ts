@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DEFAULT_CLIENT, DIV1, DIV2, errorText, json, startTestSandbox, type TestSandbox } from './sandbox.helper.js';
+import { DEFAULT_CLIENT, DIV1, DIV2, json, startTestSandbox, type TestSandbox, expectError } from './sandbox.helper.js';
 
 // Issue #14 "Fidelity defects to fix" 2–9 (defect 1, token rotation, is in oauth.e2e-spec.ts) and the security of the
 // control API. Each test fails against the sandbox as it was before the fix.
@@ -37,12 +37,6 @@ describe('sandbox fidelity (issue #14)', () => {
     expect(r.status).toBe(201);
     return (await json(r)).d as Record<string, unknown>;
   }
-  const expectError = async (r: Response, status: number, text: string | RegExp) => {
-    expect(r.status).toBe(status);
-    const msg = errorText(await json(r));
-    if (typeof text === 'string') expect(msg).toBe(text);
-    else expect(msg).toMatch(text);
-  };
 
   describe('defect 2: $filter checks operand types', () => {
     const acc = (filter: string) => t.api(`${DIV1}/crm/Accounts?$filter=${encodeURIComponent(filter)}&$select=ID`, tok);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DIV1, errorText, json, startTestSandbox, type TestSandbox } from './sandbox.helper.js';
+import { DIV1, json, startTestSandbox, type TestSandbox, expectError, edmDate } from './sandbox.helper.js';
 import { rows } from './planning.helper.js';
 
-const d = (iso: string) => `/Date(${Date.parse(`${iso}T00:00:00Z`)})/`;
+const d = edmDate;
 
 // API.md §7.9: shop orders, routing steps, materials, work centres, operations, hours on shop orders
 describe('sandbox planning: manufacturing', () => {
@@ -24,11 +24,6 @@ describe('sandbox planning: manufacturing', () => {
   async function get(p: string) { return json(await t.api(p, tok)); }
   const post = (p: string, body: unknown) => t.api(`${DIV1}/${p}`, tok, { method: 'POST', json: body, headers: { Prefer: 'return=representation' } });
   const put = (p: string, body: unknown) => t.api(`${DIV1}/${p}`, tok, { method: 'PUT', json: body });
-  const expectError = async (r: Response, status: number, text: string | RegExp) => {
-    expect(r.status).toBe(status);
-    const msg = errorText(await json(r));
-    if (typeof text === 'string') expect(msg).toBe(text); else expect(msg).toMatch(text);
-  };
 
   it('the seed has shop orders in every status, released and on hold, with operations and materials', async () => {
     for (const s of [10, 20, 30, 40]) expect(rows(await get(`${DIV1}/manufacturing/ShopOrders?$filter=Status eq ${s}&$select=ID`)).length).toBeGreaterThan(0);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DIV1, errorText, json, startTestSandbox, type TestSandbox } from './sandbox.helper.js';
+import { DIV1, json, startTestSandbox, type TestSandbox, expectError, edmDate } from './sandbox.helper.js';
 import { rows } from './planning.helper.js';
 
-const d = (iso: string) => `/Date(${Date.parse(`${iso}T00:00:00Z`)})/`;
+const d = edmDate;
 
 // API.md §7.1 quotations, §7.8 sales and purchase orders, §7.11 warehouses, selection codes
 describe('sandbox planning: quotations, orders, warehouses', () => {
@@ -26,11 +26,6 @@ describe('sandbox planning: quotations, orders, warehouses', () => {
   async function get(p: string) { return json(await t.api(p, tok)); }
   const post = (p: string, body: unknown) => t.api(`${DIV1}/${p}`, tok, { method: 'POST', json: body, headers: { Prefer: 'return=representation' } });
   const put = (p: string, body: unknown) => t.api(`${DIV1}/${p}`, tok, { method: 'PUT', json: body });
-  const expectError = async (r: Response, status: number, text: string | RegExp) => {
-    expect(r.status).toBe(status);
-    const msg = errorText(await json(r));
-    if (typeof text === 'string') expect(msg).toBe(text); else expect(msg).toMatch(text);
-  };
 
   it('creates a sales order with lines (Status 12, totals, next number, Location) and refuses what Exact refuses', async () => {
     await expectError(await post('salesorder/SalesOrders', { SalesOrderLines: [{ Item: item, Quantity: 1 }] }), 400, 'Verplicht: Besteld door');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DIV1, DIV2, errorText, json, startTestSandbox, type TestSandbox } from './sandbox.helper.js';
+import { DIV1, DIV2, json, startTestSandbox, type TestSandbox, expectError } from './sandbox.helper.js';
 import { rows } from './planning.helper.js';
 
 const DAY = 86_400_000;
@@ -24,11 +24,6 @@ describe('sandbox planning: projects and hours', () => {
   async function get(p: string) { return json(await t.api(p, tok)); }
   const post = (p: string, body: unknown, div = DIV2) => t.api(`${div}/${p}`, tok, { method: 'POST', json: body, headers: { Prefer: 'return=representation' } });
   const put = (p: string, body: unknown) => t.api(`${DIV2}/${p}`, tok, { method: 'PUT', json: body });
-  const expectError = async (r: Response, status: number, text: string | RegExp) => {
-    expect(r.status).toBe(status);
-    const msg = errorText(await json(r));
-    if (typeof text === 'string') expect(msg).toBe(text); else expect(msg).toMatch(text);
-  };
 
   it('seeds projects of every type with blocks, managers and accounts; hour types are the time items', async () => {
     const ps = rows(await get(`${DIV2}/project/Projects?$filter=Code ne ''&$select=Code,Type,TypeDescription,BlockEntry,BlockPlanning,Manager,ManagerFullname,HasWBSLines`));

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { startSandbox, type SandboxHandle } from '../../src/exact-sandbox/server.js';
 import { DEFAULT_CLIENT } from '../../src/exact-sandbox/sandbox.types.js';
 
@@ -56,3 +57,14 @@ export async function json<T = any>(r: Response): Promise<T> {
 export function errorText(body: { error?: { message?: { value?: string } } }): string {
   return body.error?.message?.value ?? '';
 }
+
+/** Asserts an Exact error answer: its status and its message (exactly, or matching a pattern). */
+export async function expectError(r: Response, status: number, text: string | RegExp): Promise<void> {
+  expect(r.status).toBe(status);
+  const msg = errorText(await json(r));
+  if (typeof text === 'string') expect(msg).toBe(text);
+  else expect(msg).toMatch(text);
+}
+
+/** An Edm.DateTime value as Exact writes it ("/Date(ms)/") for a calendar date at midnight UTC. */
+export const edmDate = (iso: string) => `/Date(${Date.parse(`${iso}T00:00:00Z`)})/`;
