@@ -36,6 +36,8 @@ export const LEDGER_SYNC_RESOURCES: { name: LedgerResource; labelKey: string }[]
   { name: 'cost-centers', labelKey: 'ledgers.resources.cost-centers' },
 ];
 
+const trimCode = (c: unknown) => String(c ?? '').trim();
+
 /** The running summary of one import. */
 class Summary {
   created = 0;
@@ -51,10 +53,19 @@ class Summary {
   tally(outcome: 'created' | 'updated' | 'unchanged') {
     this[outcome]++;
   }
+  /**
+   * The row's code, trimmed, or undefined (the row skipped with the reason) when it has none or one that is not
+   * valid: codes from Exact are checked (isValidExactCode: no control characters) before they are stored or used in
+   * a $filter.
+   */
+  acceptCode(row: { ID: unknown; Code?: unknown }): string | undefined {
+    const code = trimCode(row.Code);
+    if (!code) this.skip(String(row.ID), 'ledgers.skip.noCode');
+    else if (!isValidExactCode(code)) this.skip(String(row.ID), 'ledgers.skip.badCode');
+    else return code;
+    return undefined;
+  }
 }
-
-const trimCode = (c: unknown) => String(c ?? '').trim();
-// codes from Exact are checked (isValidExactCode: no control characters) before they are stored or used in a $filter
 
 /**
  * Imports of ledger master data from Exact, as sync-engine resources (one job per division × resource,
@@ -202,16 +213,9 @@ export class LedgersSync implements OnModuleInit {
     const seen = new Set<string>();
     let done = 0;
     for (const row of rows) {
-      const code = trimCode(row.Code);
+      const code = s.acceptCode(row);
       done++;
-      if (!code) {
-        s.skip(String(row.ID), 'ledgers.skip.noCode');
-        continue;
-      }
-      if (!isValidExactCode(code)) {
-        s.skip(String(row.ID), 'ledgers.skip.badCode');
-        continue;
-      }
+      if (!code) continue;
       seen.add(code);
       const wanted = importing && (allTypes || row.Type === REVENUE_TYPE);
       let acc = byNumber.get(code);
@@ -284,15 +288,8 @@ export class LedgersSync implements OnModuleInit {
     const byCode = new Map(existing.map((j) => [j.code, j]));
     const seen = new Set<string>();
     for (const row of rows) {
-      const code = trimCode(row.Code);
-      if (!code) {
-        s.skip(String(row.ID), 'ledgers.skip.noCode');
-        continue;
-      }
-      if (!isValidExactCode(code)) {
-        s.skip(String(row.ID), 'ledgers.skip.badCode');
-        continue;
-      }
+      const code = s.acceptCode(row);
+      if (!code) continue;
       if (code.length > 20) {
         s.skip(code, 'ledgers.skip.codeTooLong');
         continue;
@@ -330,15 +327,8 @@ export class LedgersSync implements OnModuleInit {
     const byCode = new Map(existing.map((v) => [v.code, v]));
     const seen = new Set<string>();
     for (const row of rows) {
-      const code = trimCode(row.Code);
-      if (!code) {
-        s.skip(String(row.ID), 'ledgers.skip.noCode');
-        continue;
-      }
-      if (!isValidExactCode(code)) {
-        s.skip(String(row.ID), 'ledgers.skip.badCode');
-        continue;
-      }
+      const code = s.acceptCode(row);
+      if (!code) continue;
       seen.add(code);
       const data = {
         description: (row.Description ?? code).slice(0, 200),
