@@ -16,7 +16,9 @@ export default {
       sourceMaps: 'inline',
     }],
   },
-  testTimeout: 60000,
+  // a deadline, never a wait (every wait polls with its own deadline): generous, because CI may run on a machine two to
+  // three times slower, and a suite's start (its own PostgreSQL, migrations, Chromium) took over 60 s under heavy load
+  testTimeout: 300000,
   maxWorkers: 2,
   // a suite whose database was stopped on purpose can leave a pool timer behind; never let that hang CI
   forceExit: true,
