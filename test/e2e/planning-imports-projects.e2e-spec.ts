@@ -76,6 +76,16 @@ describe('items (Item, HourType)', () => {
     expect([travel.name, travel.data.unit, travel.data.isTime]).toEqual(['Reistijd', 'uur', true]);
     expect(items.find((i) => i.code === 'CVKETEL')!.data.isTime).toBe(false);
 
+    // Planning → Items: searchable, hour types marked and filtered
+    const found = await planner.get('/planning/items?q=reis');
+    expect(found.status).toBe(200);
+    expect(found.text).toContain('REISTIJD');
+    expect(found.text).not.toContain('CVKETEL');
+    const timeOnly = await planner.get('/planning/items?type=time');
+    expect(timeOnly.text).toContain('PROJECTLEIDING');
+    expect(timeOnly.text).not.toContain('CVKETEL');
+    expect((await planner.get('/planning/items')).text).toContain('CVKETEL');
+
     // renamed in Exact: the Items webhook brings it
     await x.control('planning/Items', { division: MFG, ID: travel.exact_id, action: 'update', fields: { Description: 'Reistijd monteur' } });
     await waitFor(async () => ((await master(MFG, 'item')).find((i) => i.code === 'REISTIJD')?.name === 'Reistijd monteur' ? true : undefined), 'the renamed item', 60_000);
