@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestApp, type Agent, type TestApp } from '../support/app.js';
-import { connectExact, startExactSandbox, type ExactTestEnv } from '../support/exact.js';
-import { planningDriver } from '../support/planning.js';
+import type { Agent, TestApp } from '../support/app.js';
+import type { ExactTestEnv } from '../support/exact.js';
+import { planningDriver, startPlanningApp } from '../support/planning.js';
 import { waitFor } from '../support/sync.js';
-import { freePort } from '../../src/common/net.js';
 import { ExactClient } from '../../src/exact/exact.client.js';
 import type { ExactHourBudget } from '../../src/exact/planning.resources.js';
 
@@ -46,17 +45,7 @@ const hoursPollDue = (division: number) =>
   db(`update planning_settings set summaries = jsonb_set(summaries, '{project-hours,at}', to_jsonb((now() - interval '90 minutes')::text)) where division = $1`, [division]);
 
 beforeAll(async () => {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  x = await startExactSandbox({ redirectUri: `${base}/settings/integrations/exact/callback` });
-  await x.control('webhooks', { delayMs: 20, jitterMs: 50, retryBaseMs: 200 });
-  t = await startTestApp({ ...x.env, PORT: String(port), PUBLIC_BASE_URL: base, SYNC_TIMERS: 'false', SYNC_POLL_SECONDS: '0.5', WEBHOOK_POLL_MS: '100', WEBHOOK_CHECK_SECONDS: '1' });
-  await t.app.listen(port, '127.0.0.1');
-  const a = await t.createUser('admin');
-  admin = await t.login(a.email, a.password);
-  const p = await t.createUser('planner');
-  planner = await t.login(p.email, p.password);
-  expect((await connectExact(x, admin, [MFG, PSA])).status).toBe(303);
+  ({ x, t, admin, planner } = await startPlanningApp([MFG, PSA]));
 }, 120_000);
 
 afterAll(async () => {
@@ -199,15 +188,25 @@ describe('project hours per hour type (ProjectHours)', () => {
     await runNow(PSA, 'manual');
     expect((await activity(PSA, 'hour_type', key))!.status).toBe('archived');
 
-    // Project too: every project becomes a card; then ProjectHours off: its activities are archived, the cards stay
+    // Project too: every project becomes a card; Project off again: only those with hour types stay open (the rest kept)
+    const withHours = projects.length;
     await saveAndActivate(PSA, ['Project', 'ProjectHours']);
     await idle(PSA);
-    expect((await cardsOf(PSA, 'project')).length).toBe(15);
+    const all = await cardsOf(PSA, 'project');
+    expect(all.length).toBe(15);
+    const ended = all.filter((c) => c.archived_reason === 'completed').length;
+    expect(all.filter((c) => c.status === 'open').length).toBe(15 - ended);
+    await saveAndActivate(PSA, ['ProjectHours']);
+    await idle(PSA);
+    const kept = await cardsOf(PSA, 'project');
+    expect(kept.filter((c) => c.status === 'open').length).toBeLessThanOrEqual(withHours);
+    expect(kept.filter((c) => c.archived_reason === 'option_off').length).toBeGreaterThanOrEqual(15 - ended - withHours);
+    // ProjectHours off, Project on: the hour types are archived, every project card is back
     await saveAndActivate(PSA, ['Project']);
     await idle(PSA);
     const off = await activities(PSA, 'hour_type');
     expect(off.every((a) => a.status === 'archived')).toBe(true);
-    expect((await cardsOf(PSA, 'project')).filter((c) => c.status === 'open').length).toBeGreaterThan(0);
+    expect((await cardsOf(PSA, 'project')).filter((c) => c.status === 'open').length).toBe(15 - ended);
   }, 300_000);
 });
 

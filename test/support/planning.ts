@@ -1,9 +1,29 @@
 import { expect } from '@jest/globals';
-import { csrf, type Agent, type TestApp } from './app.js';
-import type { ExactTestEnv } from './exact.js';
+import { csrf, startTestApp, type Agent, type TestApp } from './app.js';
+import { connectExact, startExactSandbox, type ExactTestEnv } from './exact.js';
+import { freePort } from '../../src/common/net.js';
 import { sql, waitFor } from './sync.js';
 import { SyncService } from '../../src/modules/sync/sync.service.js';
 import type { SyncTrigger } from '../../src/modules/sync/sync.types.js';
+
+/**
+ * The sandbox (webhooks delivered quickly) and an app listening on a free port that receives them, with an
+ * administrator and a planner logged in and Exact connected for `divisions`; sync timers off, fast polling.
+ */
+export async function startPlanningApp(divisions: number[]): Promise<{ x: ExactTestEnv; t: TestApp; admin: Agent; planner: Agent }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const x = await startExactSandbox({ redirectUri: `${base}/settings/integrations/exact/callback` });
+  await x.control('webhooks', { delayMs: 20, jitterMs: 50, retryBaseMs: 200 });
+  const t = await startTestApp({ ...x.env, PORT: String(port), PUBLIC_BASE_URL: base, SYNC_TIMERS: 'false', SYNC_POLL_SECONDS: '0.5', WEBHOOK_POLL_MS: '100', WEBHOOK_CHECK_SECONDS: '1' });
+  await t.app.listen(port, '127.0.0.1');
+  const a = await t.createUser('admin');
+  const admin = await t.login(a.email, a.password);
+  const p = await t.createUser('planner');
+  const planner = await t.login(p.email, p.password);
+  expect((await connectExact(x, admin, divisions)).status).toBe(303);
+  return { x, t, admin, planner };
+}
 
 /**
  * Driving the planning imports (issue #20) in a test: Save + Activate options for a division through the screen,

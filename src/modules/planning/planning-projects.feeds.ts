@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ExactHourBudget, ExactProject, ExactProjectWbs } from '../../exact/planning.resources.js';
 import type { Feed, FeedContext } from './planning.feeds.js';
 import { WBS_VARIANTS, type PlanningOption, type PlanningOptions } from './planning.options.js';
@@ -119,6 +120,16 @@ export const projectsFeed: Feed = {
     return counts;
   },
 };
+
+/** Project switched off while ProjectHours stays on: the project cards without hour types leave (archived, kept). */
+export async function archiveProjectsWithoutHours(em: EntityManager, division: number): Promise<number> {
+  const rows = await em.execute<{ exact_id: string }[]>(
+    `select c.exact_id from plan_card c where c.division = ? and c.kind = 'project' and c.status = 'open'
+        and not exists (select 1 from plan_activity a where a.card_id = c.id and a.kind = 'hour_type' and a.status <> 'archived')`,
+    [division],
+  );
+  return rows.length ? archiveCards(em, division, { kind: 'project', exactIds: rows.map((r) => r.exact_id) }, 'option_off') : 0;
+}
 
 // ---- hours per hour type ----------------------------------------------------------------------------
 

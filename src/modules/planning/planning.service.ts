@@ -17,7 +17,7 @@ import {
 } from './planning.options.js';
 import { archiveActivityKind, archiveCards, deactivateResources, reopenOptionCards } from './planning-store.js';
 import type { PlanActivityKind, PlanCardKind } from './plan-card.entity.js';
-import { wbsVariant } from './planning-projects.feeds.js';
+import { archiveProjectsWithoutHours, wbsVariant } from './planning-projects.feeds.js';
 import { HealthFeatureRegistry } from '../connection-health/connection-health.registry.js';
 import { optionFeatureKey, planningHealthFeatures } from './planning.health.js';
 
@@ -182,6 +182,9 @@ export class PlanningService implements OnModuleInit {
     if (before.ResourceViaProduction && !after.ResourceViaProduction) await deactivateResources(em, division, 'machine', { notIn: [] });
     const effects = switchEffects(before, after);
     for (const kind of effects.archiveActivities) await archiveActivityKind(em, division, kind);
+    // Project off with ProjectHours on keeps only the cards with hour types; Project back on reopens the others
+    if (before.Project && !after.Project && after.ProjectHours) await archiveProjectsWithoutHours(em, division);
+    if (!before.Project && after.Project && before.ProjectHours) await reopenOptionCards(em, division, ['project']);
     // a feed that was off (or changes meaning) starts over: a new generation ignores the old cursor
     const onBefore = new Set(feedsOn(before).map((f) => f.name));
     const rowVariantChanged = before.SalesOrder !== after.SalesOrder || before.SalesOrderRow !== after.SalesOrderRow;
