@@ -42,6 +42,7 @@ export const PLANNING_NAV: readonly NavItem[] = [
   { key: 'planningBoard', href: '/planning/board', roles: PLANNERS },
   { key: 'planningCards', href: '/planning/cards', roles: PLANNERS },
   { key: 'planningResources', href: '/planning/resources', roles: PLANNERS },
+  { key: 'planningItems', href: '/planning/items', roles: PLANNERS },
 ];
 
 export function navFor(items: readonly NavItem[], role: Role | undefined): NavItem[] {

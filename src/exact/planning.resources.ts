@@ -155,6 +155,52 @@ export interface ExactProject extends Ts {
   Modified?: Date | null;
 }
 
+/** sync/Logistics/Items: the item master; `IsTime` = 1 marks an hour type (an item with a time unit). */
+export interface ExactItem extends Ts {
+  ID: string;
+  Code?: string | null;
+  Description?: string | null;
+  Unit?: string | null;
+  UnitDescription?: string | null;
+  UnitType?: string | null;
+  IsTime?: number | boolean | null;
+  IsSalesItem?: boolean | null;
+  IsPurchaseItem?: boolean | null;
+  IsStockItem?: boolean | null;
+  IsMakeItem?: number | boolean | null;
+  SearchCode?: string | null;
+  EndDate?: Date | null;
+}
+
+/** sync/Project/ProjectWBS: deliverables (Type 1) and activities (Type 2) of WBS projects in one row set. */
+export interface ExactProjectWbs extends Ts {
+  ID: string;
+  Type?: number | null;
+  Project?: string | null;
+  PartOf?: string | null;
+  Description?: string | null;
+  SequenceNumber?: number | null;
+  Milestone?: boolean | null;
+  Completed?: boolean | null;
+  BlockEntry?: boolean | null;
+  BudgetedHours?: number | null;
+  StartDate?: Date | null;
+  EndDate?: Date | null;
+  DefaultItem?: string | null;
+}
+
+/** project/ProjectHourBudgets: budgeted hours per hour type (Item) on a project; no sync API, no deletion log. */
+export interface ExactHourBudget {
+  ID: string;
+  Project?: string | null;
+  ProjectCode?: string | null;
+  Item?: string | null;
+  ItemCode?: string | null;
+  ItemDescription?: string | null;
+  Budget?: number | null;
+  Modified?: Date | null;
+}
+
 export interface ExactEmployee extends Ts {
   ID: string;
   Code?: string | null;
@@ -235,6 +281,21 @@ export class PlanningApi {
     return new SyncResource<T>(this.http, this.division, PLANNING_SYNC_PATHS[name], 'ID');
   }
 
+  /**
+   * Project hour budgets, page by page (60 rows): all of them, or those modified since `since`. `budget` is awaited
+   * before each call.
+   */
+  async *hourBudgets(since: Date | null, opts: CallOptions = {}, budget: () => Promise<void> = async () => undefined): AsyncGenerator<ExactHourBudget[]> {
+    const res = new Resource<ExactHourBudget>(this.http, this.division, PLANNING_REST_PATHS.hourBudgets, 'ID');
+    const select = ['ID', 'Project', 'ProjectCode', 'Item', 'ItemCode', 'ItemDescription', 'Budget', 'Modified'];
+    const filter = since ? `Modified ge ${lit.datetime(since)}` : undefined;
+    await budget();
+    for await (const page of res.pages(`${this.division}/${PLANNING_REST_PATHS.hourBudgets}${queryString({ select, filter })}`, opts)) {
+      yield page.rows;
+      if (page.next) await budget();
+    }
+  }
+
   get workcenters(): Resource<ExactWorkcenter> {
     return new Resource<ExactWorkcenter>(this.http, this.division, PLANNING_REST_PATHS.workcenters, 'ID');
   }
@@ -289,7 +350,7 @@ export class PlanningApi {
       sales_order: [PLANNING_REST_PATHS.salesOrders, ''], sales_order_line: ['salesorder/SalesOrderLines', ''],
       purchase_order: [PLANNING_REST_PATHS.purchaseOrders, ''], purchase_order_line: ['purchaseorder/PurchaseOrderLines', ''],
       quotation: [PLANNING_REST_PATHS.quotations, ''], shop_order: [PLANNING_REST_PATHS.shopOrders, ''], project: [PLANNING_REST_PATHS.projects, ''],
-      wbs: [PLANNING_REST_PATHS.wbsDeliverables, ''],
+      wbs: [PLANNING_REST_PATHS.wbsDeliverables, ''], wbs_project: [PLANNING_REST_PATHS.projects, ''], wbs_header: [PLANNING_REST_PATHS.projects, ''],
     };
     const p = path[kind];
     if (!p || !/^[0-9a-f-]{36}$/i.test(exactId)) return null;

@@ -4,7 +4,8 @@ import { BaseEntity } from '../../database/base.entity.js';
 import { Customer } from '../customers/customer.entity.js';
 import { PlanResource } from './plan-resource.entity.js';
 
-export const PLAN_CARD_KINDS = ['sales_order', 'sales_order_line', 'purchase_order', 'purchase_order_line', 'quotation', 'shop_order', 'project', 'wbs'] as const;
+/** `wbs`: a WBS deliverable (ProjectWBS); `wbs_project`: a project with all its deliverables (ProjectWBSCombined); `wbs_header`: a WBS project's header with its first-layer deliverables (ProjectWBSHeader). */
+export const PLAN_CARD_KINDS = ['sales_order', 'sales_order_line', 'purchase_order', 'purchase_order_line', 'quotation', 'shop_order', 'project', 'wbs', 'wbs_project', 'wbs_header'] as const;
 export type PlanCardKind = (typeof PLAN_CARD_KINDS)[number];
 
 export type PlanCardStatus = 'open' | 'archived';
@@ -169,7 +170,8 @@ export class PlanCard extends BaseEntity<CardOptional> {
   exactModifiedAt?: Date | null;
 }
 
-export const PLAN_ACTIVITY_KINDS = ['operation', 'item', 'hour_type', 'wbs_activity'] as const;
+/** `wbs_deliverable`: a first-layer deliverable on a ProjectWBSHeader card, with the hours of everything below it. */
+export const PLAN_ACTIVITY_KINDS = ['operation', 'item', 'hour_type', 'wbs_activity', 'wbs_deliverable'] as const;
 export type PlanActivityKind = (typeof PLAN_ACTIVITY_KINDS)[number];
 export type PlanActivityStatus = 'open' | 'started' | 'finished' | 'archived';
 
@@ -196,7 +198,7 @@ export class PlanActivity extends BaseEntity<'status' | 'version' | 'sequence'> 
   @Property({ type: 'string', length: 16 })
   kind!: PlanActivityKind;
 
-  /** Exact ID of the routing step / line / WBS activity; `<project>:<item>` for project hour types. */
+  /** Exact ID of the routing step / line / WBS activity or deliverable; `<project>:<item>` for project hour types. */
   @Property({ type: 'string', length: 80 })
   exactId!: string;
 

@@ -138,8 +138,11 @@ export class ResourceLeave extends BaseEntity {
   status!: 'submitted' | 'approved';
 }
 
-/** `order`: a sales order header kept for its per-line cards; `schedule`/`sched_day`: Exact schedules as read. */
-export type MasterKind = 'item' | 'relation' | 'warehouse' | 'order' | 'schedule' | 'sched_day';
+/**
+ * `order`: a sales order header kept for its per-line cards; `schedule`/`sched_day`: Exact schedules as read;
+ * `project`: a project header kept for the cards of its hours and WBS; `wbs`: a WBS deliverable or activity (code = its project).
+ */
+export type MasterKind = 'item' | 'relation' | 'warehouse' | 'order' | 'schedule' | 'sched_day' | 'project' | 'wbs';
 
 /**
  * Planning master data from Exact: items, relations (customers and suppliers; a customer relation points at the

@@ -207,6 +207,28 @@ export class PlanningCardsService {
     );
     return { rows, query: { kind, active, q, sort, dir } };
   }
+
+  /**
+   * Planning → Items: the item master from Exact (Item; HourType keeps the hour types only), searched by code,
+   * description or search code; `type=time` shows the hour types. At most 500 rows, by code.
+   */
+  async items(raw: Record<string, unknown>) {
+    const type = raw.type === 'time' ? 'time' : 'all';
+    const q = typeof raw.q === 'string' && raw.q.trim() ? raw.q.trim().slice(0, 100) : undefined;
+    const where: string[] = ["m.kind = 'item'"];
+    const params: unknown[] = [];
+    if (type === 'time') where.push("(m.data->>'isTime')::boolean");
+    if (q) {
+      const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+      where.push("(m.code ilike ? or m.name ilike ? or m.data->>'searchCode' ilike ?)");
+      params.push(like, like, like);
+    }
+    const rows = await this.orm.em.fork().getConnection().execute<Record<string, unknown>[]>(
+      `select m.id, m.division, m.exact_id, m.code, m.name, m.data from plan_master m where ${where.join(' and ')} order by m.code, m.division, m.id limit 500`,
+      params,
+    );
+    return { rows, query: { q, type } };
+  }
 }
 
 function encodeAfter(v: string, id: number): string {

@@ -381,6 +381,12 @@ export async function archiveActivities(em: EntityManager, division: number, kin
   return rows.length;
 }
 
+/** Every activity of a kind in the division (its option switched off): archived, kept with what was planned. */
+export async function archiveActivityKind(em: EntityManager, division: number, kind: PlanActivityKind): Promise<number> {
+  const rows = await em.execute<{ exact_id: string }[]>(`select exact_id from plan_activity where division = ? and kind = ? and status <> 'archived'`, [division, kind]);
+  return archiveActivities(em, division, kind, rows.map((r) => r.exact_id));
+}
+
 export interface ResourceInput {
   kind: PlanResourceKind;
   exactId: string;

@@ -9,10 +9,10 @@ import { FeatureBlockedError } from '../connection-health/connection-health.regi
 import { PLAN_CARD_KINDS } from './plan-card.entity.js';
 import { PlanningCardsService } from './planning-cards.service.js';
 import { PlanningService } from './planning.service.js';
-import { cardSortLinks, toSyncStatusView, toCardPageView, toCardRowView, toCardsQuery, toOptionsView, toResourceView } from './planning.view.js';
+import { cardSortLinks, toSyncStatusView, toCardPageView, toCardRowView, toCardsQuery, toItemView, toOptionsView, toResourceView } from './planning.view.js';
 import { PLANNING_OPTIONS, type PlanningOption } from './planning.options.js';
 
-/** Planning → Cards, a card, Planning → Resources (planners and admins plan; accountants may look). */
+/** Planning → Cards, a card, Planning → Resources, Planning → Items (planners and admins plan; accountants may look). */
 @Controller('planning')
 @Roles('admin', 'accountant', 'planner')
 export class PlanningController {
@@ -39,6 +39,12 @@ export class PlanningController {
     const d = await this.cards.card(id);
     const card = toCardPageView(d, d.exactUrl);
     render(req, res, 'planning/card', { title: 'planning.card.title', titleParams: { number: card.number }, nav: 'planning', card });
+  }
+
+  @Get('items')
+  async items(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
+    const { rows, query } = await this.cards.items(raw);
+    render(req, res, 'planning/items', { title: 'planning.items.title', nav: 'planning', rows: rows.map(toItemView), query }, { fragment: 'planning/items-table' });
   }
 
   @Get('resources')

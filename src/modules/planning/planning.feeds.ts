@@ -1,11 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type {
-  ExactEmployee, ExactProject, ExactPurchaseOrder, ExactPurchaseOrderLine, ExactQuotation, ExactQuotationLine, ExactRoutingStep, ExactSalesOrderHeader, ExactSalesOrderLine, ExactShopOrder, ExactWorkcenter, PlanningApi, PlanningSyncName,
+  ExactEmployee, ExactPurchaseOrder, ExactPurchaseOrderLine, ExactQuotation, ExactQuotationLine, ExactRoutingStep, ExactSalesOrderHeader, ExactSalesOrderLine, ExactShopOrder, ExactWorkcenter, PlanningApi, PlanningSyncName,
 } from '../../exact/planning.resources.js';
 import type { CallOptions } from '../../exact/resource.js';
 import type { ExactLeaveDay, ExactSchedule, ExactScheduleEntry } from '../../exact/planning.resources.js';
 import { applyLeave, applySchedules, applyScheduleEntries, deleteLeave, deleteScheduleEntries, deleteSchedules } from './planning-hr.js';
 import type { PlanningOptions } from './planning.options.js';
+import { itemActivities, itemsFeed } from './planning-items.feeds.js';
+import { hourBudgetsFeed, projectWbsFeed, projectsFeed } from './planning-projects.feeds.js';
+import { SAFETY_NET_MINUTES, ZERO, cards, day, lower, num, str, sum, ts } from './planning-feed.kit.js';
 import type { ArchivedReason, PlanActivityStatus, PlanCardLine } from './plan-card.entity.js';
 import {
   archiveActivities, archiveCards, deactivateResources, masterRows, removeLines, upsertActivities, upsertCards, upsertMaster, upsertResources,
@@ -44,23 +47,25 @@ export interface Feed {
   sync?: { name: PlanningSyncName; select: readonly string[] };
   /** reads what a page of sync rows lacks (an order's lines) before it is applied; `budget` waits for the rate limit */
   enrich?: (api: PlanningApi, rows: unknown[], opts: CallOptions, budget: () => Promise<void>) => Promise<{ rows: unknown[]; calls: number }>;
-  /** … or a full list (entities without a sync API; small) */
-  list?: (api: PlanningApi, opts: CallOptions) => Promise<{ rows: unknown[]; calls: number }>;
+  /**
+   * … or a list (entities without a sync API). `state.cursor` is what the last list returned (null on a first import or
+   * restart); `full: false` in the answer = only changes were read (afterList is skipped), `cursor` is kept for next time.
+   */
+  list?: (api: PlanningApi, opts: CallOptions, state: ListState) => Promise<{ rows: unknown[]; calls: number; cursor?: string; full?: boolean }>;
   apply(fc: FeedContext, rows: unknown[]): Promise<WriteCounts>;
   /** after a full list: what is no longer there */
   afterList?: (fc: FeedContext, rows: unknown[]) => Promise<number>;
 }
 
-export const SAFETY_NET_MINUTES = 6 * 60;
+/** What a list feed is told: its cursor, whether a person asked for the run (then read everything), now, the rate limit. */
+export interface ListState {
+  cursor: string | null;
+  userAsked: boolean;
+  now: Date;
+  budget: () => Promise<void>;
+}
 
-const day = (d: Date | null | undefined): string | null => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString().slice(0, 10) : null);
-const num = (v: unknown): number | null => (v === null || v === undefined || v === '' || Number.isNaN(Number(v)) ? null : Number(v));
-const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v).trim() || null);
-const ts = (v: bigint | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
-const lower = (v: string | null | undefined) => (v ? v.toLowerCase() : null);
-const sum = (a: WriteCounts, b: WriteCounts): WriteCounts => ({ created: a.created + b.created, updated: a.updated + b.updated, archived: a.archived + b.archived });
-const ZERO: WriteCounts = { created: 0, updated: 0, archived: 0 };
-const cards = (fc: FeedContext, inputs: CardInput[]) => upsertCards(fc.em, fc.division, inputs, { history: fc.history });
+export { SAFETY_NET_MINUTES };
 
 /** Sales order status 12 open, 20 partial, 21 complete, 45 cancelled (API.md §7.8). */
 function salesArchive(status: number | null | undefined): ArchivedReason | null {
@@ -153,11 +158,12 @@ const salesOrderLines: Feed = {
   everyMinutes: SAFETY_NET_MINUTES,
   sync: {
     name: 'salesOrderLines',
-    select: ['ID', 'OrderID', 'OrderNumber', 'LineNumber', 'ItemCode', 'ItemDescription', 'Description', 'Quantity', 'QuantityDelivered', 'UnitCode', 'DeliveryDate', 'ShopOrder', 'Timestamp'],
+    select: ['ID', 'OrderID', 'OrderNumber', 'LineNumber', 'Item', 'ItemCode', 'ItemDescription', 'Description', 'Quantity', 'QuantityDelivered', 'UnitCode', 'DeliveryDate', 'ShopOrder', 'Timestamp'],
   },
   deleted: {
     33: async (fc, keys) =>
-      (await removeLines(fc.em, fc.division, 'sales_order', keys)) + (await archiveCards(fc.em, fc.division, { kind: 'sales_order_line', exactIds: keys }, 'deleted')),
+      (await removeLines(fc.em, fc.division, 'sales_order', keys)) + (await archiveCards(fc.em, fc.division, { kind: 'sales_order_line', exactIds: keys }, 'deleted')) +
+      (fc.options.ActivityViaItem ? await archiveActivities(fc.em, fc.division, 'item', keys) : 0),
   },
   async apply(fc, raw) {
     const rows = raw as ExactSalesOrderLine[];
@@ -187,6 +193,7 @@ const salesOrderLines: Feed = {
         };
       })));
     }
+    if (fc.options.ActivityViaItem) counts = sum(counts, await itemActivities(fc, rows));
     if (fc.options.ProductionOrder) {
       // a shop order made for an order line shows the order and its customer
       const made = rows.filter((r) => r.ShopOrder);
@@ -390,31 +397,6 @@ const routingSteps: Feed = {
   },
 };
 
-// ---- projects ---------------------------------------------------------------------------------
-
-const projects: Feed = {
-  name: 'projects',
-  on: (o) => o.Project,
-  topic: 'Projects',
-  everyMinutes: SAFETY_NET_MINUTES,
-  sync: { name: 'projects', select: ['ID', 'Code', 'Description', 'Account', 'AccountName', 'ManagerFullname', 'StartDate', 'EndDate', 'Type', 'TypeDescription', 'BlockPlanning', 'Timestamp'] },
-  deleted: { 21: (fc, keys) => archiveCards(fc.em, fc.division, { kind: 'project', exactIds: keys }, 'deleted') },
-  async apply(fc, raw) {
-    const rows = raw as ExactProject[];
-    const customers = await fc.customers(rows.map((r) => r.Account ?? '').filter(Boolean));
-    return cards(fc, rows.map((r): CardInput => {
-      const end = day(r.EndDate);
-      return {
-        kind: 'project', exactId: lower(r.ID)!, number: str(r.Code), description: str(r.Description), relationExactId: lower(r.Account), relationName: str(r.AccountName),
-        customerId: customers.get(lower(r.Account) ?? '') ?? null, accountManager: str(r.ManagerFullname), dueDate: end, exactStartDate: day(r.StartDate),
-        extra: { type: num(r.Type), typeDescription: str(r.TypeDescription), blockPlanning: r.BlockPlanning === true },
-        // a project's status follows its dates: ended (EndDate reached) = complete
-        archive: end && end <= fc.today ? 'completed' : null, exactTimestamp: ts(r.Timestamp),
-      };
-    }));
-  },
-};
-
 // ---- resources --------------------------------------------------------------------------------
 
 const employees: Feed = {
@@ -491,7 +473,11 @@ const leave: Feed = {
 };
 
 /** In the order a run takes them: headers before lines, shop orders before their operations. */
-export const FEEDS: readonly Feed[] = [salesOrderHeaders, salesOrderLines, purchaseOrders, quotations, quotationLines, shopOrders, routingSteps, projects, employees, workcenters, schedules, scheduleEntries, leave];
+// items first: the order lines read after them find their hour types (ActivityViaItem); projects before their WBS and hours
+export const FEEDS: readonly Feed[] = [
+  itemsFeed, salesOrderHeaders, salesOrderLines, purchaseOrders, quotations, quotationLines, shopOrders, routingSteps, projectsFeed, projectWbsFeed, hourBudgetsFeed,
+  employees, workcenters, schedules, scheduleEntries, leave,
+];
 
 export function feedsOn(o: PlanningOptions): Feed[] {
   return FEEDS.filter((f) => f.on(o));

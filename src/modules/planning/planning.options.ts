@@ -97,9 +97,12 @@ export const OPTION_ENDPOINTS: Record<PlanningOption, readonly string[]> = {
 };
 
 /** Options Koppel imports today; the others can be saved but import nothing yet (the screen says so). */
-export const IMPORTED_OPTIONS: readonly PlanningOption[] = ['SalesOrder', 'SalesOrderRow', 'PurchaseOrder', 'PurchaseOrderRow', 'Quotation', 'ProductionOrder', 'Activity', 'Project', 'ResourceViaEmployee', 'ResourceViaProduction', 'Schedule'];
+export const IMPORTED_OPTIONS: readonly PlanningOption[] = [
+  'SalesOrder', 'SalesOrderRow', 'PurchaseOrder', 'PurchaseOrderRow', 'Quotation', 'ProductionOrder', 'Activity', 'Project', 'ResourceViaEmployee', 'ResourceViaProduction', 'Schedule',
+  'Item', 'HourType', 'ActivityViaItem', 'ProjectHours', 'ProjectWBS', 'ProjectWBSCombined', 'ProjectWBSHeader',
+];
 
-export type OptionProblem = 'bothSalesVariants' | 'bothPurchaseVariants' | 'wbsExclusive' | 'hourTypeForWbs' | 'scheduleLeading' | 'activityNeedsShopOrders' | 'scheduleNeedsEmployees';
+export type OptionProblem = 'bothSalesVariants' | 'bothPurchaseVariants' | 'wbsExclusive' | 'hourTypeForWbs' | 'scheduleLeading' | 'activityNeedsShopOrders' | 'scheduleNeedsEmployees' | 'itemActivitiesNeedSalesOrders';
 
 /** Warnings the article gives (saving is allowed) and rules it states (saving is refused). */
 export function optionProblems(o: Partial<PlanningOptions>): { errors: OptionProblem[]; warnings: OptionProblem[] } {
@@ -111,6 +114,7 @@ export function optionProblems(o: Partial<PlanningOptions>): { errors: OptionPro
   if (o.PurchaseOrder && o.PurchaseOrderRow) warnings.push('bothPurchaseVariants');
   if (o.Activity && !o.ProductionOrder) warnings.push('activityNeedsShopOrders');
   if (o.Schedule && !o.ResourceViaEmployee) warnings.push('scheduleNeedsEmployees');
+  if (o.ActivityViaItem && !o.SalesOrder && !o.SalesOrderRow) warnings.push('itemActivitiesNeedSalesOrders');
   if (o.Schedule) warnings.push('scheduleLeading');
   return { errors, warnings };
 }

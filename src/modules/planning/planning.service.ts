@@ -15,8 +15,9 @@ import { FEEDS, SAFETY_NET_MINUTES, feedsOn } from './planning.feeds.js';
 import {
   IMPORTED_OPTIONS, OPTION_ENDPOINTS, OPTION_GROUPS, PLANNING_OPTIONS, noOptions, optionProblems, type PlanningOption, type PlanningOptions,
 } from './planning.options.js';
-import { archiveCards, deactivateResources, reopenOptionCards } from './planning-store.js';
-import type { PlanCardKind } from './plan-card.entity.js';
+import { archiveActivityKind, archiveCards, deactivateResources, reopenOptionCards } from './planning-store.js';
+import type { PlanActivityKind, PlanCardKind } from './plan-card.entity.js';
+import { archiveProjectsWithoutHours, wbsVariant } from './planning-projects.feeds.js';
 import { HealthFeatureRegistry } from '../connection-health/connection-health.registry.js';
 import { optionFeatureKey, planningHealthFeatures } from './planning.health.js';
 
@@ -33,9 +34,28 @@ export function cardKindsOf(o: Partial<PlanningOptions>): PlanCardKind[] {
   if (o.PurchaseOrderRow) k.push('purchase_order_line');
   if (o.Quotation) k.push('quotation');
   if (o.ProductionOrder) k.push('shop_order');
-  if (o.Project) k.push('project');
-  if (o.ProjectWBS || o.ProjectWBSCombined || o.ProjectWBSHeader) k.push('wbs');
+  if (o.Project || o.ProjectHours) k.push('project');
+  if (o.ProjectWBS) k.push('wbs');
+  if (o.ProjectWBSCombined) k.push('wbs_project');
+  if (o.ProjectWBSHeader) k.push('wbs_header');
   return k;
+}
+
+/**
+ * What else an Activate changes (beyond the cards of options switched on or off): feeds that must read everything
+ * again because what they make changed — all items instead of the hour types only, hour-type lines of orders, every
+ * project as a card, another WBS variant — and the activities of an option switched off (archived, kept).
+ */
+export function switchEffects(before: PlanningOptions, after: PlanningOptions): { restart: string[]; archiveActivities: PlanActivityKind[] } {
+  const restart: string[] = [];
+  if (before.Item !== after.Item) restart.push('items');
+  if (!before.ActivityViaItem && after.ActivityViaItem) restart.push('sales-order-lines');
+  if (!before.Project && after.Project) restart.push('projects');
+  if (wbsVariant(before) !== wbsVariant(after)) restart.push('project-wbs');
+  const off: PlanActivityKind[] = [];
+  if (before.ProjectHours && !after.ProjectHours) off.push('hour_type');
+  if (before.ActivityViaItem && !after.ActivityViaItem) off.push('item');
+  return { restart, archiveActivities: off };
 }
 
 export interface OptionState {
@@ -160,13 +180,18 @@ export class PlanningService implements OnModuleInit {
     await reopenOptionCards(em, division, afterKinds.filter((k) => !beforeKinds.includes(k)));
     if (before.ResourceViaEmployee && !after.ResourceViaEmployee) await deactivateResources(em, division, 'employee', { notIn: [] });
     if (before.ResourceViaProduction && !after.ResourceViaProduction) await deactivateResources(em, division, 'machine', { notIn: [] });
+    const effects = switchEffects(before, after);
+    for (const kind of effects.archiveActivities) await archiveActivityKind(em, division, kind);
+    // Project off with ProjectHours on keeps only the cards with hour types; Project back on reopens the others
+    if (before.Project && !after.Project && after.ProjectHours) await archiveProjectsWithoutHours(em, division);
+    if (!before.Project && after.Project && before.ProjectHours) await reopenOptionCards(em, division, ['project']);
     // a feed that was off (or changes meaning) starts over: a new generation ignores the old cursor
     const onBefore = new Set(feedsOn(before).map((f) => f.name));
     const rowVariantChanged = before.SalesOrder !== after.SalesOrder || before.SalesOrderRow !== after.SalesOrderRow;
     const purchaseVariantChanged = before.PurchaseOrder !== after.PurchaseOrder || before.PurchaseOrderRow !== after.PurchaseOrderRow;
     const summaries = { ...s.summaries };
     for (const f of feedsOn(after)) {
-      const restart = !onBefore.has(f.name) || (rowVariantChanged && f.name.startsWith('sales-')) || (purchaseVariantChanged && f.name === 'purchase-orders') || (before.Schedule !== after.Schedule && f.name === 'employees');
+      const restart = !onBefore.has(f.name) || (rowVariantChanged && f.name.startsWith('sales-')) || (purchaseVariantChanged && f.name === 'purchase-orders') || (before.Schedule !== after.Schedule && f.name === 'employees') || effects.restart.includes(f.name);
       if (restart) summaries[f.name] = { records: 0, created: 0, updated: 0, archived: 0, calls: 0, at: '', done: false, gen: (summaries[f.name]?.gen ?? 0) + 1 };
     }
     s.summaries = summaries;

@@ -227,9 +227,13 @@ export class PlanningSync implements OnModuleInit {
             }
           }
         } else if (f.list) {
-          const { rows, calls } = await f.list(api, opts);
+          const listed = /^(\d+):(.*)$/.exec(cursors[f.name] ?? '');
+          const { rows, calls, cursor, full } = await f.list(api, opts, {
+            cursor: listed && Number(listed[1]) === gen ? listed[2] : null, userAsked, now: this.clock.now(), budget: ctx.waitForBudget,
+          });
           const w = await f.apply(fc, rows);
-          const gone = f.afterList ? await f.afterList(fc, rows) : 0;
+          const gone = f.afterList && full !== false ? await f.afterList(fc, rows) : 0;
+          if (cursor !== undefined) cursors[f.name] = `${gen}:${cursor}`;
           done += rows.length;
           ctx.count({ apiCalls: calls, created: w.created, updated: w.updated, deleted: w.archived + gone });
           touch(f.name, { records: rows.length, created: w.created, updated: w.updated, archived: w.archived + gone, calls });

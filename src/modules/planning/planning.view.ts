@@ -110,6 +110,11 @@ export function toResourceView(r: Record<string, unknown>) {
   };
 }
 
+export function toItemView(r: Record<string, unknown>) {
+  const d = (r.data ?? {}) as Record<string, unknown>;
+  return { id: Number(r.id), division: Number(r.division), code: s(r.code), name: s(r.name), unit: s(d.unitDescription) ?? s(d.unit), hourType: d.isTime === true, searchCode: s(d.searchCode) };
+}
+
 /** The planning sync per division and entity, for the Cards page. */
 export function toSyncStatusView(rows: { division: number; state: string; first_import_at: Date | null; summaries: Record<string, PlanningEntitySummary> }[]) {
   return rows.map((r) => ({
