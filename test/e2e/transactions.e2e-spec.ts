@@ -46,10 +46,10 @@ async function forward(ids: number[]) {
 }
 
 /**
- * Runs the existing payments sync until the invoice shows as paid (polling: a run asked for while another is busy
- * joins it), then once more: the payment must still be recorded once.
+ * Runs the existing payments sync until the invoice has `status` (polling: a run asked for while another is busy
+ * joins it), then once more: what it recorded must stay recorded once.
  */
-async function paymentsUntilPaid(invoiceId: number) {
+async function paymentsUntil(invoiceId: number, status: 'paid' | 'partly_paid') {
   const sync = t.app.get(SyncService);
   const finished = async () => Number((await db<{ n: string }>(`select count(*) as n from sync_run where resource = 'payments' and status <> 'running'`))[0].n);
   const runOnce = async () => {
@@ -59,9 +59,29 @@ async function paymentsUntilPaid(invoiceId: number) {
   };
   await waitFor(async () => {
     await runOnce();
-    return (await db<{ status: string }>('select status from invoice where id = $1', [invoiceId]))[0].status === 'paid';
-  }, `invoice ${invoiceId} paid`, 120_000);
+    return (await db<{ status: string }>('select status from invoice where id = $1', [invoiceId]))[0].status === status;
+  }, `invoice ${invoiceId} ${status}`, 120_000);
   await runOnce();
+}
+
+/** A final invoice, exported to Exact (its receivable is open there). */
+async function exportedInvoice() {
+  const inv = await finalInvoice(t, fx);
+  const token = await csrf(admin, '/accounting/export');
+  expect((await admin.post('/accounting/export/run').type('form').send({ _csrf: token, action: 'invoices', invoiceIds: [String(inv.id)] })).status).toBe(303);
+  await waitFor(async () => (await db<{ state: string }>('select state from invoice_export where invoice_id = $1', [inv.id]))[0]?.state === 'exported', `invoice ${inv.id} exported`, 60_000);
+  return inv;
+}
+
+/** The payments of an invoice as Koppel recorded them (oldest first). */
+const paymentsOf = (invoiceId: number) =>
+  db<{ kind: string; amount: string; journal_code: string | null }>('select kind, amount::text, journal_code from invoice_payment where invoice_id = $1 order by id', [invoiceId]);
+
+/** The labels of the payments section on the invoice page, as a user reads them. */
+async function paymentLabels(invoiceId: number): Promise<string[]> {
+  const html = (await admin.get(`/invoices/${invoiceId}`)).text;
+  const section = html.slice(html.indexOf('id="payments"'));
+  return [...section.matchAll(/class="payment-kind">([^<:]*)/g)].map((m) => m[1].trim());
 }
 
 async function addType(name: string, gl: string, opts: { cash?: boolean; direction?: 'in' | 'out' } = {}) {
@@ -249,10 +269,7 @@ describe('forwarding', () => {
 
 describe('desk payment of an invoice', () => {
   it('is booked on the debtors account with the invoice number; Exact matches it and the invoice shows the payment once', async () => {
-    const inv = await finalInvoice(t, fx);
-    const token = await csrf(admin, '/accounting/export');
-    expect((await admin.post('/accounting/export/run').type('form').send({ _csrf: token, action: 'invoices', invoiceIds: [String(inv.id)] })).status).toBe(303);
-    await waitFor(async () => (await db<{ state: string }>('select state from invoice_export where invoice_id = $1', [inv.id]))[0]?.state === 'exported', 'invoice exported', 60_000);
+    const inv = await exportedInvoice();
 
     // the form opened from the invoice is filled in with the invoice, its customer and what is open
     const form = (await admin.get(`/accounting/transactions/new?invoiceId=${inv.id}`)).text;
@@ -267,25 +284,25 @@ describe('desk payment of an invoice', () => {
     expect(receivable).toMatchObject({ Status: 50, IsFullyPaid: true });
 
     // Koppel learns it through the existing payments sync — run until paid and once more, recorded once
-    await paymentsUntilPaid(inv.id);
+    await paymentsUntil(inv.id, 'paid');
     const [invRow] = await db<{ status: string; paid: string }>('select status, paid::text from invoice where id = $1', [inv.id]);
     expect(invRow).toEqual({ status: 'paid', paid: inv.gross });
-    expect(await db('select * from invoice_payment where invoice_id = $1', [inv.id])).toHaveLength(1);
+    expect(await paymentsOf(inv.id)).toEqual([{ kind: 'bank', amount: inv.gross, journal_code: '10' }]);
+    // booked in the cash journal: a cash entry, not a bank entry
+    expect(await paymentLabels(inv.id)).toEqual(['Cash entry']);
     // a payment by PIN at the desk (general journal, customer credited with the invoice number): Exact matches it too,
-    // and Koppel shows it once (no bank/cash line: the payments sync records it as matched in Exact)
-    const inv2 = await finalInvoice(t, fx);
-    const token2 = await csrf(admin, '/accounting/export');
-    expect((await admin.post('/accounting/export/run').type('form').send({ _csrf: token2, action: 'invoices', invoiceIds: [String(inv2.id)] })).status).toBe(303);
-    await waitFor(async () => (await db<{ state: string }>('select state from invoice_export where invoice_id = $1', [inv2.id]))[0]?.state === 'exported', 'invoice 2 exported', 60_000);
+    // and Koppel shows it once, as the general journal line it is
+    const inv2 = await exportedInvoice();
     const pinId = await record({ typeId: typeIds.Pin, method: 'other', date: day(0), amount: inv2.gross, invoiceId: String(inv2.id), description: 'Pin aan de balie' });
     const [p2] = await forward([pinId]);
     expect(p2.state).toBe('sent');
     const gjLines = await linesOf('GeneralJournalEntryLines', String(p2.entry_id));
     expect(gjLines.find((l) => l.Account)).toMatchObject({ OurRef: Number(inv2.number), AmountFC: -Number(inv2.gross) });
     expect((await rows('Receivables')).find((x) => x.InvoiceNumber === Number(inv2.number))).toMatchObject({ Status: 50, IsFullyPaid: true });
-    await paymentsUntilPaid(inv2.id);
+    await paymentsUntil(inv2.id, 'paid');
     expect((await db<{ status: string; paid: string }>('select status, paid::text from invoice where id = $1', [inv2.id]))[0]).toEqual({ status: 'paid', paid: inv2.gross });
-    expect(await db('select * from invoice_payment where invoice_id = $1', [inv2.id])).toHaveLength(1);
+    expect(await paymentsOf(inv2.id)).toEqual([{ kind: 'general', amount: inv2.gross, journal_code: '90' }]);
+    expect(await paymentLabels(inv2.id)).toEqual(['General journal entry']);
 
     // and the invoice page lists the desk transaction
     expect((await admin.get(`/invoices/${inv.id}`)).text).toContain(`data-transaction="${id}"`);
@@ -303,6 +320,39 @@ describe('desk payment of an invoice', () => {
     expect(plannerPage.text).not.toContain('data-transaction=');
     expect(plannerPage.text).not.toContain('/accounting/transactions');
     expect((await planner.get(`/invoices/${inv.id}`)).status).toBe(403);
+  });
+});
+
+describe('partial desk payment by PIN (general journal)', () => {
+  it('shows the invoice as partly paid once Exact reports it, recorded once; the rest paid in cash makes it paid', async () => {
+    const inv = await exportedInvoice();
+    const cents = Math.round(Number(inv.gross) * 100);
+    const part = (Math.round(cents * 0.4) / 100).toFixed(2);
+    const rest = ((cents - Math.round(cents * 0.4)) / 100).toFixed(2);
+    const pin = await record({ typeId: typeIds.Pin, method: 'other', date: day(0), amount: part, invoiceId: String(inv.id), description: 'Aanbetaling per pin' });
+    const [p] = await forward([pin]);
+    expect(p.state).toBe('sent');
+    // Exact matched part of the receivable: still open, with a last payment date
+    const receivable = (await rows('Receivables')).find((x) => x.InvoiceNumber === Number(inv.number));
+    expect(receivable).toMatchObject({ Status: 20, IsFullyPaid: false });
+    expect(receivable?.LastPaymentDate).toBeTruthy();
+
+    await paymentsUntil(inv.id, 'partly_paid');
+    expect((await db<{ status: string; paid: string; open: string }>('select status, paid::text, open::text from invoice where id = $1', [inv.id]))[0])
+      .toEqual({ status: 'partly_paid', paid: part, open: rest });
+    expect(await paymentsOf(inv.id)).toEqual([{ kind: 'general', amount: part, journal_code: '90' }]);
+    expect(await paymentLabels(inv.id)).toEqual(['General journal entry']);
+
+    // the rest in cash at the desk: paid, two payments (no "matched in Exact" remainder), each by its journal
+    const cash = await record({ typeId: typeIds.Baliebetaling, date: day(0), amount: rest, invoiceId: String(inv.id), description: 'Restant contant' });
+    const [c] = await forward([cash]);
+    expect(c.state).toBe('sent');
+    expect((await rows('Receivables')).find((x) => x.InvoiceNumber === Number(inv.number))).toMatchObject({ Status: 50, IsFullyPaid: true });
+    await paymentsUntil(inv.id, 'paid');
+    expect((await db<{ status: string; paid: string; open: string }>('select status, paid::text, open::text from invoice where id = $1', [inv.id]))[0])
+      .toEqual({ status: 'paid', paid: inv.gross, open: '0.00' });
+    expect(await paymentsOf(inv.id)).toEqual([{ kind: 'general', amount: part, journal_code: '90' }, { kind: 'bank', amount: rest, journal_code: '10' }]);
+    expect((await paymentLabels(inv.id)).sort()).toEqual(['Cash entry', 'General journal entry']);
   });
 });
 
