@@ -84,6 +84,27 @@ async function paymentLabels(invoiceId: number): Promise<string[]> {
   return [...section.matchAll(/class="payment-kind">([^<:]*)/g)].map((m) => m[1].trim());
 }
 
+/** The transactions the report lists for these filters (ids, in the report's order). */
+async function reportIds(filter: Record<string, string | number>): Promise<number[]> {
+  const qs = new URLSearchParams(Object.entries(filter).map(([k, v]) => [k, String(v)])).toString();
+  const html = (await admin.get(`/accounting/transactions?${qs}`)).text;
+  return [...html.matchAll(/<tr data-transaction="(\d+)"/g)].map((m) => Number(m[1]));
+}
+
+/** A location of its own in the same administration, set up for transactions (journals 10 / 90, debtors 1300). */
+async function ownLocation(code: string): Promise<number> {
+  const loc = await t.inContext(async () => (await invoicingFixture(t, { code })).locationId);
+  expect((await settings(loc, { cashJournalCode: '10', miscJournalCode: '90', debtorsGlAccountId: String(await glId('1300')) })).status).toBe(303);
+  return loc;
+}
+
+/** The state of each of these transactions once every one of them is in `state`. */
+const until = (ids: number[], state: string, what: string) =>
+  waitFor(async () => {
+    const r = await db<{ id: number; state: string }>('select id, state from desk_transaction where id = any($1) order by id', [ids]);
+    return r.length === ids.length && r.every((x) => x.state === state) ? r : undefined;
+  }, what, 60_000);
+
 async function addType(name: string, gl: string, opts: { cash?: boolean; direction?: 'in' | 'out' } = {}) {
   const res = await post('/accounting/transactions/types', { name, glAccountId: String(await glId(gl)), direction: opts.direction ?? 'in', active: 'on', ...(opts.cash === false ? {} : { cash: 'on' }) }, '/accounting/transactions/settings');
   if (res.status !== 303) throw new Error(`type: ${res.status} ${(res.text.match(/role="alert"[^<]*<[^>]*>[^<]*|class="error"[^>]*>[^<]+/g) ?? []).join(' | ')} ${res.text.slice(0, 300)}`);
@@ -353,6 +374,127 @@ describe('partial desk payment by PIN (general journal)', () => {
       .toEqual({ status: 'paid', paid: inv.gross, open: '0.00' });
     expect(await paymentsOf(inv.id)).toEqual([{ kind: 'general', amount: part, journal_code: '90' }, { kind: 'bank', amount: rest, journal_code: '10' }]);
     expect((await paymentLabels(inv.id)).sort()).toEqual(['Cash entry', 'General journal entry']);
+  });
+});
+
+describe('the rest of the issue', () => {
+  it('the type\'s "cash" setting is the payment method when none is chosen; a type can be renamed and switched off', async () => {
+    await addType('Storting', '8000');
+    const cash = await record({ typeId: typeIds.Storting, date: day(1), amount: '3', method: '' });
+    expect((await db<{ method: string }>('select method from desk_transaction where id = $1', [cash]))[0].method).toBe('cash');
+    // Pin is not a cash type: without a method it is a payment by other means, so it needs a customer
+    const refused = await post('/accounting/transactions', { locationId: fx.locationId, typeId: typeIds.Pin, date: day(1), amount: '4', method: '' }, '/accounting/transactions/new');
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('booked against a customer');
+    const other = await record({ typeId: typeIds.Pin, date: day(1), amount: '4', method: '', customerId: String(fx.customerId) });
+    expect((await db<{ method: string }>('select method from desk_transaction where id = $1', [other]))[0].method).toBe('other');
+    // the form offers "as set for the type", chosen by default
+    expect((await admin.get('/accounting/transactions/new')).text).toMatch(/<input type="radio" name="method" value="" checked>/);
+
+    // renamed, made non-cash, then switched off: no longer offered, and refused when sent anyway
+    const id = typeIds.Storting;
+    const gl = String(await glId('8000'));
+    const edit = (form: Record<string, unknown>) => post(`/accounting/transactions/types/${id}`, { glAccountId: gl, direction: 'in', ...form }, '/accounting/transactions/settings');
+    expect((await edit({ name: 'Storting bank', active: 'on' })).status).toBe(303);
+    expect((await db<{ name: string; cash: boolean; active: boolean }>('select name, cash, active from transaction_type where id = $1', [id]))[0]).toEqual({ name: 'Storting bank', cash: false, active: true });
+    // a name already taken is refused with a message, the type stays as it was
+    const taken = await edit({ name: 'Pin', active: 'on' });
+    expect(taken.status).toBe(303);
+    expect((await admin.get('/accounting/transactions/settings')).text).toContain('The type was not saved');
+    expect((await db<{ name: string }>('select name from transaction_type where id = $1', [id]))[0].name).toBe('Storting bank');
+    expect((await edit({ name: 'Storting bank' })).status).toBe(303);
+    expect((await db<{ active: boolean }>('select active from transaction_type where id = $1', [id]))[0].active).toBe(false);
+    expect((await admin.get('/accounting/transactions/new')).text).not.toContain(`<option value="${id}"`);
+    const off = await post('/accounting/transactions', { locationId: fx.locationId, typeId: id, date: day(1), amount: '5', method: 'cash' }, '/accounting/transactions/new');
+    expect(off.status).toBe(422);
+  });
+
+  it('preflight: journals not set, a cash journal as the other journal, GL accounts unknown to or gone from the administration', async () => {
+    const loc = await t.inContext(async () => (await invoicingFixture(t, { code: 'PR2' })).locationId);
+    const problems = async () => [...(await admin.get(`/accounting/transactions/settings/${loc}`)).text.matchAll(/data-problem="([^"]+)"/g)].map((m) => m[1]);
+    expect((await settings(loc, { descriptionTemplate: '{date}' })).status).toBe(303);
+    expect(await problems()).toEqual(expect.arrayContaining(['transactions.problems.cashJournalNotSet', 'transactions.problems.miscJournalNotSet', 'transactions.problems.glNotSet']));
+    // a GL account made in Koppel only: not known in the administration
+    expect((await post('/accounting/gl-accounts', { number: '8998', name: 'Alleen in Koppel' }, '/accounting/gl-accounts/new')).status).toBe(303);
+    await settings(loc, { cashJournalCode: '10', miscJournalCode: '10', debtorsGlAccountId: String(await glId('8998')) });
+    let found = await problems();
+    expect(found).toEqual(expect.arrayContaining(['transactions.problems.miscJournalType', 'transactions.problems.gl_gl_account_unknown']));
+    expect(found).not.toContain('transactions.problems.cashJournalNotSet');
+    const html = (await admin.get(`/accounting/transactions/settings/${loc}`)).text;
+    expect(html).toContain('Journal 10 is not a general journal (type 10)');
+    expect(html).toContain(`GL account 8998 (debtors) is not known in administration ${D1}`);
+    // synchronising the GL accounts finds it is not in Exact at all
+    const { importId } = await t.app.get(LedgersSync).request(D1, 'gl-accounts', 'synchronise');
+    await waitFor(async () => (await db<{ status: string }>('select status from ledger_import where id = $1', [importId]))[0]?.status === 'done', 'GL accounts synchronised', 60_000);
+    found = await problems();
+    expect(found).toContain('transactions.problems.gl_gl_account_missing');
+    expect(found).not.toContain('transactions.problems.gl_gl_account_unknown');
+    // nothing is sent for a location with problems: its transactions wait, blocked, with the reasons
+    const id = await record({ locationId: loc, typeId: typeIds.Baliebetaling, date: day(2), amount: '6' });
+    await forward([id]);
+    expect((await db<{ state: string; problems: { key: string }[] }>('select state, problems from desk_transaction where id = $1', [id]))[0])
+      .toMatchObject({ state: 'blocked', problems: expect.arrayContaining([expect.objectContaining({ key: 'transactions.problems.miscJournalType' })]) });
+    // (other locations' transactions went in the same run) no batch of this location, so nothing of it was posted
+    expect(await db('select id from transaction_batch where location_id = $1', [loc])).toEqual([]);
+  });
+
+  it('a day blocked for a missing financial year goes by itself once the year is in Exact', async () => {
+    const loc = await ownLocation('BLK');
+    const year = new Date().getUTCFullYear() - 3;
+    const id = await record({ locationId: loc, typeId: typeIds.Baliebetaling, date: `${year}-03-02`, amount: '8' });
+    const [r] = await forward([id]);
+    expect(r.state).toBe('blocked');
+    await x.control('financial-years', { division: D1, year });
+    expect((await post('/accounting/transactions/forward', {})).status).toBe(303);
+    await until([id], 'sent', 'the blocked day sent after the fix');
+    const [b] = await db<{ reference: string }>('select b.reference from desk_transaction t join transaction_batch b on b.id = t.batch_id where t.id = $1', [id]);
+    expect((await rows('CashEntryLines')).filter((l) => l.Notes === b.reference).map((l) => l.AmountFC)).toEqual([8]);
+  });
+
+  it('the report filters by location, date, type and export state; "re-queue all" takes the failed ones of the filter', async () => {
+    const loc = await ownLocation('FLT');
+    const a = await record({ locationId: loc, typeId: typeIds.Baliebetaling, date: day(6), amount: '3' });
+    const b = await record({ locationId: loc, typeId: typeIds.Terugbetaling, date: day(7), amount: '4' });
+    const c = await record({ locationId: loc, typeId: typeIds.Baliebetaling, date: day(7), amount: '5' });
+    const sorted = (ids: number[]) => [...ids].sort((p, q) => p - q);
+    expect(sorted(await reportIds({ locationId: loc }))).toEqual([a, b, c]);
+    expect(sorted(await reportIds({ locationId: loc, typeId: typeIds.Baliebetaling }))).toEqual([a, c]);
+    expect(sorted(await reportIds({ locationId: loc, dateFrom: day(7), dateTo: day(7) }))).toEqual([b, c]);
+    expect(sorted(await reportIds({ locationId: loc, state: 'queued' }))).toEqual([a, b, c]);
+    expect(await reportIds({ locationId: loc, state: 'sent' })).toEqual([]);
+
+    // Exact refuses both days: failed, with Exact's text
+    await x.control('faults', { status: 400, endpoints: ['CashEntries'], methods: ['POST'], count: 2 });
+    try {
+      const res = await forward([a, b, c]);
+      expect(res.map((r) => r.state)).toEqual(['failed', 'failed', 'failed']);
+    } finally {
+      await x.control('faults', undefined, 'DELETE');
+    }
+    expect(sorted(await reportIds({ locationId: loc, state: 'failed' }))).toEqual([a, b, c]);
+    expect((await admin.get(`/accounting/transactions?locationId=${loc}&state=failed`)).text).toContain('Injected fault');
+    // re-queue all of one day: only that day goes back into the queue
+    expect((await post('/accounting/transactions/requeue', { locationId: loc, dateFrom: day(7), dateTo: day(7) })).status).toBe(303);
+    expect(sorted(await reportIds({ locationId: loc, state: 'queued' }))).toEqual([b, c]);
+    expect(await reportIds({ locationId: loc, state: 'failed' })).toEqual([a]);
+    const sent = await forward([b, c]);
+    expect(sent.map((r) => r.state)).toEqual(['sent', 'sent']);
+    const page = (await admin.get(`/accounting/transactions?locationId=${loc}&state=sent`)).text;
+    expect(page).toContain(`entry ${String(sent[0].entry_number)} in journal 10`);
+    expect(sorted(await reportIds({ locationId: loc, state: 'sent', typeId: typeIds.Terugbetaling }))).toEqual([b]);
+  });
+
+  it('the 15-minute schedule forwards closed days only; today waits for "Send to Exact now"', async () => {
+    const loc = await ownLocation('SCH');
+    const yesterday = await record({ locationId: loc, typeId: typeIds.Baliebetaling, date: day(1), amount: '10' });
+    const today = await record({ locationId: loc, typeId: typeIds.Baliebetaling, date: day(0), amount: '11' });
+    const sync = t.app.get(SyncService);
+    await waitFor(async () => (await sync.enqueue(D1, 'transactions', 'schedule')) === 'queued', 'scheduled run queued', 60_000);
+    await until([yesterday], 'sent', 'yesterday sent by the schedule');
+    await waitFor(async () => (await db<{ status: string }>(`select status from sync_state where division = $1 and resource = 'transactions'`, [D1]))[0]?.status !== 'running', 'the scheduled run ended', 60_000);
+    expect((await db<{ state: string }>('select state from desk_transaction where id = $1', [today]))[0].state).toBe('queued');
+    const [r] = await forward([today]);
+    expect(r.state).toBe('sent');
   });
 });
 

@@ -156,7 +156,7 @@ export class TransactionForwardingService {
   /** The intent: the batch and the transactions it carries, committed together before anything is sent. */
   private async record(em: EntityManager, location: Location, division: number, date: string, kind: BatchKind, journalCode: string, txs: DeskTransaction[]): Promise<TransactionBatch> {
     return em.transactional(async (tx) => {
-      const [{ max }] = await tx.getConnection().execute<{ max: number | null }[]>(
+      const [{ max }] = await tx.execute<{ max: number | null }[]>(
         'select max(sequence) as max from transaction_batch where location_id = ? and date = ? and kind = ?',
         [location.id, date, kind],
       );
@@ -245,7 +245,7 @@ export class TransactionForwardingService {
       }
       await em.transactional(async (tx) => {
         tx.assign(batch, { state: 'failed' });
-        await tx.getConnection().execute(`update desk_transaction set state = 'failed', last_error = ? where batch_id = ?`, [batch.lastError, batch.id]);
+        await tx.execute(`update desk_transaction set state = 'failed', last_error = ? where batch_id = ?`, [batch.lastError, batch.id]);
       });
       summary.failed += txs.length;
       if (!(e instanceof ExactError)) this.logger.error(`batch ${batch.reference}: ${(e as Error)?.stack ?? e}`);
@@ -256,7 +256,7 @@ export class TransactionForwardingService {
     let n = 0;
     await em.transactional(async (tx) => {
       tx.assign(batch, { state: 'sent', exactEntryId: booked.entryId, exactEntryNumber: booked.entryNumber, sentAt: this.clock.now(), lastError: null });
-      const res = (await tx.getConnection().execute(`update desk_transaction set state = 'sent', last_error = null, problems = null where batch_id = ?`, [batch.id], 'run')) as unknown as { affectedRows?: number };
+      const res = (await tx.execute(`update desk_transaction set state = 'sent', last_error = null, problems = null where batch_id = ?`, [batch.id], 'run')) as unknown as { affectedRows?: number };
       n = res.affectedRows ?? 0;
     });
     summary.sent += n;
