@@ -269,6 +269,28 @@ describe('forwarding', () => {
     expect((await rows('CashEntryLines')).filter((l) => l.AmountFC === 42)).toHaveLength(1);
   });
 
+  it('a 500 from Exact before anything was stored: the batch waits (no failure), the next run looks it up and posts it once', async () => {
+    const id = await record({ typeId: typeIds.Baliebetaling, date: day(8), amount: '13', description: 'Storing vooraf' });
+    const failedPosts = await x.requests({ method: 'POST', endpoint: 'financialtransaction/cashentries', status: 500 });
+    await x.control('faults', { status: 500, endpoints: ['CashEntries'], methods: ['POST'], count: 1 });
+    try {
+      expect((await post('/accounting/transactions/forward', {})).status).toBe(303);
+      const batch = await waitFor(async () => {
+        const [b] = await db<{ state: string; attempts: number; last_error: string | null }>('select b.state, b.attempts, b.last_error from desk_transaction t join transaction_batch b on b.id = t.batch_id where t.id = $1', [id]);
+        return b && b.attempts >= 1 && (b.state !== 'sending' || b.last_error) ? b : undefined;
+      }, 'the first attempt ended', 60_000);
+      expect(batch.state).not.toBe('failed');
+    } finally {
+      await x.control('faults', undefined, 'DELETE');
+    }
+    const [r] = await forward([id]);
+    expect(r.state).toBe('sent');
+    expect(await x.requests({ method: 'POST', endpoint: 'financialtransaction/cashentries', status: 500 })).toBe(failedPosts + 1);
+    expect((await db<{ attempts: number }>('select attempts from transaction_batch where reference = $1', [r.reference]))[0].attempts).toBe(2);
+    const mine = (await rows('CashEntryLines')).filter((l) => l.Notes === r.reference);
+    expect(mine.map((l) => l.AmountFC)).toEqual([13]);
+  });
+
   it('a refusal by Exact shows Exact\'s text; after the fix a re-queue sends it', async () => {
     const d = day(3);
     const id = await record({ typeId: typeIds.Baliebetaling, date: d, amount: '9', description: 'Geweigerd' });
