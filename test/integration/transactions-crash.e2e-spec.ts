@@ -7,11 +7,13 @@ import { sql, SYNC_TEST_ENV, waitFor } from '../support/sync.js';
 import { D1, importLedgers, invoicingFixture, type InvoicingFixture } from '../support/invoices.js';
 import { LedgersSync } from '../../src/modules/ledgers/ledgers.sync.js';
 import { projectRoot } from '../../src/common/paths.js';
+import { killAtGate, type Killable } from '../support/crash-gate.js';
 
-// Issue 18: "a process killed mid-send". A real OS process of the built app (npm test builds) forwards a cash day; Exact
-// stores the entry but the answer never comes (the sandbox's after-commit timeout fault), and the process is SIGKILLed
-// while it waits. The batch it recorded before the POST stays; the next forwarding looks the entry up by our reference
-// and marks it sent: one entry in Exact, never two.
+// Issue 18: "a process killed mid-send". A real OS process of the built app (npm test builds) forwards a cash day and is
+// SIGKILLed (1) after it recorded the day's batch but before the POST (held at its next write by a test-only gate), and
+// (2) after Exact stored the entry but before the answer came (the sandbox's after-commit timeout fault). The batch it
+// recorded before the POST stays; the next forwarding sends it, or finds it by our reference: one entry in Exact, never
+// two, never none.
 let x: ExactTestEnv;
 let t: TestApp;
 let admin: Agent;
@@ -46,56 +48,96 @@ afterAll(async () => {
   await x?.close();
 });
 
+/** The built app forwarding the division's transactions in its own OS process (killed by the tests). */
+function startForwarding(): Killable & { output: () => string } {
+  const child = spawn(process.execPath, [join(projectRoot, 'test', 'support', 'transactions-process.mjs')], {
+    env: { ...process.env, ...x.env, DATABASE_URL: t.db.url, DATA_DIR: t.db.dataDir, FORWARD_DIVISION: String(D1), NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const exited = new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  return { exited, output: () => out, kill: () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL') };
+}
+
+/** Records cash transactions of one day at the location; returns their ids. */
+async function recordCash(date: string, amounts: string[]): Promise<number[]> {
+  const [type] = await db<{ id: number }>(`select id from transaction_type where name = 'Baliebetaling'`);
+  const ids: number[] = [];
+  for (const amount of amounts) {
+    await post('/accounting/transactions', { locationId: fx.locationId, typeId: String(type.id), date, amount, method: 'cash', description: `kas ${amount}` }, '/accounting/transactions/new');
+    ids.push(Number((await db<{ id: number }>('select max(id) as id from desk_transaction'))[0].id));
+  }
+  return ids;
+}
+
+/** "Send to Exact now" in the surviving app, until these transactions are sent; their batch rows. */
+async function sendNow(ids: number[]) {
+  await post('/accounting/transactions/forward', {}, '/accounting/transactions');
+  return waitFor(async () => {
+    const r = await db<{ state: string; entry_id: string | null; b_state: string; reference: string }>(
+      `select t.state, b.exact_entry_id::text as entry_id, b.state as b_state, b.reference from desk_transaction t join transaction_batch b on b.id = t.batch_id where t.id = any($1)`, [ids]);
+    return r.length === ids.length && r.every((x) => x.state === 'sent') ? r : undefined;
+  }, 'transactions sent after the restart', 60_000);
+}
+
+const cashLines = async () => (await x.control<{ rows: Record<string, unknown>[] }>(`data/${D1}/CashEntryLines?limit=1000`)).rows;
+
 describe('a Koppel process killed mid-send', () => {
+  it('after the day\'s batch was recorded, before the POST: the restart sends it exactly once', async () => {
+    const date = day(5);
+    const ids = await recordCash(date, ['4.50', '11.00']);
+    const postsBefore = await x.requests({ method: 'POST', endpoint: 'financialtransaction/cashentries' });
+    // the first write after the batch was recorded (raising its attempts, just before the POST) is held; killed there
+    const signal = await killAtGate(t.db.url, { table: 'transaction_batch', event: 'update', when: 'old.attempts = 0 and new.attempts > 0' }, startForwarding, 'the POST of the batch');
+    expect(signal).toBe('SIGKILL');
+    const [batch] = await db<{ reference: string; state: string; attempts: number }>('select reference, state, attempts from transaction_batch where location_id = $1 and date = $2', [fx.locationId, date]);
+    expect(batch).toMatchObject({ state: 'sending', attempts: 0 });
+    expect((await db<{ state: string }>('select state from desk_transaction where id = any($1)', [ids])).map((r) => r.state)).toEqual(['sending', 'sending']);
+    expect(await x.requests({ method: 'POST', endpoint: 'financialtransaction/cashentries' })).toBe(postsBefore);
+    expect((await cashLines()).filter((l) => l.Notes === batch.reference)).toEqual([]);
+
+    const rows = await sendNow(ids);
+    expect(new Set(rows.map((r) => r.reference))).toEqual(new Set([batch.reference]));
+    expect(await x.requests({ method: 'POST', endpoint: 'financialtransaction/cashentries' })).toBe(postsBefore + 1);
+    const mine = (await cashLines()).filter((l) => l.Notes === batch.reference);
+    expect(mine.map((l) => l.AmountFC)).toEqual([4.5, 11]);
+    expect(new Set(mine.map((l) => String(l.EntryID)))).toEqual(new Set([rows[0].entry_id]));
+    expect(await db('select id from transaction_batch where location_id = $1 and date = $2', [fx.locationId, date])).toHaveLength(1);
+  });
+
   it('after Exact stored the entry: the next run finds it by our reference and books nothing twice', async () => {
-    const [type] = await db<{ id: number }>(`select id from transaction_type where name = 'Baliebetaling'`);
-    const ids: number[] = [];
-    for (const amount of ['12.50', '30.00', '7.75']) {
-      await post('/accounting/transactions', { locationId: fx.locationId, typeId: String(type.id), date: day(4), amount, method: 'cash', description: `kas ${amount}` }, '/accounting/transactions/new');
-      ids.push(Number((await db<{ id: number }>('select max(id) as id from desk_transaction'))[0].id));
-    }
+    const ids = await recordCash(day(4), ['12.50', '30.00', '7.75']);
     // Exact stores the entry, then never answers
     await x.control('faults', { endpoints: ['CashEntries'], methods: ['POST'], afterCommit: true, timeout: true, count: 1 });
-    const child = spawn(process.execPath, [join(projectRoot, 'test', 'support', 'transactions-process.mjs')], {
-      env: { ...process.env, ...x.env, DATABASE_URL: t.db.url, DATA_DIR: t.db.dataDir, FORWARD_DIVISION: String(D1), NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const exited = new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const child = startForwarding();
     try {
       // the batch was recorded before the POST, and Exact has the entry with our reference
-      const batch = await waitFor(async () => {
-        const [b] = await db<{ reference: string; state: string; attempts: number }>(`select reference, state, attempts from transaction_batch where location_id = $1`, [fx.locationId]);
-        if (!b) return undefined;
-        const { rows } = await x.control<{ rows: Record<string, unknown>[] }>(`data/${D1}/CashEntryLines?limit=1000`);
-        return rows.some((l) => l.Notes === b.reference) ? b : undefined;
-      }, `the entry stored in Exact (process output: ${out})`, 120_000);
-      expect(batch).toMatchObject({ state: 'sending', attempts: 1 });
-      child.kill('SIGKILL');
-      expect(await exited).toBe('SIGKILL');
+      const batchOf = async () =>
+        (await db<{ reference: string; state: string; attempts: number }>(`select reference, state, attempts from transaction_batch where location_id = $1 and date = $2`, [fx.locationId, day(4)]))[0];
+      const reference = await waitFor(async () => {
+        const b = await batchOf();
+        return b && (await cashLines()).some((l) => l.Notes === b.reference) ? b.reference : undefined;
+      }, `the entry stored in Exact (process output: ${child.output()})`, 120_000);
+      // read again now that Exact has it (the row read above may predate the attempt, which is committed before the POST)
+      expect(await batchOf()).toEqual({ reference, state: 'sending', attempts: 1 });
+      child.kill();
+      expect(await child.exited).toBe('SIGKILL');
       expect((await db<{ state: string }>('select state from desk_transaction where id = any($1)', [ids])).map((r) => r.state)).toEqual(['sending', 'sending', 'sending']);
     } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      child.kill();
       await x.control('faults', undefined, 'DELETE');
     }
 
     // "Send to Exact now" in the surviving app: looked up, found, marked sent
     const postsBefore = await x.requests({ method: 'POST', endpoint: 'financialtransaction/cashentries' });
-    await post('/accounting/transactions/forward', {}, '/accounting/transactions');
-    const rows = await waitFor(async () => {
-      const r = await db<{ state: string; entry_id: string | null; b_state: string }>(
-        `select t.state, b.exact_entry_id::text as entry_id, b.state as b_state from desk_transaction t join transaction_batch b on b.id = t.batch_id where t.id = any($1)`, [ids]);
-      return r.every((x) => x.state === 'sent') ? r : undefined;
-    }, 'transactions sent after the restart', 60_000);
+    const rows = await sendNow(ids);
     expect(new Set(rows.map((r) => r.entry_id)).size).toBe(1);
     expect(await x.requests({ method: 'POST', endpoint: 'financialtransaction/cashentries' })).toBe(postsBefore);
-    const { rows: lines } = await x.control<{ rows: Record<string, unknown>[] }>(`data/${D1}/CashEntryLines?limit=1000`);
-    const [batch] = await db<{ reference: string }>(`select reference from transaction_batch where location_id = $1`, [fx.locationId]);
-    const mine = lines.filter((l) => l.Notes === batch.reference);
+    const mine = (await cashLines()).filter((l) => l.Notes === rows[0].reference);
     expect(mine.map((l) => l.AmountFC)).toEqual([12.5, 30, 7.75]);
     expect(new Set(mine.map((l) => String(l.EntryID)))).toEqual(new Set([rows[0].entry_id]));
-    expect(await db('select id from transaction_batch where location_id = $1', [fx.locationId])).toHaveLength(1);
+    expect(await db('select id from transaction_batch where location_id = $1 and date = $2', [fx.locationId, day(4)])).toHaveLength(1);
   });
 });

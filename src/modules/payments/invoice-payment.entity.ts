@@ -3,11 +3,16 @@ import { BigIntType, OptionalProps } from '@mikro-orm/core';
 import { Invoice } from '../invoices/invoice.entity.js';
 
 export type PaymentSource = 'webhook' | 'sync';
-export type PaymentKind = 'bank' | 'settlement';
+/**
+ * `bank`: a bank/cash line (TransactionLines Type 40) — cash or bank is the journal's type (10 / 12), shown by the
+ * payments view; `general`: a general journal line (Type 90) on the customer with the invoice number (e.g. a PIN
+ * payment at the desk); `settlement`: the rest of a fully paid term that no line explains.
+ */
+export type PaymentKind = 'bank' | 'general' | 'settlement';
 
 /**
  * One payment on an invoice as Exact booked it. `exactKey` makes it unique per division:
- * `line:<TransactionLines.ID>` for a bank/cash line (Type 40) that pays the invoice, or
+ * `line:<TransactionLines.ID>` for a bank/cash line (Type 40) or general journal line (Type 90) that pays the invoice, or
  * `settle:<Receivable ID>` for the part of a fully paid term that no bank line explains (matched in
  * Exact against something else). Processing the same change twice inserts nothing (ON CONFLICT DO NOTHING).
  */

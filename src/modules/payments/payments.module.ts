@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { InvoicesModule } from '../invoices/invoices.module.js';
+import { LedgersModule } from '../ledgers/ledgers.module.js';
 import { PaymentsService } from './payments.service.js';
 import { PaymentsSync } from './payments.sync.js';
 import { PaymentsController } from './payments.controller.js';
@@ -12,7 +13,7 @@ import { InvoicePageRegistry } from '../invoices/invoices.types.js';
  * Exports PaymentsService (applyTerms / recompute / forInvoice) and PaymentsSync (run / request).
  */
 @Module({
-  imports: [InvoicesModule],
+  imports: [InvoicesModule, LedgersModule],
   providers: [PaymentsService, PaymentsSync],
   controllers: [PaymentsController],
   exports: [PaymentsService, PaymentsSync],

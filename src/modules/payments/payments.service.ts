@@ -7,9 +7,10 @@ import type { CallOptions } from '../../exact/resource.js';
 import { f } from '../../exact/odata.js';
 import type { ExactPaymentTerm } from '../../exact/exact.types.js';
 import { LedgerSetting } from '../ledgers/ledger-setting.entity.js';
-import { InvoicePayment, type PaymentSource } from './invoice-payment.entity.js';
+import { InvoicePayment, type PaymentKind, type PaymentSource } from './invoice-payment.entity.js';
 import { InvoicesService } from '../invoices/invoices.service.js';
 import type { CurrentUser } from '../auth/current-user.js';
+import { LedgersService } from '../ledgers/ledgers.service.js';
 import { paymentView, paymentsPopupModel } from './payments.view.js';
 
 /** Fields read from sync/Cashflow/PaymentTerms (API.md §7.7). */
@@ -18,13 +19,19 @@ export const TERM_SELECT = [
   'AmountDC', 'TransactionEntryID', 'Account',
 ] as const;
 
-/** Fields read from bulk/Financial/TransactionLines for the bank/cash lines that pay our invoices. */
+/** Fields read from bulk/Financial/TransactionLines for the bank/cash and general journal lines that pay our invoices. */
 export const LINE_SELECT = ['ID', 'EntryID', 'EntryNumber', 'JournalCode', 'Date', 'AmountDC', 'InvoiceNumber', 'Account', 'Type'] as const;
 
 /** LineType of a receivable (customer) in PaymentTerms; 22 are payables. */
 export const RECEIVABLE = 20;
 /** TransactionLines.Type of bank/cash entries. */
 export const CASH_FLOW = 40;
+/**
+ * TransactionLines.Type of general journal entries (API.md §7.6: every GeneralJournalEntries entry is Type 90). A line
+ * of such an entry on the customer with our invoice number (`OurRef`) pays the invoice like a bank/cash line does,
+ * e.g. a PIN payment at the desk booked on the general journal (issue 18).
+ */
+export const GENERAL_JOURNAL = 90;
 /** Receivable status "matched" (paid / offset). */
 export const MATCHED = 50;
 /** Invoice numbers per `or` filter on TransactionLines (keeps the URL short and calls few). */
@@ -72,6 +79,13 @@ const isoDate = (d: Date | string | null | undefined): string | undefined => {
 };
 const dec = (v: number | string | null | undefined) => new Decimal(v === null || v === undefined ? 0 : String(v));
 const sameGuid = (a?: string | null, b?: string | null) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
+/**
+ * Whether a line carrying the term's invoice number pays it: a bank/cash line on the term's customer (or without a
+ * customer, as some bank lines come); a general journal line only on the customer itself — its other lines (where
+ * the money arrived, e.g. PIN in transit) are not payments even when they carry the number.
+ */
+const paysTerm = (l: BankLine, term: TermRow) =>
+  Number(l.Type) === GENERAL_JOURNAL ? sameGuid(l.Account, term.Account) : !l.Account || !term.Account || sameGuid(l.Account, term.Account);
 
 /**
  * Payments flowing back from Exact (issue 8). The changed receivables come from sync/Cashflow/PaymentTerms
@@ -90,6 +104,7 @@ export class PaymentsService {
     private readonly client: ExactClient,
     private readonly clock: Clock,
     private readonly invoices: InvoicesService,
+    private readonly ledgers: LedgersService,
   ) {}
 
   /**
@@ -112,15 +127,15 @@ export class PaymentsService {
     const touched = new Set<number>();
     for (const m of paidTerms) {
       const invNumber = Number(m.term.InvoiceNumber ?? m.number);
-      const own = lines.rows.filter((l) => Number(l.InvoiceNumber) === invNumber && (!l.Account || !m.term.Account || sameGuid(l.Account, m.term.Account)));
+      const own = lines.rows.filter((l) => Number(l.InvoiceNumber) === invNumber && paysTerm(l, m.term));
       for (const l of own) {
-        const amount = dec(l.AmountDC).negated(); // the receivable side of the bank entry: credit = paid by the customer
+        const amount = dec(l.AmountDC).negated(); // the receivable side of the entry: credit = paid by the customer
         if (amount.isZero()) continue;
         const inserted = await this.insert(em, {
           invoiceId: m.invoiceId,
           division,
           exactKey: `line:${l.ID.toLowerCase()}`,
-          kind: 'bank',
+          kind: Number(l.Type) === GENERAL_JOURNAL ? 'general' : 'bank',
           receivableId: m.term.ID,
           transactionLineId: l.ID,
           entryId: l.EntryID,
@@ -185,14 +200,17 @@ export class PaymentsService {
     return out;
   }
 
-  /** Bank/cash lines (Type 40) carrying these invoice numbers, NUMBERS_PER_CALL numbers per call. */
+  /**
+   * Bank/cash lines (Type 40) and general journal lines (Type 90) carrying these invoice numbers, NUMBERS_PER_CALL
+   * numbers per call (one call, as before: the type is part of the same filter).
+   */
   private async bankLines(division: number, numbers: number[], opts: CallOptions): Promise<{ rows: BankLine[]; calls: number }> {
     const api = this.client.division(division).transactionLinesBulk;
     const rows: BankLine[] = [];
     let calls = 0;
     for (let i = 0; i < numbers.length; i += NUMBERS_PER_CALL) {
       const chunk = numbers.slice(i, i + NUMBERS_PER_CALL);
-      const filter = f.and(f.eq('Type', CASH_FLOW), f.or(...chunk.map((n) => f.eq('InvoiceNumber', n))));
+      const filter = f.and(f.or(f.eq('Type', CASH_FLOW), f.eq('Type', GENERAL_JOURNAL)), f.or(...chunk.map((n) => f.eq('InvoiceNumber', n))));
       for await (const page of api.listPages({ select: LINE_SELECT, filter }, opts)) {
         calls++;
         rows.push(...page.rows);
@@ -210,7 +228,7 @@ export class PaymentsService {
     const key = `settle:${m.term.ID.toLowerCase()}`;
     if (!(m.term.IsFullyPaid || Number(m.term.Status) === MATCHED)) return false;
     const [sum] = await conn.execute<{ total: string | null }[]>(
-      `select sum(amount)::text as total from invoice_payment where division = ? and receivable_id = ? and kind = 'bank'`,
+      `select sum(amount)::text as total from invoice_payment where division = ? and receivable_id = ? and kind in ('bank', 'general')`,
       [division, m.term.ID],
     );
     const rest = dec(m.term.AmountDC).minus(dec(sum?.total ?? 0));
@@ -244,7 +262,7 @@ export class PaymentsService {
   private async insert(
     em: EntityManager,
     p: {
-      invoiceId: number; division: number; exactKey: string; kind: 'bank' | 'settlement'; receivableId: string | null; transactionLineId: string | null;
+      invoiceId: number; division: number; exactKey: string; kind: PaymentKind; receivableId: string | null; transactionLineId: string | null;
       entryId: string | null; entryNumber: number | null; journalCode: string | null; date: string; amount: string; source: PaymentSource;
     },
   ): Promise<boolean> {
@@ -272,7 +290,7 @@ export class PaymentsService {
   /** The payments popup of an invoice (NotFoundError for an unknown invoice). */
   async popup(invoiceId: number, popup: boolean) {
     const invoice = await this.invoices.summary(invoiceId);
-    return paymentsPopupModel(invoice, (await this.forInvoice(invoiceId)).map(paymentView), popup);
+    return paymentsPopupModel(invoice, await this.views(invoiceId), popup);
   }
 
   /** What the payments add to the invoice pages (registered with InvoicePageRegistry by PaymentsModule). */
@@ -281,7 +299,17 @@ export class PaymentsService {
   }
 
   async detailValues(invoiceId: number): Promise<Record<string, unknown>> {
-    return { invoicePayments: (await this.forInvoice(invoiceId)).map(paymentView) };
+    return { invoicePayments: await this.views(invoiceId) };
+  }
+
+  /** The payments of an invoice as shown, each labelled by the type of its journal (cash, bank, general journal). */
+  private async views(invoiceId: number) {
+    const payments = await this.forInvoice(invoiceId);
+    const types = new Map<string, number>();
+    for (const division of new Set(payments.filter((p) => p.journalCode).map((p) => p.division))) {
+      for (const j of await this.ledgers.journals(division)) types.set(`${division}:${j.code.trim()}`, j.type);
+    }
+    return payments.map((p) => paymentView(p, p.journalCode ? types.get(`${p.division}:${p.journalCode.trim()}`) : undefined));
   }
 
   /** The payments of an invoice, newest first. */

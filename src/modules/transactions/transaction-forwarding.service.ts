@@ -7,14 +7,21 @@ import { Invoice } from '../invoices/invoice.entity.js';
 import { CustomerExportService } from '../customers/customer-export.service.js';
 import { LedgersService } from '../ledgers/ledgers.service.js';
 import { ExactClient } from '../../exact/exact.client.js';
-import { ExactError, ExactNetworkError, ExactServerError } from '../../exact/errors.js';
+import { ExactError } from '../../exact/errors.js';
+import { unclearOutcome, writeOnce } from '../../exact/write-once.js';
 import type { CallKind } from '../../exact/rate-limiter.js';
 import { TransactionsApi, type BookedEntry, type ExactCashEntryLine, type ExactGeneralJournalEntryLine } from '../../exact/transactions.resources.js';
 import { DeskTransaction, TransactionBatch, type BatchKind } from './transaction.entity.js';
 import { TransactionsService, type ResolvedLocation } from './transactions.service.js';
 
-/** A write whose outcome we do not know: Exact may have stored it. */
-const unclear = (e: unknown) => e instanceof ExactNetworkError || (e instanceof ExactServerError && (e.httpStatus ?? 500) >= 500);
+/** Nothing was done and trying later is right (rate limit, paused endpoint, connection gone): not a refusal. */
+const later = (e: unknown) => e instanceof ExactError && ['rate_limit', 'blocked', 'auth', 'not_connected'].includes(e.kind);
+/** A look-up by our reference that could not be made: whether Exact has the entry is still unknown. */
+class LookupFailed extends Error {
+  constructor(readonly cause: unknown) {
+    super(`look-up by reference failed: ${(cause as Error)?.message ?? String(cause)}`);
+  }
+}
 const errorText = (e: unknown) => (e instanceof ExactError ? `${e.exactMessage ?? e.message}` : String((e as Error)?.message ?? e)).slice(0, 2000);
 
 export interface ForwardSummary {
@@ -156,7 +163,7 @@ export class TransactionForwardingService {
   /** The intent: the batch and the transactions it carries, committed together before anything is sent. */
   private async record(em: EntityManager, location: Location, division: number, date: string, kind: BatchKind, journalCode: string, txs: DeskTransaction[]): Promise<TransactionBatch> {
     return em.transactional(async (tx) => {
-      const [{ max }] = await tx.getConnection().execute<{ max: number | null }[]>(
+      const [{ max }] = await tx.execute<{ max: number | null }[]>(
         'select max(sequence) as max from transaction_batch where location_id = ? and date = ? and kind = ?',
         [location.id, date, kind],
       );
@@ -201,51 +208,62 @@ export class TransactionForwardingService {
     return out;
   }
 
+  /**
+   * One batch, exactly once, through writeOnce(): an earlier attempt that never learnt its outcome is looked up by our
+   * reference first; the attempt is recorded (committed) before the POST; after an unclear outcome one look-up at once,
+   * else the batch stays `sending` and the next run looks again before posting. Only a definite refusal marks it failed;
+   * a look-up that fails, a rate limit, a paused endpoint or a lost connection leave it for the next run.
+   */
   private async send(em: EntityManager, batch: TransactionBatch, txs: DeskTransaction[], resolved: ResolvedLocation | null, kind: CallKind, summary: ForwardSummary, accountOf = new Map<number, string>()): Promise<void> {
     summary.batches++;
     const api = new TransactionsApi(this.client, batch.division);
-    // an earlier attempt may have reached Exact: look it up by our reference before posting again
-    if (batch.attempts > 0) {
-      try {
-        const found = await api.findByReference(batch.kind, batch.reference, { kind });
-        if (found) return this.sent(em, batch, found, summary);
-      } catch (e) {
-        batch.lastError = errorText(e);
-        await em.flush();
-        summary.unresolved++;
+    const lookup = () => api.findByReference(batch.kind, batch.reference, { kind }).catch((e: unknown) => Promise.reject(new LookupFailed(e)));
+    try {
+      if (!resolved || !txs.length) {
+        // nothing to post now (transactions re-queued meanwhile, or the location's settings broke) — but an earlier
+        // attempt may have reached Exact
+        const found = batch.attempts > 0 ? await lookup() : undefined;
+        if (found) return await this.sent(em, batch, found, summary);
+        if (!txs.length) {
+          Object.assign(batch, { state: 'failed', lastError: 'no transactions' });
+          await em.flush();
+        } else summary.unresolved++;
         return;
       }
-    }
-    if (!resolved || !txs.length) {
-      // nothing to send (transactions re-queued meanwhile) or the location's settings broke: leave it for later
-      if (!txs.length) {
-        batch.state = 'failed';
-        batch.lastError = 'no transactions';
-        await em.flush();
-      } else summary.unresolved++;
-      return;
-    }
-    for (const c of new Set(txs.filter((t) => t.customer && !accountOf.has((t.customer as Customer).id)).map((t) => (t.customer as Customer).id))) {
-      accountOf.set(c, await this.customers.ensureInExact(c, batch.division, { kind }));
-    }
-    batch.attempts++;
-    await em.flush();
-    try {
-      const booked = await api.post(batch.kind, batch.journalCode, this.lines(batch, txs, resolved, accountOf), { kind });
-      await this.sent(em, batch, booked, summary);
-    } catch (e) {
+      await writeOnce<BookedEntry>({
+        intent: {
+          pending: batch.attempts > 0,
+          record: async () => {
+            batch.attempts++;
+            await em.flush();
+          },
+          done: (booked) => this.sent(em, batch, booked, summary),
+          refused: () => undefined, // marked failed below, with Exact's text
+        },
+        lookup,
+        post: async () => {
+          // the customers must be in Exact first (their own exactly-once path; no call when already linked)
+          for (const c of new Set(txs.filter((t) => t.customer && !accountOf.has((t.customer as Customer).id)).map((t) => (t.customer as Customer).id))) {
+            accountOf.set(c, await this.customers.ensureInExact(c, batch.division, { kind }));
+          }
+          return api.post(batch.kind, batch.journalCode, this.lines(batch, txs, resolved, accountOf), { kind });
+        },
+        lookUpAfterUnclear: true,
+        // a refused cash or general journal entry holds nothing of ours (Exact numbers them): no look-up after a refusal
+        mayAlreadyExist: () => false,
+      });
+    } catch (err) {
+      const e = err instanceof LookupFailed ? err.cause : err;
       batch.lastError = errorText(e);
-      if (unclear(e)) {
-        // it may be stored after all: one look-up now, else the next run looks again before posting
-        const found = await api.findByReference(batch.kind, batch.reference, { kind }).catch(() => undefined);
-        if (found) return this.sent(em, batch, found, summary);
+      if (err instanceof LookupFailed || unclearOutcome(e) || later(e)) {
+        // Exact may have it, or could not be asked: the batch stays `sending`; the next run looks it up first
         await em.flush();
         summary.unresolved++;
         return;
       }
       await em.transactional(async (tx) => {
         tx.assign(batch, { state: 'failed' });
-        await tx.getConnection().execute(`update desk_transaction set state = 'failed', last_error = ? where batch_id = ?`, [batch.lastError, batch.id]);
+        await tx.execute(`update desk_transaction set state = 'failed', last_error = ? where batch_id = ?`, [batch.lastError, batch.id]);
       });
       summary.failed += txs.length;
       if (!(e instanceof ExactError)) this.logger.error(`batch ${batch.reference}: ${(e as Error)?.stack ?? e}`);
@@ -256,7 +274,7 @@ export class TransactionForwardingService {
     let n = 0;
     await em.transactional(async (tx) => {
       tx.assign(batch, { state: 'sent', exactEntryId: booked.entryId, exactEntryNumber: booked.entryNumber, sentAt: this.clock.now(), lastError: null });
-      const res = (await tx.getConnection().execute(`update desk_transaction set state = 'sent', last_error = null, problems = null where batch_id = ?`, [batch.id], 'run')) as unknown as { affectedRows?: number };
+      const res = (await tx.execute(`update desk_transaction set state = 'sent', last_error = null, problems = null where batch_id = ?`, [batch.id], 'run')) as unknown as { affectedRows?: number };
       n = res.affectedRows ?? 0;
     });
     summary.sent += n;

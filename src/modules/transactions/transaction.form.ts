@@ -19,7 +19,8 @@ export const TransactionForm = z.object({
   typeId: int({ message: 'transactions.validation.type' }),
   date: isoDate(),
   amount,
-  method: z.enum(PAYMENT_METHODS as [string, ...string[]], { message: 'transactions.validation.method' }),
+  /** cash / other; left empty: the type's own (a cash type is paid in cash, another by other means). */
+  method: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.enum(PAYMENT_METHODS as [string, ...string[]], { message: 'transactions.validation.method' }).optional()),
   customerId: optionalId(),
   invoiceId: optionalId(),
   description: optionalText(200),

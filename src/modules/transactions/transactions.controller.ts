@@ -72,7 +72,7 @@ export class TransactionsController {
     const context = await this.transactions.context(toInt(raw.customerId), toInt(raw.invoiceId));
     await this.form(req, res, {
       date: this.transactions.today(),
-      method: 'cash',
+      method: '',
       locationId: context.invoice?.location.id ?? toInt(raw.locationId) ?? context.customer?.location?.id ?? '',
       customerId: context.customer?.id ?? '',
       invoiceId: context.invoice?.id ?? '',

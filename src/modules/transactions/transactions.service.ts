@@ -95,7 +95,9 @@ export class TransactionsService {
       else if (location && invoice.location.id !== location.id) errors.invoiceId = ['transactions.validation.invoiceLocation'];
       customer ??= invoice.customer;
     }
-    if (input.method === 'other' && !customer && !errors.customerId) errors.customerId = ['transactions.validation.otherNeedsCustomer'];
+    // no payment method chosen: the type's own (its "cash" setting)
+    const method = (input.method ?? (type ? (type.cash ? 'cash' : 'other') : undefined)) as DeskTransaction['method'] | undefined;
+    if (method === 'other' && !customer && !errors.customerId) errors.customerId = ['transactions.validation.otherNeedsCustomer'];
     if (Object.keys(errors).length) throw new ValidationError(errors);
     const amount = new Decimal(input.amount).mul(type!.direction === 'out' ? -1 : 1);
     const t = em.create(DeskTransaction, {
@@ -103,7 +105,7 @@ export class TransactionsService {
       type: type!,
       date: input.date,
       amount: amount.toFixed(2),
-      method: input.method as DeskTransaction['method'],
+      method: method!,
       customer,
       invoice,
       description: input.description ?? type!.name,
