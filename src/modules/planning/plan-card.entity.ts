@@ -28,10 +28,14 @@ export interface PlanCardLine {
 /** A material of a shop order (ShopOrderMaterialPlans). */
 export interface PlanCardMaterial {
   exactId: string;
+  lineNumber?: number | null;
   itemCode?: string | null;
   description?: string | null;
   quantity?: number | null;
   unit?: string | null;
+  plannedDate?: string | null;
+  /** Exact status 30: issued */
+  issued?: boolean;
 }
 
 /** A related order (shop order ↔ sales order, purchase order line ↔ order). */

@@ -9,14 +9,17 @@ import { FeatureBlockedError } from '../connection-health/connection-health.regi
 import { PLAN_CARD_KINDS } from './plan-card.entity.js';
 import { PlanningCardsService } from './planning-cards.service.js';
 import { PlanningService } from './planning.service.js';
-import { cardSortLinks, toSyncStatusView, toCardPageView, toCardRowView, toCardsQuery, toOptionsView, toResourceView } from './planning.view.js';
+import { cardSortLinks, toSyncPanelView, toSyncStatusView, toCardPageView, toCardRowView, toCardsQuery, toOptionsView, toResourceView } from './planning.view.js';
 import { PLANNING_OPTIONS, type PlanningOption } from './planning.options.js';
 
 /** Planning → Cards, a card, Planning → Resources (planners and admins plan; accountants may look). */
 @Controller('planning')
 @Roles('admin', 'accountant', 'planner')
 export class PlanningController {
-  constructor(private readonly cards: PlanningCardsService) {}
+  constructor(
+    private readonly cards: PlanningCardsService,
+    private readonly planning: PlanningService,
+  ) {}
 
   @Get()
   index(@Res() res: Response) {
@@ -39,6 +42,13 @@ export class PlanningController {
     const d = await this.cards.card(id);
     const card = toCardPageView(d, d.exactUrl);
     render(req, res, 'planning/card', { title: 'planning.card.title', titleParams: { number: card.number }, nav: 'planning', card });
+  }
+
+  /** The planning panel of the Sync page (loaded into it): sync status per entity per division and its cost. */
+  @Get('sync-status')
+  async syncStatus(@Req() req: Request, @Res() res: Response) {
+    const divisions = toSyncPanelView(await this.planning.syncPanel(), this.planning.feedNames());
+    render(req, res, 'planning/sync-status', { title: 'planning.syncPanel.title', nav: 'sync', divisions }, { fragment: 'planning/sync-status' });
   }
 
   @Get('resources')

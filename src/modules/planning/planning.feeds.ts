@@ -3,7 +3,8 @@ import type {
   ExactEmployee, ExactProject, ExactPurchaseOrder, ExactPurchaseOrderLine, ExactQuotation, ExactQuotationLine, ExactRoutingStep, ExactSalesOrderHeader, ExactSalesOrderLine, ExactShopOrder, ExactWorkcenter, PlanningApi, PlanningSyncName,
 } from '../../exact/planning.resources.js';
 import type { CallOptions } from '../../exact/resource.js';
-import type { ExactLeaveDay, ExactSchedule, ExactScheduleEntry } from '../../exact/planning.resources.js';
+import type { ExactLeaveDay, ExactRelation, ExactSchedule, ExactScheduleEntry } from '../../exact/planning.resources.js';
+import { materials, relations, warehouses } from './planning-master.feeds.js';
 import { applyLeave, applySchedules, applyScheduleEntries, deleteLeave, deleteScheduleEntries, deleteSchedules } from './planning-hr.js';
 import type { PlanningOptions } from './planning.options.js';
 import type { ArchivedReason, PlanActivityStatus, PlanCardLine } from './plan-card.entity.js';
@@ -28,6 +29,8 @@ export interface FeedContext {
   history: boolean;
   /** Exact account IDs → Koppel customer ids (customers module) */
   customers(accountIds: string[]): Promise<Map<string, number>>;
+  /** Exact relations → Koppel customer ids, linking the ones not linked yet (customers module; never a new customer) */
+  relations(accounts: ExactRelation[]): Promise<Map<string, number>>;
 }
 
 export interface Feed {
@@ -490,8 +493,8 @@ const leave: Feed = {
   apply: (fc, raw) => applyLeave(fc.em, fc.division, raw as ExactLeaveDay[]),
 };
 
-/** In the order a run takes them: headers before lines, shop orders before their operations. */
-export const FEEDS: readonly Feed[] = [salesOrderHeaders, salesOrderLines, purchaseOrders, quotations, quotationLines, shopOrders, routingSteps, projects, employees, workcenters, schedules, scheduleEntries, leave];
+/** In the order a run takes them: relations before the orders that name them, headers before lines, shop orders before their operations. */
+export const FEEDS: readonly Feed[] = [relations, warehouses, salesOrderHeaders, salesOrderLines, purchaseOrders, quotations, quotationLines, shopOrders, routingSteps, materials, projects, employees, workcenters, schedules, scheduleEntries, leave];
 
 export function feedsOn(o: PlanningOptions): Feed[] {
   return FEEDS.filter((f) => f.on(o));

@@ -97,7 +97,7 @@ export const OPTION_ENDPOINTS: Record<PlanningOption, readonly string[]> = {
 };
 
 /** Options Koppel imports today; the others can be saved but import nothing yet (the screen says so). */
-export const IMPORTED_OPTIONS: readonly PlanningOption[] = ['SalesOrder', 'SalesOrderRow', 'PurchaseOrder', 'PurchaseOrderRow', 'Quotation', 'ProductionOrder', 'Activity', 'Project', 'ResourceViaEmployee', 'ResourceViaProduction', 'Schedule'];
+export const IMPORTED_OPTIONS: readonly PlanningOption[] = ['SalesOrder', 'SalesOrderRow', 'PurchaseOrder', 'PurchaseOrderRow', 'Quotation', 'ProductionOrder', 'Activity', 'Project', 'ResourceViaEmployee', 'ResourceViaProduction', 'Schedule', 'SalesRelation', 'PurchaseRelation', 'Warehouse'];
 
 export type OptionProblem = 'bothSalesVariants' | 'bothPurchaseVariants' | 'wbsExclusive' | 'hourTypeForWbs' | 'scheduleLeading' | 'activityNeedsShopOrders' | 'scheduleNeedsEmployees';
 
