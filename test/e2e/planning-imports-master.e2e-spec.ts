@@ -4,7 +4,6 @@ import { connectExact, startExactSandbox, type ExactTestEnv } from '../support/e
 import { sql, waitFor } from '../support/sync.js';
 import { freePort } from '../../src/common/net.js';
 import { SyncService } from '../../src/modules/sync/sync.service.js';
-import { CustomersService } from '../../src/modules/customers/customers.service.js';
 import { LedgerSettingsService } from '../../src/modules/ledgers/ledger-settings.service.js';
 import { ExactClient } from '../../src/exact/exact.client.js';
 
@@ -45,10 +44,11 @@ async function idle() {
   expect([s.status, s.last_error]).toEqual(['ok', null]);
 }
 
-async function runNow() {
+/** One planning run; 'manual' takes every entity (as "Run now" does), 'schedule' only what is due. */
+async function runNow(trigger: 'schedule' | 'manual' = 'schedule') {
   const runs = async () => Number((await db<{ n: string }>(`select count(*) as n from sync_run where resource = 'planning' and division = $1 and status <> 'running'`, [MFG]))[0].n);
   const before = await runs();
-  expect(await t.app.get(SyncService).enqueue(MFG, 'planning', 'schedule')).toBe('queued');
+  expect(await t.app.get(SyncService).enqueue(MFG, 'planning', trigger)).toBe('queued');
   await waitFor(async () => (await runs()) > before, 'a planning run', 120_000);
   await idle();
 }
@@ -87,9 +87,12 @@ describe('relations, warehouses and materials', () => {
     const supplierId = String(orders[0].Supplier).toLowerCase();
     const [account] = (await exactRows('Accounts')).filter((r) => String(r.ID).toLowerCase() === supplierId);
     const code = String(account.Code).trim();
-    const { customer } = await t.app.get(CustomersService).create({
-      type: 'business', number: code, name: String(account.Name), street: 'Kerkstraat', houseNumber: '1', postcode: '1234 AB', city: 'Amersfoort', country: 'NL', locationId: location,
+    const made = await admin.post('/customers').type('form').send({
+      _csrf: await csrf(admin, '/customers/new'), type: 'business', number: code, name: String(account.Name), street: 'Kerkstraat', houseNumber: '1', postcode: '1234 AB',
+      city: 'Amersfoort', country: 'NL', locationId: String(location),
     });
+    expect(made.status).toBe(303);
+    const [customer] = await db<{ id: number }>('select id from customers where number = $1', [code]);
     const [{ n: customersBefore }] = await db<{ n: string }>('select count(*) as n from customers');
 
     await saveAndActivate(['SalesRelation', 'PurchaseRelation', 'PurchaseOrder']);
@@ -140,7 +143,7 @@ describe('relations, warehouses and materials', () => {
     // an order moved to the workshop's warehouse in Exact
     const [order] = await db<{ exact_id: string; number: string }>(`select exact_id, number from plan_card where division = $1 and kind = 'sales_order' and status = 'open' order by number limit 1`, [MFG]);
     const wp = (await exactRows('Warehouses')).find((w) => w.Code === 'WP')!;
-    await x.control('planning/SalesOrders', { division: MFG, ID: order.exact_id, action: 'update', fields: { WarehouseID: wp.ID } });
+    await x.control('planning/SalesOrders', { division: MFG, ID: order.exact_id, action: 'update', fields: { WarehouseID: wp.ID, WarehouseCode: 'WP', WarehouseDescription: wp.Description } });
     await waitFor(async () => ((await db<{ w: string }>(`select warehouse_code as w from plan_card where division = $1 and kind = 'sales_order' and exact_id = $2`, [MFG, order.exact_id]))[0].w === 'WP' ? true : undefined), 'the order in WP', 60_000);
     const filtered = await planner.get('/planning/cards?kind=sales_order&warehouse=WP').set('HX-Request', 'true');
     expect(filtered.status).toBe(200);
@@ -169,17 +172,17 @@ describe('relations, warehouses and materials', () => {
     const page = await planner.get(`/planning/cards/${c.id}`);
     expect(page.text).toContain('id="card-materials"');
     expect(page.text).toContain(String(mine[0].ItemCode));
-    // materials are polled (no webhook topic): the next cycle brings a new one, and sync/Deleted takes one away
+    // materials are polled (no webhook topic, every 2 hours): "Run now" brings a new one, and sync/Deleted takes one away
     const [open] = await db<{ exact_id: string; id: number }>(`select exact_id, id from plan_card where division = $1 and kind = 'shop_order' and status = 'open' and exact_status = 10 order by number limit 1`, [MFG]);
     const item = await x.control<{ ID: string; Code: string }>('planning/Items', { division: MFG, action: 'create', fields: { Code: `MAT-${Date.now()}`, Description: 'Plaatstaal 2 mm', IsStockItem: true } });
     const added = await x.control<{ ID: string }>('planning/ShopOrderMaterialPlans', { division: MFG, action: 'create', fields: { ShopOrder: open.exact_id, Item: item.ID, PlannedQuantity: 7 } });
     await idle();
-    await runNow();
+    await runNow('manual');
     const withNew = (await db<{ materials: { exactId: string; quantity: number }[] }>('select materials from plan_card where id = $1', [open.id]))[0].materials;
     expect(withNew.find((m) => m.exactId === added.ID.toLowerCase())?.quantity).toBe(7);
     expect((await planner.get(`/planning/cards/${open.id}`)).text).toContain(item.Code);
     await x.control('planning/ShopOrderMaterialPlans', { division: MFG, ID: added.ID, action: 'delete' });
-    await runNow();
+    await runNow('manual');
     const after = (await db<{ materials: { exactId: string }[] }>('select materials from plan_card where id = $1', [open.id]))[0].materials;
     expect(after.some((m) => m.exactId === added.ID.toLowerCase())).toBe(false);
     expect(after.length).toBe(withNew.length - 1);
