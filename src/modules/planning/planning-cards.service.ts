@@ -5,7 +5,10 @@ import { planningApi } from '../../exact/planning.resources.js';
 import { Clock } from '../../common/clock.js';
 import { NotFoundError } from '../../common/errors.js';
 import { isIsoDate, toInt } from '../../common/validation.js';
-import { PLAN_CARD_KINDS, type PlanCardKind } from './plan-card.entity.js';
+import { CARD_SEARCH_EXPR, PLAN_CARD_KINDS, type PlanCardKind } from './plan-card.entity.js';
+
+/** The Cards list counts this far (beyond: "more than …"). */
+export const COUNT_CAP = 10_000;
 import { PLAN_RESOURCE_KINDS, type PlanResourceKind } from './plan-resource.entity.js';
 import type { PlanningEntitySummary } from './planning-settings.entity.js';
 
@@ -89,7 +92,7 @@ export class PlanningCardsService {
     };
   }
 
-  async list(f: CardFilter): Promise<{ rows: CardRow[]; next?: string; total: number }> {
+  async list(f: CardFilter): Promise<{ rows: CardRow[]; next?: string; total: number; more: boolean }> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (f.status !== 'all') (where.push('c.status = ?'), params.push(f.status));
@@ -101,11 +104,16 @@ export class PlanningCardsService {
     if (f.to) (where.push('c.due_date <= ?::date'), params.push(f.to));
     if (f.q) {
       const like = `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-      where.push('(c.number ilike ? or c.description ilike ? or c.relation_name ilike ?)');
-      params.push(like, like, like);
+      // one expression, served by the trigram index plan_card_search_trgm_index (number, description, relation, warehouse)
+      where.push(`${CARD_SEARCH_EXPR.replace(/coalesce\((\w+),/g, 'coalesce(c.$1,')} ilike ?`);
+      params.push(like);
     }
     const conn = this.orm.em.fork().getConnection();
-    const [{ n }] = await conn.execute<{ n: string }[]>(`select count(*)::text as n from plan_card c ${where.length ? `where ${where.join(' and ')}` : ''}`, params);
+    // counted up to COUNT_CAP: "more than 10 000" is all a planner needs, and it costs a few ms, not a pass over 100 000 cards
+    const [{ n }] = await conn.execute<{ n: string }[]>(
+      `select count(*)::text as n from (select 1 from plan_card c ${where.length ? `where ${where.join(' and ')}` : ''} limit ${COUNT_CAP + 1}) x`,
+      params,
+    );
     const expr = SORT_EXPR[f.sort];
     const op = f.dir === 'asc' ? '>' : '<';
     const page = [...where];
@@ -129,7 +137,7 @@ export class PlanningCardsService {
     const more = rows.length > f.size;
     const shown = rows.slice(0, f.size);
     const last = shown[shown.length - 1];
-    return { rows: shown, total: Number(n), next: more && last ? encodeAfter(last.sort_value, last.id) : undefined };
+    return { rows: shown, total: Math.min(Number(n), COUNT_CAP), more: Number(n) > COUNT_CAP, next: more && last ? encodeAfter(last.sort_value, last.id) : undefined };
   }
 
   /** The Cards screen: its filter, one page and the filter choices. */

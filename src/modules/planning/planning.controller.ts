@@ -32,7 +32,7 @@ export class PlanningController {
     const today = this.cards.today();
     const model = {
       title: 'planning.cards.title', nav: 'planning', query: toCardsQuery(filter), sortLinks: cardSortLinks(filter), after: filter.after, kinds: PLAN_CARD_KINDS,
-      rows: page.rows.map((r) => toCardRowView(r, today)), total: page.total, next: page.next, ...choices, syncStatus: toSyncStatusView(status),
+      rows: page.rows.map((r) => toCardRowView(r, today)), total: page.total, moreThan: page.more, next: page.next, ...choices, syncStatus: toSyncStatusView(status),
     };
     render(req, res, 'planning/cards', model, { fragment: 'planning/cards-table' });
   }
