@@ -4,34 +4,13 @@
 // session: the server time of the week board (GET /planning/board) and of one move (POST /planning/board/moves as
 // htmx sends it), and GET /healthz in the same run as the baseline. Last line:
 // {"bench":"planning-board","cards":N,"activities":N,"resources":N,"week_p95_ms":N,"move_p95_ms":N,"baseline_p95_ms":N}
-import { startBenchEnvironment } from './support.mjs';
+import { csrfOf, p95, session, startBenchEnvironment } from './support.mjs';
 
 const CARDS = 10_000;
 const ACTIVITIES_PER_CARD = 3;
 const RESOURCES = 200;
 const RUNS = 60;
 const WARMUP = 8;
-
-const p95 = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return Number(s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)].toFixed(2));
-};
-
-/** A tiny cookie jar over fetch: the planner's session and CSRF cookies. */
-function session(base) {
-  const jar = new Map();
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  return async (path, init = {}) => {
-    const res = await fetch(`${base}${path}`, { ...init, redirect: 'manual', headers: { ...(init.headers ?? {}), Cookie: cookie() } });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair.indexOf('=');
-      jar.set(pair.slice(0, i), pair.slice(i + 1));
-    }
-    return res;
-  };
-}
-const csrfOf = (html) => html.match(/name="_csrf" value="([^"]+)"/)[1];
 
 export default async function planningBoardBench(args = []) {
   const cards = Number(args[0]) || CARDS;

@@ -92,3 +92,26 @@ export async function sandboxRequests(control, clientId, filter = {}) {
       && (filter.endpoint === undefined || r.endpoint === filter.endpoint))
     .reduce((n, r) => n + r.n, 0);
 }
+
+// ---- HTTP helpers of the page benchmarks (planning-board, planning-cards)
+
+export const p95 = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Number(s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)].toFixed(2));
+};
+
+/** A tiny cookie jar over fetch: the planner's session and CSRF cookies. */
+export function session(base) {
+  const jar = new Map();
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  return async (path, init = {}) => {
+    const res = await fetch(`${base}${path}`, { ...init, redirect: 'manual', headers: { ...(init.headers ?? {}), Cookie: cookie() } });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair.indexOf('=');
+      jar.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+    return res;
+  };
+}
+export const csrfOf = (html) => html.match(/name="_csrf" value="([^"]+)"/)[1];

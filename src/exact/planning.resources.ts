@@ -225,6 +225,48 @@ export interface ExactWorkcenter {
   Modified?: Date | null;
 }
 
+/** sync/CRM/Accounts as the planning master data reads it (SalesRelation / PurchaseRelation). */
+export interface ExactRelation extends Ts {
+  ID: string;
+  Code?: string | null;
+  Name?: string | null;
+  Status?: string | null;
+  IsSales?: boolean | null;
+  IsSupplier?: boolean | null;
+  Blocked?: boolean | null;
+  AddressLine1?: string | null;
+  AddressLine2?: string | null;
+  Postcode?: string | null;
+  City?: string | null;
+  Country?: string | null;
+  Email?: string | null;
+  Phone?: string | null;
+  VATNumber?: string | null;
+  ChamberOfCommerce?: string | null;
+}
+
+/** sync/Manufacturing/ShopOrderMaterialPlans: the materials of a shop order. */
+export interface ExactMaterialPlan extends Ts {
+  ID: string;
+  ShopOrder: string;
+  LineNumber?: number | null;
+  ItemCode?: string | null;
+  ItemDescription?: string | null;
+  Description?: string | null;
+  PlannedQuantity?: number | null;
+  Unit?: string | null;
+  PlannedDate?: Date | null;
+  Status?: number | null;
+}
+
+/** inventory/Warehouses (no sync API; a short list). */
+export interface ExactWarehouse {
+  ID: string;
+  Code?: string | null;
+  Description?: string | null;
+  Main?: number | null;
+}
+
 /** The sync endpoints of the planning entities, by the names the planning module uses. */
 export const PLANNING_SYNC_PATHS = {
   salesOrderHeaders: 'sync/SalesOrder/SalesOrderHeaders',
@@ -319,6 +361,15 @@ export class PlanningApi {
       }
     }
     return { lines, calls };
+  }
+
+  get warehouses(): Resource<ExactWarehouse> {
+    return new Resource<ExactWarehouse>(this.http, this.division, PLANNING_REST_PATHS.warehouses, 'ID');
+  }
+
+  /** The first page of all warehouses (no sync API; a short list read whole). */
+  warehousesFirstPage(): string {
+    return `${this.division}/${PLANNING_REST_PATHS.warehouses}${queryString({ select: ['ID', 'Code', 'Description', 'Main'] })}`;
   }
 
   /** The first page of all work centres (no sync API; a small list read whole). */

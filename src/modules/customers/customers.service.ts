@@ -458,6 +458,45 @@ export class CustomersService {
     return new Map(rows.map((r) => [r.exact_id, Number(r.customer_id)]));
   }
 
+  /**
+   * Exact relations another module imports as master data (planning: SalesRelation / PurchaseRelation) → the Koppel
+   * customer each one is, never a new customer. The stored Exact ID first; an account not linked yet is linked to the
+   * customer with its Code as number only when it is the same company (name, VAT or CoC number) and that customer
+   * has no account in the division yet — the same rule as the customers sync. Returns account ID (lower case) →
+   * customer id (merged customers resolve to the survivor).
+   */
+  async linkRelations(division: number, accounts: readonly ExactAccount[]): Promise<Map<string, number>> {
+    const known = await this.linkedCustomerIds(division, accounts.map((a) => a.ID));
+    const open = accounts.filter((a) => !known.has(a.ID.toLowerCase()) && trimCode(a.Code));
+    if (!open.length) return known;
+    const em = this.orm.em.fork();
+    const byNumber = new Map((await em.find(Customer, { number: { $in: [...new Set(open.map((a) => trimCode(a.Code)))] } })).map((c) => [c.number, c]));
+    const taken = new Set(
+      (await em.find(CustomerExactLink, { division, customer: { $in: [...byNumber.values()].map((c) => c.id) } }, { populate: ['customer'] }))
+        .filter((l) => l.exactId)
+        .map((l) => l.customer.id),
+    );
+    let linked = 0;
+    for (const a of open) {
+      const c = byNumber.get(trimCode(a.Code));
+      if (!c || taken.has(c.id) || c.status === 'merged' || !sameCompany(c, a as ExactAccount)) continue;
+      const link = await em.findOne(CustomerExactLink, { customer: c, division });
+      if (link) Object.assign(link, { exactId: a.ID, exactCode: trimCode(a.Code), state: link.state === 'error' ? 'linked' : link.state });
+      else em.create(CustomerExactLink, { customer: c, division, exactId: a.ID, exactCode: trimCode(a.Code), state: 'linked' });
+      taken.add(c.id);
+      linked++;
+    }
+    if (linked) {
+      try {
+        await em.flush();
+      } catch (e) {
+        // the customers sync linked the same account meanwhile: what is stored now counts
+        if (!isUniqueViolation(e)) throw e;
+      }
+    }
+    return this.linkedCustomerIds(division, accounts.map((a) => a.ID));
+  }
+
   /** A customer merged into another one, followed to the end (for invoices: bill the survivor). */
   async resolve(customerId: number): Promise<Customer> {
     const em = this.orm.em.fork();

@@ -20,6 +20,7 @@ import { CostCenter, CostDimensionLink, CostUnit, type CostKind } from './cost-c
 import { LedgerImport, type LedgerImportMode, type LedgerResource, type SkippedItem } from './ledger-import.entity.js';
 import { LedgerSettingsService } from './ledger-settings.service.js';
 import { errorText } from '../sync/sync.errors.js';
+import { isUniqueViolation } from '../../common/unique.js';
 
 /** Exact's revenue GL account type ("Import from Exact" takes only these unless all types are asked for). */
 export const REVENUE_TYPE = 110;
@@ -464,6 +465,59 @@ export class LedgersSync implements OnModuleInit {
       done++;
       await progress(done, kinds.length);
     }
+  }
+
+  /**
+   * One cost centre / unit in Koppel and in a division of Exact, for another module (planning: "create cost units
+   * from resources"): Koppel's row is made when the code is new (never twice: the code is unique); in Exact the code
+   * is looked up first and created only when Exact lacks it, through writeOnce (an unclear outcome is looked up by the
+   * code again, never posted blindly). A link already 'linked' in the division costs no call. Returns the Exact ID.
+   */
+  async ensureCostDimension(
+    division: number, kind: CostKind, code: string, description: string, opts: { signal?: AbortSignal; waitForBudget?: () => Promise<void> } = {},
+  ): Promise<{ exactId: string; how: 'linked' | 'found' | 'created'; calls: number }> {
+    const em = this.orm.em.fork();
+    const entity = kind === 'center' ? CostCenter : CostUnit;
+    if (!(await em.count(entity, { code }))) {
+      em.create(entity, { code, description: description.slice(0, 200), source: 'manual' });
+      try {
+        await em.flush();
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e; // made meanwhile by another run: that one counts
+        em.clear();
+      }
+    }
+    const link = await em.findOne(CostDimensionLink, { kind, code, division });
+    if (link?.status === 'linked' && link.exactId) return { exactId: link.exactId, how: 'linked', calls: 0 };
+    const api = kind === 'center' ? this.client.division(division).costCenters : this.client.division(division).costUnits;
+    const call = { kind: 'background' as const, signal: opts.signal };
+    let calls = 0;
+    const lookup = async () => {
+      await opts.waitForBudget?.();
+      calls++;
+      return api.first({ filter: f.eq('Code', code), select: ['ID', 'Code'] }, call);
+    };
+    let how: 'found' | 'created' = 'found';
+    let row = await lookup();
+    if (!row) {
+      await opts.waitForBudget?.();
+      const r = await writeOnce({
+        post: () => {
+          calls++;
+          return api.create({ Code: code, Description: description.slice(0, 60) }, call);
+        },
+        lookUpAfterUnclear: true,
+        mayAlreadyExist: (e) => (e as { kind?: string }).kind !== 'validation',
+        lookup,
+      });
+      row = r.value;
+      how = r.how === 'created' ? 'created' : 'found';
+    }
+    const now = this.clock.now();
+    if (link) Object.assign(link, { exactId: row.ID, status: 'linked', checkedAt: now });
+    else em.create(CostDimensionLink, { kind, code, division, exactId: row.ID, status: 'linked', checkedAt: now });
+    await em.flush();
+    return { exactId: row.ID, how, calls };
   }
 
   /** A normal endpoint read, following __next (≤ 60 rows usually means one call). */

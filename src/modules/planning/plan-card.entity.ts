@@ -9,6 +9,9 @@ export const PLAN_CARD_KINDS = ['sales_order', 'sales_order_line', 'purchase_ord
 export type PlanCardKind = (typeof PLAN_CARD_KINDS)[number];
 
 export type PlanCardStatus = 'open' | 'archived';
+
+/** What the Cards search looks in, as one text (the expression of plan_card_search_trgm_index: keep them the same). */
+export const CARD_SEARCH_EXPR = `(coalesce(number, '') || ' ' || coalesce(description, '') || ' ' || coalesce(relation_name, '') || ' ' || coalesce(warehouse_code, ''))`;
 /** Why a card left the plannable list: Exact completed / cancelled / deleted it, or its option was switched off. */
 export const ARCHIVED_REASONS = ['completed', 'cancelled', 'deleted', 'option_off', 'accepted', 'rejected'] as const;
 export type ArchivedReason = (typeof ARCHIVED_REASONS)[number];
@@ -29,10 +32,14 @@ export interface PlanCardLine {
 /** A material of a shop order (ShopOrderMaterialPlans). */
 export interface PlanCardMaterial {
   exactId: string;
+  lineNumber?: number | null;
   itemCode?: string | null;
   description?: string | null;
   quantity?: number | null;
   unit?: string | null;
+  plannedDate?: string | null;
+  /** Exact status 30: issued */
+  issued?: boolean;
 }
 
 /** A related order (shop order ↔ sales order, purchase order line ↔ order). */
@@ -58,6 +65,8 @@ type CardOptional = 'status' | 'version' | 'lines' | 'materials' | 'related' | '
 @Index({ name: 'plan_card_status_due_sort_index', expression: `create index "plan_card_status_due_sort_index" on "plan_card" ("status", (coalesce("due_date", '9999-12-31'::date)), "id")` })
 @Index({ name: 'plan_card_status_kind_due_sort_index', expression: `create index "plan_card_status_kind_due_sort_index" on "plan_card" ("status", "kind", (coalesce("due_date", '9999-12-31'::date)), "id")` })
 @Index({ name: 'plan_card_status_number_sort_index', expression: `create index "plan_card_status_number_sort_index" on "plan_card" ("status", (coalesce("number", '')), "id")` })
+// the Cards search (number, description, relation, warehouse code; '%…%' anywhere): a trigram index (extension pg_trgm)
+@Index({ name: 'plan_card_search_trgm_index', expression: `create index "plan_card_search_trgm_index" on "plan_card" using gin ((${CARD_SEARCH_EXPR}) gin_trgm_ops)` })
 @Index({ properties: ['customer'] })
 @Index({ properties: ['division', 'parentExactId'] })
 @Index({ properties: ['warehouseCode'] })

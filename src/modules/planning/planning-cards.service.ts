@@ -5,7 +5,10 @@ import { planningApi } from '../../exact/planning.resources.js';
 import { Clock } from '../../common/clock.js';
 import { NotFoundError } from '../../common/errors.js';
 import { isIsoDate, toInt } from '../../common/validation.js';
-import { PLAN_CARD_KINDS, type PlanCardKind } from './plan-card.entity.js';
+import { CARD_SEARCH_EXPR, PLAN_CARD_KINDS, type PlanCardKind } from './plan-card.entity.js';
+
+/** The Cards list counts this far (beyond: "more than …"). */
+export const COUNT_CAP = 10_000;
 import { PLAN_RESOURCE_KINDS, type PlanResourceKind } from './plan-resource.entity.js';
 import type { PlanningEntitySummary } from './planning-settings.entity.js';
 
@@ -47,6 +50,15 @@ export interface CardRow {
   updated_at: Date;
 }
 
+/** plan_master.data of a relation (planning-master.feeds.ts). */
+export interface RelationData {
+  isCustomer?: boolean;
+  isSupplier?: boolean;
+  address?: { line1: string | null; line2: string | null; postcode: string | null; city: string | null; country: string | null };
+  email?: string | null;
+  phone?: string | null;
+}
+
 /** Sort expressions match the expression indexes of migration PlanningSync (null dates last, ids break ties). */
 const SORT_EXPR: Record<CardSort, string> = {
   due: "coalesce(c.due_date, '9999-12-31'::date)",
@@ -80,7 +92,7 @@ export class PlanningCardsService {
     };
   }
 
-  async list(f: CardFilter): Promise<{ rows: CardRow[]; next?: string; total: number }> {
+  async list(f: CardFilter): Promise<{ rows: CardRow[]; next?: string; total: number; more: boolean }> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (f.status !== 'all') (where.push('c.status = ?'), params.push(f.status));
@@ -92,11 +104,16 @@ export class PlanningCardsService {
     if (f.to) (where.push('c.due_date <= ?::date'), params.push(f.to));
     if (f.q) {
       const like = `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-      where.push('(c.number ilike ? or c.description ilike ? or c.relation_name ilike ?)');
-      params.push(like, like, like);
+      // one expression, served by the trigram index plan_card_search_trgm_index (number, description, relation, warehouse)
+      where.push(`${CARD_SEARCH_EXPR.replace(/coalesce\((\w+),/g, 'coalesce(c.$1,')} ilike ?`);
+      params.push(like);
     }
     const conn = this.orm.em.fork().getConnection();
-    const [{ n }] = await conn.execute<{ n: string }[]>(`select count(*)::text as n from plan_card c ${where.length ? `where ${where.join(' and ')}` : ''}`, params);
+    // counted up to COUNT_CAP: "more than 10 000" is all a planner needs, and it costs a few ms, not a pass over 100 000 cards
+    const [{ n }] = await conn.execute<{ n: string }[]>(
+      `select count(*)::text as n from (select 1 from plan_card c ${where.length ? `where ${where.join(' and ')}` : ''} limit ${COUNT_CAP + 1}) x`,
+      params,
+    );
     const expr = SORT_EXPR[f.sort];
     const op = f.dir === 'asc' ? '>' : '<';
     const page = [...where];
@@ -120,7 +137,7 @@ export class PlanningCardsService {
     const more = rows.length > f.size;
     const shown = rows.slice(0, f.size);
     const last = shown[shown.length - 1];
-    return { rows: shown, total: Number(n), next: more && last ? encodeAfter(last.sort_value, last.id) : undefined };
+    return { rows: shown, total: Math.min(Number(n), COUNT_CAP), more: Number(n) > COUNT_CAP, next: more && last ? encodeAfter(last.sort_value, last.id) : undefined };
   }
 
   /** The Cards screen: its filter, one page and the filter choices. */
@@ -164,7 +181,14 @@ export class PlanningCardsService {
       [id],
     );
     const exactUrl = planningApi(this.client, Number(card.division)).recordUrl(String(card.kind), String(card.exact_id)) ?? '';
-    return { card, activities, related, relatedCards, madeFor, events, exactUrl };
+    // the customer or supplier as master data (SalesRelation / PurchaseRelation): address and contact details
+    const [relation] = card.relation_exact_id
+      ? await conn.execute<{ code: string | null; name: string | null; data: RelationData | null }[]>(
+          `select code, name, data from plan_master where division = ? and kind = 'relation' and exact_id = ?`,
+          [card.division, card.relation_exact_id],
+        )
+      : [];
+    return { card, activities, related, relatedCards, madeFor, events, exactUrl, relation: relation ?? null };
   }
 
   /** Where the planning sync stands per division and entity (shown under the cards, for everyone who plans). */
@@ -175,11 +199,23 @@ export class PlanningCardsService {
   }
 
   /** The warehouses and divisions that occur on cards (filter choices). */
-  async choices(): Promise<{ warehouses: string[]; divisions: number[] }> {
+  async choices(): Promise<{ warehouses: { code: string; name: string | null }[]; divisions: number[] }> {
     const conn = this.orm.em.fork().getConnection();
-    const w = await conn.execute<{ v: string }[]>('select distinct warehouse_code as v from plan_card where warehouse_code is not null order by 1 limit 200');
-    const d = await conn.execute<{ v: number }[]>('select distinct division as v from plan_card order by 1');
-    return { warehouses: w.map((x) => x.v), divisions: d.map((x) => Number(x.v)) };
+    // the warehouse codes from Exact (option Warehouse) with their names, and any other code that occurs on cards
+    // (a loose index scan over plan_card(warehouse_code): a few index probes, not a pass over 100 000 cards)
+    const w = await conn.execute<{ code: string; name: string | null }[]>(
+      `with recursive onCards(code) as (
+         (select warehouse_code from plan_card where warehouse_code is not null order by warehouse_code limit 1)
+         union all
+         select (select warehouse_code from plan_card where warehouse_code > onCards.code order by warehouse_code limit 1) from onCards where onCards.code is not null
+       )
+       select code, min(name) as name from (
+         select code, name from plan_master where kind = 'warehouse' and code is not null
+         union all select code, null from onCards where code is not null
+       ) x group by code order by code limit 200`,
+    );
+    const d = await conn.execute<{ v: number }[]>('select division as v from planning_settings where active_options is not null order by 1');
+    return { warehouses: w.map((x) => ({ code: x.code, name: x.name })), divisions: d.map((x) => Number(x.v)) };
   }
 
   async resources(raw: Record<string, unknown>) {

@@ -431,16 +431,21 @@ export async function deactivateResources(em: EntityManager, division: number, k
 }
 
 /** Master data rows (items, relations, warehouses, order headers for the per-line cards). */
-export async function upsertMaster(em: EntityManager, division: number, kind: string, rows: { exactId: string; code?: string | null; name?: string | null; data?: Record<string, unknown>; exactTimestamp?: string | null }[]): Promise<void> {
-  if (!rows.length) return;
-  await em.execute(
+export async function upsertMaster(em: EntityManager, division: number, kind: string, rows: { exactId: string; code?: string | null; name?: string | null; data?: Record<string, unknown>; exactTimestamp?: string | null }[]): Promise<WriteCounts> {
+  if (!rows.length) return { created: 0, updated: 0, archived: 0 };
+  // a row that did not change is not written (and not counted)
+  const written = await em.execute<{ inserted: boolean }[]>(
     `insert into plan_master (division, kind, exact_id, code, name, data, exact_timestamp)
      select ?, ?, x.exact_id, x.code, x.name, x.data, x.exact_timestamp
        from jsonb_to_recordset(?::jsonb) as x(exact_id text, code text, name text, data jsonb, exact_timestamp bigint)
      on conflict (division, kind, exact_id) do update set code = excluded.code, name = excluded.name, data = excluded.data,
-            exact_timestamp = excluded.exact_timestamp, updated_at = now()`,
+            exact_timestamp = excluded.exact_timestamp, updated_at = now()
+      where (plan_master.code, plan_master.name, plan_master.data) is distinct from (excluded.code, excluded.name, excluded.data)
+     returning (xmax = 0) as inserted`,
     [division, kind, JSON.stringify(rows.map((r) => ({ exact_id: r.exactId, code: cut(r.code, 40) ?? null, name: cut(r.name, 255) ?? null, data: r.data ?? null, exact_timestamp: r.exactTimestamp ?? null })))],
   );
+  const created = written.filter((r) => r.inserted).length;
+  return { created, updated: written.length - created, archived: 0 };
 }
 
 export async function masterRows(em: EntityManager, division: number, kind: string, exactIds: string[]): Promise<Map<string, { code: string | null; name: string | null; data: Record<string, unknown> | null }>> {

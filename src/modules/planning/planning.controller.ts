@@ -9,14 +9,17 @@ import { FeatureBlockedError } from '../connection-health/connection-health.regi
 import { PLAN_CARD_KINDS } from './plan-card.entity.js';
 import { PlanningCardsService } from './planning-cards.service.js';
 import { PlanningService } from './planning.service.js';
-import { cardSortLinks, toSyncStatusView, toCardPageView, toCardRowView, toCardsQuery, toItemView, toOptionsView, toResourceView } from './planning.view.js';
+import { cardSortLinks, toSyncPanelView, toSyncStatusView, toCardPageView, toCardRowView, toCardsQuery, toItemView, toOptionsView, toResourceView } from './planning.view.js';
 import { PLANNING_OPTIONS, type PlanningOption } from './planning.options.js';
 
 /** Planning → Cards, a card, Planning → Resources, Planning → Items (planners and admins plan; accountants may look). */
 @Controller('planning')
 @Roles('admin', 'accountant', 'planner')
 export class PlanningController {
-  constructor(private readonly cards: PlanningCardsService) {}
+  constructor(
+    private readonly cards: PlanningCardsService,
+    private readonly planning: PlanningService,
+  ) {}
 
   @Get()
   index(@Res() res: Response) {
@@ -29,7 +32,7 @@ export class PlanningController {
     const today = this.cards.today();
     const model = {
       title: 'planning.cards.title', nav: 'planning', query: toCardsQuery(filter), sortLinks: cardSortLinks(filter), after: filter.after, kinds: PLAN_CARD_KINDS,
-      rows: page.rows.map((r) => toCardRowView(r, today)), total: page.total, next: page.next, ...choices, syncStatus: toSyncStatusView(status),
+      rows: page.rows.map((r) => toCardRowView(r, today)), total: page.total, moreThan: page.more, next: page.next, ...choices, syncStatus: toSyncStatusView(status),
     };
     render(req, res, 'planning/cards', model, { fragment: 'planning/cards-table' });
   }
@@ -45,6 +48,13 @@ export class PlanningController {
   async items(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
     const { rows, query } = await this.cards.items(raw);
     render(req, res, 'planning/items', { title: 'planning.items.title', nav: 'planning', rows: rows.map(toItemView), query }, { fragment: 'planning/items-table' });
+  }
+
+  /** The planning panel of the Sync page (loaded into it): sync status per entity per division and its cost. */
+  @Get('sync-status')
+  async syncStatus(@Req() req: Request, @Res() res: Response) {
+    const divisions = toSyncPanelView(await this.planning.syncPanel(), this.planning.feedNames());
+    render(req, res, 'planning/sync-status', { title: 'planning.syncPanel.title', nav: 'sync', divisions }, { fragment: 'planning/sync-status' });
   }
 
   @Get('resources')

@@ -3,7 +3,8 @@ import type {
   ExactEmployee, ExactPurchaseOrder, ExactPurchaseOrderLine, ExactQuotation, ExactQuotationLine, ExactRoutingStep, ExactSalesOrderHeader, ExactSalesOrderLine, ExactShopOrder, ExactWorkcenter, PlanningApi, PlanningSyncName,
 } from '../../exact/planning.resources.js';
 import type { CallOptions } from '../../exact/resource.js';
-import type { ExactLeaveDay, ExactSchedule, ExactScheduleEntry } from '../../exact/planning.resources.js';
+import type { ExactLeaveDay, ExactRelation, ExactSchedule, ExactScheduleEntry } from '../../exact/planning.resources.js';
+import { materials, relations, warehouses } from './planning-master.feeds.js';
 import { applyLeave, applySchedules, applyScheduleEntries, deleteLeave, deleteScheduleEntries, deleteSchedules } from './planning-hr.js';
 import type { PlanningOptions } from './planning.options.js';
 import { itemActivities, itemsFeed } from './planning-items.feeds.js';
@@ -31,6 +32,8 @@ export interface FeedContext {
   history: boolean;
   /** Exact account IDs → Koppel customer ids (customers module) */
   customers(accountIds: string[]): Promise<Map<string, number>>;
+  /** Exact relations → Koppel customer ids, linking the ones not linked yet (customers module; never a new customer) */
+  relations(accounts: ExactRelation[]): Promise<Map<string, number>>;
 }
 
 export interface Feed {
@@ -472,11 +475,14 @@ const leave: Feed = {
   apply: (fc, raw) => applyLeave(fc.em, fc.division, raw as ExactLeaveDay[]),
 };
 
-/** In the order a run takes them: headers before lines, shop orders before their operations. */
-// items first: the order lines read after them find their hour types (ActivityViaItem); projects before their WBS and hours
+/**
+ * In the order a run takes them: relations before the orders that name them, items before the order lines that find
+ * their hour types in them (ActivityViaItem), headers before lines, shop orders before their operations and materials,
+ * projects before their WBS and hours.
+ */
 export const FEEDS: readonly Feed[] = [
-  itemsFeed, salesOrderHeaders, salesOrderLines, purchaseOrders, quotations, quotationLines, shopOrders, routingSteps, projectsFeed, projectWbsFeed, hourBudgetsFeed,
-  employees, workcenters, schedules, scheduleEntries, leave,
+  relations, warehouses, itemsFeed, salesOrderHeaders, salesOrderLines, purchaseOrders, quotations, quotationLines, shopOrders, routingSteps, materials,
+  projectsFeed, projectWbsFeed, hourBudgetsFeed, employees, workcenters, schedules, scheduleEntries, leave,
 ];
 
 export function feedsOn(o: PlanningOptions): Feed[] {

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module.js';
+import { LedgersModule } from '../ledgers/ledgers.module.js';
+import { PlanningCostUnits } from './planning-cost-units.js';
 import { PlanningService } from './planning.service.js';
 import { PlanningCardsService } from './planning-cards.service.js';
 import { PlanningSync } from './planning.sync.js';
@@ -8,11 +10,11 @@ import { PlanningController, PlanningOptionsController } from './planning.contro
 /**
  * Planning imports from Exact (issue 20): the vPlan options per division (Save, Activate), sync resource `planning`
  * (one per division; feeds per entity, webhook topics per division, one sync/Deleted per cycle), Planning → Cards,
- * a card, Planning → Resources. Exports PlanningService (settings, activation) and PlanningCardsService (reads).
+ * a card, Planning → Resources; cost units from resources (ledger setting, task `planning-cost-units`). Exports PlanningService (settings, activation) and PlanningCardsService (reads).
  */
 @Module({
-  imports: [CustomersModule],
-  providers: [PlanningService, PlanningCardsService, PlanningSync],
+  imports: [CustomersModule, LedgersModule],
+  providers: [PlanningService, PlanningCardsService, PlanningSync, PlanningCostUnits],
   controllers: [PlanningController, PlanningOptionsController],
   exports: [PlanningService, PlanningCardsService, PlanningSync],
 })

@@ -100,6 +100,7 @@ export const OPTION_ENDPOINTS: Record<PlanningOption, readonly string[]> = {
 export const IMPORTED_OPTIONS: readonly PlanningOption[] = [
   'SalesOrder', 'SalesOrderRow', 'PurchaseOrder', 'PurchaseOrderRow', 'Quotation', 'ProductionOrder', 'Activity', 'Project', 'ResourceViaEmployee', 'ResourceViaProduction', 'Schedule',
   'Item', 'HourType', 'ActivityViaItem', 'ProjectHours', 'ProjectWBS', 'ProjectWBSCombined', 'ProjectWBSHeader',
+  'SalesRelation', 'PurchaseRelation', 'Warehouse',
 ];
 
 export type OptionProblem = 'bothSalesVariants' | 'bothPurchaseVariants' | 'wbsExclusive' | 'hourTypeForWbs' | 'scheduleLeading' | 'activityNeedsShopOrders' | 'scheduleNeedsEmployees' | 'itemActivitiesNeedSalesOrders';

@@ -216,7 +216,7 @@ export class PlanningService implements OnModuleInit {
    * active options (webhooks on: safety nets and polls of the entities without a topic, plus a run per burst of
    * changes; off: every entity + sync/Deleted every 15 minutes), and the share of Exact's daily budget.
    */
-  cost(s: PlanningSettings): { today: number; forecast: number; share: number; webhooks: boolean } {
+  cost(s: PlanningSettings, dailyLimit = DAILY_BUDGET): { today: number; forecast: number; share: number; webhooks: boolean; limit: number } {
     const day = this.clock.now().toISOString().slice(0, 10);
     const today = Object.values(s.summaries).reduce((n, x) => n + (x.day === day ? x.callsToday ?? 0 : 0), 0);
     const feeds = feedsOn({ ...noOptions(), ...(s.activeOptions ?? {}) });
@@ -229,7 +229,24 @@ export class PlanningService implements OnModuleInit {
         forecast = Math.ceil(per.reduce((a, b) => a + b, 0) + 1440 / Math.min(...feeds.map((f) => (f.topic ? SAFETY_NET_MINUTES : f.everyMinutes))) + 1);
       }
     }
-    return { today, forecast, share: Math.round((forecast / DAILY_BUDGET) * 1000) / 10, webhooks };
+    const limit = dailyLimit > 0 ? dailyLimit : DAILY_BUDGET;
+    return { today, forecast, share: Math.round((forecast / limit) * 1000) / 10, webhooks, limit };
+  }
+
+  /**
+   * The Sync page's planning panel: per division with planning active, each entity's last run, records, calls today
+   * and error, and what the planning sync costs against the division's daily limit (what Exact's headers last said).
+   */
+  async syncPanel(): Promise<{ settings: PlanningSettings; cost: ReturnType<PlanningService['cost']> }[]> {
+    const em = this.orm.em.fork();
+    const all = await em.find(PlanningSettings, { activeOptions: { $ne: null } }, { orderBy: { division: 'asc' } });
+    if (!all.length) return [];
+    const limits = await em.getConnection().execute<{ division: number; daily_limit: number }[]>(
+      'select division, daily_limit from exact_rate_limit where division in (select (jsonb_array_elements_text(?::jsonb))::int)',
+      [JSON.stringify(all.map((s) => s.division))],
+    );
+    const limitOf = new Map(limits.map((l) => [Number(l.division), Number(l.daily_limit)]));
+    return all.map((s) => ({ settings: s, cost: this.cost(s, limitOf.get(s.division)) }));
   }
 
   feedNames(): string[] {

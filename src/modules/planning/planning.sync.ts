@@ -11,10 +11,12 @@ import { WebhookHandlers } from '../webhooks/webhook.handlers.js';
 import { WebhookSubscriptionService } from '../webhooks/webhook.subscriptions.js';
 import type { WebhookEvent } from '../webhooks/webhooks.types.js';
 import { CustomersService } from '../customers/customers.service.js';
+import type { ExactAccount } from '../../exact/exact.types.js';
 import { PlanningSettings, type PlanningEntitySummary } from './planning-settings.entity.js';
 import { FEEDS, SAFETY_NET_MINUTES, feedsOn, type Feed, type FeedContext } from './planning.feeds.js';
 import { noOptions } from './planning.options.js';
 import { PLANNING_RESOURCE, PlanningService } from './planning.service.js';
+import { PlanningCostUnits } from './planning-cost-units.js';
 
 /** Topics of the planning feeds (webhook handlers are registered for each; subscriptions per division). */
 const TOPICS = [...new Set(FEEDS.map((f) => f.topic).filter((t): t is string => !!t))];
@@ -23,6 +25,8 @@ const BURST_SECONDS = 5;
 const DELETED_KEY = 'deleted';
 const MOVE_CHECK_MS = 24 * 3_600_000;
 const MAX_ROUNDS = 2;
+/** Feeds that bring in resources (employees, work centres). */
+const RESOURCE_FEEDS: readonly string[] = ['employees', 'workcenters'];
 
 /** Cursor of the planning resource: per feed "<generation>:<Timestamp>", plus sync/Deleted. */
 type Cursors = Record<string, string>;
@@ -62,6 +66,7 @@ export class PlanningSync implements OnModuleInit {
     private readonly webhooks: WebhookHandlers,
     private readonly subscriptions: WebhookSubscriptionService,
     private readonly clock: Clock,
+    private readonly costUnits: PlanningCostUnits,
   ) {}
 
   onModuleInit(): void {
@@ -151,6 +156,7 @@ export class PlanningSync implements OnModuleInit {
     const fc: FeedContext = {
       em, division: ctx.division, options, today: day, history: true,
       customers: (ids) => this.customers.linkedCustomerIds(ctx.division, ids),
+      relations: (accounts) => this.customers.linkRelations(ctx.division, accounts as unknown as ExactAccount[]),
     };
     const cursors = parseCursors(ctx.cursor);
     const save = async () => {
@@ -246,6 +252,9 @@ export class PlanningSync implements OnModuleInit {
         throw e;
       }
     }
+
+    // resources read: their cost units (ledger setting "cost units from resources") follow on the engine
+    if (due.some((f) => RESOURCE_FEEDS.includes(f.name))) await this.costUnits.afterResources(ctx.division);
 
     // one pass over sync/Deleted for every feed that is on
     const handlers = new Map<number, (fc: FeedContext, keys: string[]) => Promise<number>>();

@@ -2,7 +2,7 @@ import type { PlanningSettings, PlanningEntitySummary } from './planning-setting
 import type { OptionGroup, PlanningOption } from './planning.options.js';
 import { optionProblems } from './planning.options.js';
 import type { OptionState } from './planning.service.js';
-import type { CardFilter, CardRow } from './planning-cards.service.js';
+import type { CardFilter, CardRow, RelationData } from './planning-cards.service.js';
 import type { SyncState } from '../sync/sync-state.entity.js';
 
 /** View models of the planning screens (no entity reaches a template). */
@@ -41,6 +41,14 @@ export function toOptionsView(s: PlanningSettings, states: OptionState[], groups
   };
 }
 
+/** The Sync page's planning panel: a table per division (entities in the order a run takes them, sync/Deleted last). */
+export function toSyncPanelView(rows: { settings: PlanningSettings; cost: { today: number; forecast: number; share: number; webhooks: boolean; limit: number } }[], feedNames: string[]) {
+  return rows.map(({ settings: s, cost }) => ({
+    division: s.division, state: s.state, firstImportAt: s.firstImportAt ?? null, cost,
+    feeds: [...feedNames, 'deleted'].filter((n) => s.summaries[n]).map((n) => toFeedView(n, s.summaries[n])),
+  }));
+}
+
 export function toFeedView(name: string, x: PlanningEntitySummary | undefined) {
   return {
     name,
@@ -75,7 +83,7 @@ export function cardSortLinks(f: CardFilter): Record<string, string> {
 
 const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
-export function toCardPageView(d: { card: Record<string, unknown>; activities: Record<string, unknown>[]; related: { kind: string; exactId: string; number?: string }[]; relatedCards: { id: number; kind: string; exact_id: string; number: string | null }[]; madeFor: { id: number; kind: string; number: string | null }[]; events: { id: number; source: string; action: string; changes: Record<string, [unknown, unknown]> | null; created_at: Date }[] }, exactUrl: string) {
+export function toCardPageView(d: { relation?: { code: string | null; name: string | null; data: RelationData | null } | null; card: Record<string, unknown>; activities: Record<string, unknown>[]; related: { kind: string; exactId: string; number?: string }[]; relatedCards: { id: number; kind: string; exact_id: string; number: string | null }[]; madeFor: { id: number; kind: string; number: string | null }[]; events: { id: number; source: string; action: string; changes: Record<string, [unknown, unknown]> | null; created_at: Date }[] }, exactUrl: string) {
   const c = d.card;
   const extra = (c.extra as Record<string, unknown>) ?? {};
   return {
@@ -87,6 +95,7 @@ export function toCardPageView(d: { card: Record<string, unknown>; activities: R
     extra: Object.entries(extra).filter(([, v]) => v !== null && v !== undefined && v !== '' && v !== false).map(([k, v]) => ({ key: k, value: v === true ? '✓' : String(v) })),
     lines: ((c.lines as Record<string, unknown>[]) ?? []).map((l) => ({ ...l })),
     materials: ((c.materials as Record<string, unknown>[]) ?? []).map((m) => ({ ...m })),
+    ...relationView(d.relation ?? null, s(c.kind)),
     activities: d.activities.map((a) => ({ ...a, hours: a.estimated_hours })),
     related: d.related.map((r) => ({ ...r, id: d.relatedCards.find((x) => x.exact_id === r.exactId)?.id ?? null })),
     madeFor: d.madeFor,
@@ -95,6 +104,14 @@ export function toCardPageView(d: { card: Record<string, unknown>; activities: R
       changes: Object.entries(e.changes ?? {}).map(([field, [from, to]]) => ({ field, from: fmt(from), to: fmt(to) })),
     })),
   };
+}
+
+/** The card's customer or supplier from the relations master data: one address line and the contact details. */
+function relationView(r: { data: RelationData | null } | null, kind: string | null) {
+  const a = r?.data?.address;
+  const address = a ? [[a.line1, a.line2].filter(Boolean).join(' '), [a.postcode, a.city].filter(Boolean).join(' '), a.country].filter(Boolean).join(', ') : '';
+  const contact = [r?.data?.phone, r?.data?.email].filter(Boolean).join(' · ');
+  return { relationAddress: address || null, relationContact: contact || null, relationRole: kind?.startsWith('purchase') ? 'supplier' : 'customer' };
 }
 
 function fmt(v: unknown): string {

@@ -1,0 +1,83 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { LedgerSettingsService } from '../ledgers/ledger-settings.service.js';
+import { LedgersSync } from '../ledgers/ledgers.sync.js';
+import { SyncRegistry } from '../sync/sync.registry.js';
+import { SyncService } from '../sync/sync.service.js';
+import type { SyncTaskContext } from '../sync/sync.types.js';
+
+export const COST_UNITS_TASK = 'planning-cost-units';
+
+/** The cost unit code of a resource: its Exact code (employee code / work-centre code), as Exact allows it. */
+export function costCodeOf(r: { code: string | null; name: string }): string | null {
+  const code = (r.code ?? '').trim().replace(/[\x00-\x1f]/g, '');
+  return code ? code.slice(0, 20) : null;
+}
+
+/**
+ * ProPlanner's setting "create cost units from resources" (Accounting → Cost centres & units, ledger setting
+ * `costUnitsFromResources`, used with cost centres and units switched on): each resource the planning import brings
+ * in gets its cost unit in Koppel and in Exact — looked up first, never duplicated (LedgersSync.ensureCostDimension,
+ * writeOnce). Runs on the sync engine as one task per division, queued after a planning cycle that read resources.
+ */
+@Injectable()
+export class PlanningCostUnits implements OnModuleInit {
+  private readonly logger = new Logger('PlanningCostUnits');
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly registry: SyncRegistry,
+    private readonly sync: SyncService,
+    private readonly settings: LedgerSettingsService,
+    private readonly ledgers: LedgersSync,
+  ) {}
+
+  onModuleInit(): void {
+    if (!this.registry.getTask(COST_UNITS_TASK)) this.registry.registerTask({ name: COST_UNITS_TASK, labelKey: 'planning.costUnits.task', run: (ctx) => this.run(ctx) });
+  }
+
+  private async wanted(): Promise<boolean> {
+    const s = await this.settings.get();
+    return s.costUnitsFromResources && s.costDimensionsEnabled;
+  }
+
+  private async missing(division: number): Promise<{ id: number; code: string | null; name: string }[]> {
+    return this.orm.em.fork().getConnection().execute<{ id: number; code: string | null; name: string }[]>(
+      `select id, code, name from plan_resource where division = ? and exact_id is not null and active and cost_code is null order by id`,
+      [division],
+    );
+  }
+
+  /** After a planning cycle that read resources: queue the task when the setting is on and a resource lacks its unit. */
+  async afterResources(division: number): Promise<void> {
+    if (!(await this.wanted())) return;
+    if (!(await this.missing(division)).some((r) => costCodeOf(r))) return;
+    await this.sync.submit(COST_UNITS_TASK, String(division), { trigger: 'schedule', division });
+  }
+
+  private async run(ctx: SyncTaskContext): Promise<Record<string, unknown>> {
+    if (!(await this.wanted())) return { skipped: 'setting off' };
+    const todo = await this.missing(ctx.division);
+    let created = 0;
+    let found = 0;
+    let calls = 0;
+    let done = 0;
+    for (const r of todo) {
+      if (ctx.signal.aborted) break;
+      const code = costCodeOf(r);
+      if (!code) continue;
+      const out = await this.ledgers.ensureCostDimension(ctx.division, 'unit', code, r.name, {
+        signal: ctx.signal,
+        waitForBudget: () => this.registry.budget.waitForBudget(ctx.division, 'background', ctx.signal),
+      });
+      calls += out.calls;
+      if (out.how === 'created') created++;
+      else found++;
+      await this.orm.em.fork().getConnection().execute('update plan_resource set cost_code = ?, updated_at = now() where id = ? and cost_code is null', [code, r.id]);
+      await ctx.progress(++done, todo.length);
+    }
+    ctx.count({ apiCalls: calls, created });
+    if (created || found) this.logger.log(`division ${ctx.division}: cost units for ${done} resources (${created} new in Exact, ${found} already there)`);
+    return { created, found, calls };
+  }
+}

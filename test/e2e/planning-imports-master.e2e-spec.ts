@@ -1,0 +1,236 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { csrf, startTestApp, type Agent, type TestApp } from '../support/app.js';
+import { connectExact, startExactSandbox, type ExactTestEnv } from '../support/exact.js';
+import { sql, waitFor } from '../support/sync.js';
+import { freePort } from '../../src/common/net.js';
+import { SyncService } from '../../src/modules/sync/sync.service.js';
+import { LedgerSettingsService } from '../../src/modules/ledgers/ledger-settings.service.js';
+import { ExactClient } from '../../src/exact/exact.client.js';
+
+// Issue #20, master data: SalesRelation / PurchaseRelation (linked to Koppel's customers, never copied), Warehouse
+// (codes, the Cards filter), shop-order materials, cost units from resources (ledger setting) and the Sync page's
+// planning panel — against the sandbox's planning side, real PostgreSQL, webhooks coming back over HTTP.
+const MFG = 1234567;
+
+let x: ExactTestEnv;
+let t: TestApp;
+let admin: Agent;
+let planner: Agent;
+
+const db = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => sql<T>(t.db.url, text, params);
+type Row = Record<string, unknown>;
+const exactRows = async (entity: string, q = '') => (await x.control<{ rows: Row[] }>(`data/${MFG}/${entity}?limit=1000${q ? `&q=${encodeURIComponent(q)}` : ''}`)).rows;
+
+async function saveAndActivate(options: string[]) {
+  let token = await csrf(admin, `/settings/integrations/exact/planning?division=${MFG}`);
+  const body: Record<string, string> = { _csrf: token, division: String(MFG) };
+  for (const o of options) body[o] = 'on';
+  expect((await admin.post('/settings/integrations/exact/planning/save').type('form').send(body)).status).toBe(303);
+  token = await csrf(admin, `/settings/integrations/exact/planning?division=${MFG}`);
+  expect((await admin.post('/settings/integrations/exact/planning/activate').type('form').send({ _csrf: token, division: String(MFG) })).status).toBe(303);
+}
+
+/** No planning run queued or running and no notification waiting — twice, half a second apart. */
+async function idle() {
+  const quiet = async () => {
+    const [s] = await db<{ status: string }>(`select status from sync_state where division = $1 and resource = 'planning'`, [MFG]);
+    const [q] = await db<{ n: string }>(`select count(*) as n from webhook_inbox where status in ('pending', 'processing')`);
+    const [p] = await db<{ pending: Record<string, string> }>(`select pending from planning_settings where division = $1`, [MFG]);
+    const stats = await x.control<{ webhooksPending: number }>('stats');
+    return !!s && ['ok', 'failed', 'idle'].includes(s.status) && Number(q.n) === 0 && !Object.keys(p?.pending ?? {}).length && !stats.webhooksPending;
+  };
+  await waitFor(async () => (await quiet()) && (await new Promise((r) => setTimeout(r, 500))) === undefined && (await quiet()), 'planning sync idle', 120_000);
+  const [s] = await db<{ status: string; last_error: string | null }>(`select status, last_error from sync_state where division = $1 and resource = 'planning'`, [MFG]);
+  expect([s.status, s.last_error]).toEqual(['ok', null]);
+}
+
+/** One planning run; 'manual' takes every entity (as "Run now" does), 'schedule' only what is due. */
+async function runNow(trigger: 'schedule' | 'manual' = 'schedule') {
+  const runs = async () => Number((await db<{ n: string }>(`select count(*) as n from sync_run where resource = 'planning' and division = $1 and status <> 'running'`, [MFG]))[0].n);
+  const before = await runs();
+  expect(await t.app.get(SyncService).enqueue(MFG, 'planning', trigger)).toBe('queued');
+  await waitFor(async () => (await runs()) > before, 'a planning run', 120_000);
+  await idle();
+}
+
+let location = 0;
+
+beforeAll(async () => {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  x = await startExactSandbox({ redirectUri: `${base}/settings/integrations/exact/callback` });
+  await x.control('webhooks', { delayMs: 20, jitterMs: 50, retryBaseMs: 200 });
+  await x.control('limits', { minutely: 100000, daily: 1000000 });
+  t = await startTestApp({ ...x.env, PORT: String(port), PUBLIC_BASE_URL: base, SYNC_TIMERS: 'false', SYNC_POLL_SECONDS: '0.5', WEBHOOK_POLL_MS: '100', WEBHOOK_CHECK_SECONDS: '1' });
+  await t.app.listen(port, '127.0.0.1');
+  const a = await t.createUser('admin');
+  admin = await t.login(a.email, a.password);
+  const p = await t.createUser('planner');
+  planner = await t.login(p.email, p.password);
+  expect((await connectExact(x, admin, [MFG])).status).toBe(303);
+  [{ id: location }] = await db<{ id: number }>(
+    `insert into locations (name, code, street, house_number, postcode, city, country, exact_division, customer_send_moment)
+     values ('Vestiging Utrecht', 'UTR', 'Stationsweg', '1', '3511 AA', 'Utrecht', 'NL', $1, 'first_invoice') returning id`,
+    [MFG],
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await t?.close();
+  await x?.close();
+});
+
+describe('relations, warehouses and materials', () => {
+  it('SalesRelation + PurchaseRelation: relations as master data, linked to the Koppel customer with the same number and company, never a new customer', async () => {
+    // a Koppel customer that is the Exact account of a purchase order's supplier (same number, same name), not linked yet
+    const orders = await exactRows('PurchaseOrders');
+    const supplierId = String(orders[0].Supplier).toLowerCase();
+    const [account] = (await exactRows('Accounts')).filter((r) => String(r.ID).toLowerCase() === supplierId);
+    const code = String(account.Code).trim();
+    const made = await admin.post('/customers').type('form').send({
+      _csrf: await csrf(admin, '/customers/new'), type: 'business', number: code, name: String(account.Name), street: 'Kerkstraat', houseNumber: '1', postcode: '1234 AB',
+      city: 'Amersfoort', country: 'NL', locationId: String(location),
+    });
+    expect(made.status).toBe(303);
+    const [customer] = await db<{ id: number }>('select id from customers where number = $1', [code]);
+    const [{ n: customersBefore }] = await db<{ n: string }>('select count(*) as n from customers');
+
+    await saveAndActivate(['SalesRelation', 'PurchaseRelation', 'PurchaseOrder']);
+    await idle();
+    const accounts = await exactRows('Accounts');
+    const relations = await db<{ exact_id: string; code: string; data: { isCustomer: boolean; isSupplier: boolean; customerId: number | null; address: { city: string | null } } }>(
+      `select exact_id, code, data from plan_master where division = $1 and kind = 'relation'`, [MFG],
+    );
+    expect(relations.length).toBe(accounts.length);
+    expect(relations.filter((r) => r.data.isSupplier).length).toBe(accounts.filter((r) => r.IsSupplier === true).length);
+    const mine = relations.find((r) => r.exact_id === supplierId)!;
+    expect(mine.data.customerId).toBe(customer.id);
+    // linked through the customers module (the stored Exact ID from now on); no customer was made for any relation
+    const links = await db<{ customer_id: number; exact_id: string }>('select customer_id, exact_id from customer_exact_links where division = $1', [MFG]);
+    expect(links.map((l) => [l.customer_id, l.exact_id.toLowerCase()])).toEqual([[customer.id, supplierId]]);
+    expect((await db<{ n: string }>('select count(*) as n from customers'))[0].n).toBe(customersBefore);
+    // the supplier's cards point at the customer; the purchase order card shows the supplier's address
+    const [po] = await db<{ id: number; customer_id: number | null }>(
+      `select id, customer_id from plan_card where division = $1 and kind = 'purchase_order' and relation_exact_id = $2 limit 1`, [MFG, supplierId],
+    );
+    expect(po.customer_id).toBe(customer.id);
+    const page = await planner.get(`/planning/cards/${po.id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Adres leverancier');
+    expect(page.text).toContain(String(account.City).trim());
+
+    // an address changed in Exact (Accounts webhook) reaches the master data and the card page
+    await x.control('accounts', { division: MFG, ID: account.ID, City: 'Zwolle', Postcode: '8011 AA' });
+    await waitFor(async () => ((await db<{ city: string }>(`select data->'address'->>'city' as city from plan_master where division = $1 and kind = 'relation' and exact_id = $2`, [MFG, supplierId]))[0]?.city === 'Zwolle' ? true : undefined), 'the new city', 60_000);
+    expect((await planner.get(`/planning/cards/${po.id}`)).text).toContain('Zwolle');
+    await idle();
+    // a second run changes nothing and links nothing twice
+    await runNow();
+    expect((await db<{ n: string }>('select count(*) as n from customer_exact_links where division = $1', [MFG]))[0].n).toBe('1');
+    expect((await db<{ n: string }>('select count(*) as n from customers'))[0].n).toBe(customersBefore);
+  }, 240_000);
+
+  it('Warehouse: codes as master data (not on cards), a filter choice with their names; the Cards filter by warehouse shows that warehouse only', async () => {
+    await idle();
+    await saveAndActivate(['SalesOrder', 'Warehouse']);
+    await idle();
+    const warehouses = await db<{ code: string; name: string }>(`select code, name from plan_master where division = $1 and kind = 'warehouse' order by code`, [MFG]);
+    expect(warehouses).toEqual([{ code: 'HM', name: 'Hoofdmagazijn Utrecht' }, { code: 'WP', name: 'Werkplaats Nieuwegein' }]);
+    const list = await planner.get('/planning/cards?kind=sales_order');
+    expect(list.text).toMatch(/<option value="WP"[^>]*>WP · Werkplaats Nieuwegein<\/option>/);
+    // every select of the filter form submits it (htmx: a change bubbles to the form; 'from:find select' heard only the first)
+    expect(list.text).not.toContain('from:find select');
+    // an order moved to the workshop's warehouse in Exact
+    const [order] = await db<{ exact_id: string; number: string }>(`select exact_id, number from plan_card where division = $1 and kind = 'sales_order' and status = 'open' order by number limit 1`, [MFG]);
+    const wp = (await exactRows('Warehouses')).find((w) => w.Code === 'WP')!;
+    await x.control('planning/SalesOrders', { division: MFG, ID: order.exact_id, action: 'update', fields: { WarehouseID: wp.ID, WarehouseCode: 'WP', WarehouseDescription: wp.Description } });
+    await waitFor(async () => ((await db<{ w: string }>(`select warehouse_code as w from plan_card where division = $1 and kind = 'sales_order' and exact_id = $2`, [MFG, order.exact_id]))[0].w === 'WP' ? true : undefined), 'the order in WP', 60_000);
+    const filtered = await planner.get('/planning/cards?kind=sales_order&warehouse=WP').set('HX-Request', 'true');
+    expect(filtered.status).toBe(200);
+    expect(filtered.text).toContain(`<code>${order.number}</code>`);
+    expect((filtered.text.match(/href="\/planning\/cards\/\d+"/g) ?? []).length).toBe(1);
+    const hm = await planner.get('/planning/cards?kind=sales_order&warehouse=HM').set('HX-Request', 'true');
+    expect(hm.text).not.toContain(`<code>${order.number}</code>`);
+    await idle();
+    // switched off: the codes are not read any more (the options screen's next Activate); the filter still lists codes on cards
+    await saveAndActivate(['SalesOrder']);
+    await idle();
+  }, 240_000);
+
+  it('ProductionOrder: the shop order card shows its materials; a material added or deleted in Exact follows', async () => {
+    await saveAndActivate(['ProductionOrder']);
+    await idle();
+    const plans = await exactRows('ShopOrderMaterialPlans');
+    expect(plans.length).toBeGreaterThan(0);
+    const so = String(plans[0].ShopOrder).toLowerCase();
+    const [c] = await db<{ id: number; materials: { exactId: string; itemCode: string; quantity: number }[] }>(
+      `select id, materials from plan_card where division = $1 and kind = 'shop_order' and exact_id = $2`, [MFG, so],
+    );
+    const mine = plans.filter((p) => String(p.ShopOrder).toLowerCase() === so);
+    expect(c.materials.map((m) => m.exactId).sort()).toEqual(mine.map((p) => String(p.ID).toLowerCase()).sort());
+    expect(c.materials.map((m) => m.itemCode)).toContain(String(mine[0].ItemCode));
+    const page = await planner.get(`/planning/cards/${c.id}`);
+    expect(page.text).toContain('id="card-materials"');
+    expect(page.text).toContain(String(mine[0].ItemCode));
+    // materials are polled (no webhook topic, every 2 hours): "Run now" brings a new one, and sync/Deleted takes one away
+    const [open] = await db<{ exact_id: string; id: number }>(`select exact_id, id from plan_card where division = $1 and kind = 'shop_order' and status = 'open' and exact_status = 10 order by number limit 1`, [MFG]);
+    const item = await x.control<{ ID: string; Code: string }>('planning/Items', { division: MFG, action: 'create', fields: { Code: `MAT-${Date.now()}`, Description: 'Plaatstaal 2 mm', IsStockItem: true } });
+    const added = await x.control<{ ID: string }>('planning/ShopOrderMaterialPlans', { division: MFG, action: 'create', fields: { ShopOrder: open.exact_id, Item: item.ID, PlannedQuantity: 7 } });
+    await idle();
+    await runNow('manual');
+    const withNew = (await db<{ materials: { exactId: string; quantity: number }[] }>('select materials from plan_card where id = $1', [open.id]))[0].materials;
+    expect(withNew.find((m) => m.exactId === added.ID.toLowerCase())?.quantity).toBe(7);
+    expect((await planner.get(`/planning/cards/${open.id}`)).text).toContain(item.Code);
+    await x.control('planning/ShopOrderMaterialPlans', { division: MFG, ID: added.ID, action: 'delete' });
+    await runNow('manual');
+    const after = (await db<{ materials: { exactId: string }[] }>('select materials from plan_card where id = $1', [open.id]))[0].materials;
+    expect(after.some((m) => m.exactId === added.ID.toLowerCase())).toBe(false);
+    expect(after.length).toBe(withNew.length - 1);
+  }, 240_000);
+});
+
+describe('cost units from resources (ledger setting) and the Sync page', () => {
+  it('each imported work centre gets its cost unit in Koppel and in Exact: looked up first, never twice', async () => {
+    await idle();
+    await t.app.get(LedgerSettingsService).set({ costDimensionsEnabled: true, costUnitsFromResources: true });
+    const centres = await exactRows('Workcenters');
+    const codes = centres.map((w) => String(w.Code));
+    // Exact already has a cost unit with the first work centre's code: it is linked, not made again
+    await t.app.get(ExactClient).division(MFG).costUnits.create({ Code: codes[0], Description: 'Al in Exact' });
+    const postsBefore = await x.requests({ division: MFG, method: 'POST', endpoint: 'hrm/costunits' });
+    await saveAndActivate(['ResourceViaProduction']);
+    await idle();
+    await waitFor(async () => {
+      const [{ n }] = await db<{ n: string }>(`select count(*) as n from plan_resource where division = $1 and kind = 'machine' and active and cost_code is null`, [MFG]);
+      return Number(n) === 0 ? true : undefined;
+    }, 'every work centre has its cost unit', 120_000);
+    const units = await db<{ code: string }>('select code from cost_unit where code = any($1) order by code', [codes]);
+    expect(units.map((u) => u.code)).toEqual([...codes].sort());
+    const linked = await db<{ code: string; status: string }>(`select code, status from cost_dimension_link where kind = 'unit' and division = $1 and code = any($2)`, [MFG, codes]);
+    expect(linked.every((l) => l.status === 'linked')).toBe(true);
+    expect(linked.length).toBe(codes.length);
+    const inExact = await exactRows('Costunits');
+    for (const code of codes) expect(inExact.filter((u) => String(u.Code).trim() === code).length).toBe(1);
+    expect(await x.requests({ division: MFG, method: 'POST', endpoint: 'hrm/costunits' })).toBe(postsBefore + codes.length - 1);
+    // another cycle (the work centres read again) posts nothing
+    await runNow();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await x.requests({ division: MFG, method: 'POST', endpoint: 'hrm/costunits' })).toBe(postsBefore + codes.length - 1);
+  }, 240_000);
+
+  it('the Sync page loads the planning panel: per entity last run, records and errors, and calls today, forecast and share of the daily budget', async () => {
+    await idle();
+    const sync = await planner.get('/sync');
+    expect(sync.status).toBe(200);
+    expect(sync.text).toContain('hx-get="/planning/sync-status"');
+    const panel = await planner.get('/planning/sync-status').set('HX-Request', 'true');
+    expect(panel.status).toBe(200);
+    expect(panel.text).toContain(`data-division="${MFG}"`);
+    for (const feed of ['relations', 'purchase-orders', 'warehouses', 'materials', 'workcenters', 'deleted']) expect(panel.text).toContain(`data-feed="${feed}"`);
+    const forecast = Number(/data-forecast="(\d+)"/.exec(panel.text)?.[1]);
+    const share = Number(/data-share="([\d.]+)"/.exec(panel.text)?.[1]);
+    expect(forecast).toBeGreaterThan(0);
+    expect(share).toBeCloseTo(Math.round((forecast / 1_000_000) * 1000) / 10, 5); // the limit the sandbox's headers give
+    expect(panel.text).toContain('calls vandaag');
+  }, 120_000);
+});
