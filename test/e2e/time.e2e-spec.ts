@@ -101,6 +101,15 @@ async function runOutgoing(division: number): Promise<Row> {
   return one(`select * from sync_run where division = $1 and resource = $2 order by id desc limit 1`, [division, OUT]);
 }
 
+/** A planner moves the shop order's first operation on the board (the card follows its planned activities). */
+async function move(start: string, end: string) {
+  const v = Number((await one<{ version: number }>('select version from plan_card where id = $1', [shopCard])).version);
+  const token = await csrf(planner, '/planning/board');
+  const res = await planner.post('/planning/board/moves').type('form').send({ _csrf: token, item: 'activity', id: String(stepActs[0]), version: String(v), resource: String(mfgEmployee), start, end, confirmLeave: '1', return: '/planning/board' });
+  expect([200, 303]).toContain(res.status);
+}
+const plus = (n: number) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+
 async function post(agent: Agent, page: string, path: string, fields: Record<string, string | string[]>) {
   const token = await csrf(agent, page);
   return agent.post(path).type('form').send({ _csrf: token, ...fields });
@@ -313,13 +322,6 @@ describe('outgoing to Exact Online', () => {
     await runOutgoing(D1); // the run saving triggers; the card is not planned yet
     const puts = await x.requests({ division: D1, method: 'PUT', endpoint: 'manufacturing/shoporders' });
     const lastRun = Number((await one<{ n: number }>(`select coalesce(max(id), 0) as n from sync_run where division = $1 and resource = $2`, [D1, OUT])).n);
-    const move = async (start: string, end: string) => {
-      const v = Number((await one<{ version: number }>('select version from plan_card where id = $1', [shopCard])).version);
-      const token = await csrf(planner, '/planning/board');
-      const res = await planner.post('/planning/board/moves').type('form').send({ _csrf: token, item: 'activity', id: String(stepActs[0]), version: String(v), resource: String(mfgEmployee), start, end, confirmLeave: '1', return: '/planning/board' });
-      expect([200, 303]).toContain(res.status);
-    };
-    const plus = (n: number) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
     const movedAt = Date.now();
     await move(plus(3), plus(4));
     await move(plus(5), plus(7));
@@ -338,6 +340,26 @@ describe('outgoing to Exact Online', () => {
     expect(delay).toBeLessThan(DEBOUNCE + 15);
     await runOutgoing(D1);
     expect(await x.requests({ division: D1, method: 'PUT', endpoint: 'manufacturing/shoporders' })).toBe(puts + 1);
+  });
+
+  it('a move while the run sends the previous one is not lost: its dates follow without a run of our own', async () => {
+    const puts = await x.requests({ division: D1, method: 'PUT', endpoint: 'manufacturing/shoporders' });
+    const shopOrder = async () => (await data(D1, 'ShopOrders')).find((o) => o.ID === shopCardExact)!;
+    // Exact answers the date update slowly, so the second move comes while the first one's run is busy sending
+    await x.control('faults', { errorRate: 0, latencyMs: 4000, endpoints: ['manufacturing/ShopOrders'], methods: ['PUT'] });
+    const lastLog = Number((await one<{ n: number }>('select coalesce(max(id), 0) as n from planning_outbox_log')).n);
+    try {
+      await move(plus(20), plus(21));
+      // the run has read the cards and its update is on its way (the intent is written right before the call)
+      await waitFor(async () => (await one(`select l.id from planning_outbox_log l join planning_outbox o on o.id = l.outbox_id
+        where o.kind = 'shop_order_dates' and l.card_id = $1 and l.action = 'intent' and l.id > $2`, [shopCard, lastLog])), 'the first update sending', 60000);
+      await move(plus(24), plus(26));
+      await waitFor(async () => day((await shopOrder()).PlannedDate) === plus(26), 'the second move in Exact', 120000);
+    } finally {
+      await x.control('faults', undefined, 'DELETE');
+    }
+    expect(day((await shopOrder()).PlannedStartDate)).toBe(plus(24));
+    expect(await x.requests({ division: D1, method: 'PUT', endpoint: 'manufacturing/shoporders' })).toBe(puts + 2);
   });
 
   it('a sales order card: delivery date and selection code per status', async () => {
