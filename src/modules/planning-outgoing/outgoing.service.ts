@@ -116,8 +116,8 @@ export class OutgoingService {
     try {
       for (let round = 0; round < MAX_ROUNDS && !ctx.signal.aborted; round++) {
         const queued = await this.round(ctx, fig);
-        // what was approved or planned while this round sent is taken now, not at the next schedule
-        if (queued === 'stop' || (round > 0 && queued === 0) || (round === 0 && fig.queued === 0)) break;
+        // a round that queued something is followed by one more: what was approved or planned while it sent goes now
+        if (queued === 'stop' || queued === 0) break;
       }
       return fig;
     } finally {
