@@ -66,6 +66,7 @@ const schema = z.object({
   SYNC_STALE_MINUTES: z.coerce.number().positive().default(10),
   SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   SYNC_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+  OUTGOING_DEBOUNCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60).describe('how long a planning change (a move on the board) waits before the date update goes to Exact, so a burst of moves becomes one update'),
   WEBHOOK_TOPICS: z
     .string()
     .default('FinancialTransactions,Accounts')
@@ -165,6 +166,8 @@ export interface AppConfig {
     staleMinutes: number;
     concurrency: number;
     pollSeconds: number;
+    /** OUTGOING_DEBOUNCE_SECONDS: a planning change waits this long before its run (moves of a burst fold into it) */
+    outgoingDebounceSeconds: number;
   };
 }
 
@@ -248,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       staleMinutes: c.SYNC_STALE_MINUTES,
       concurrency: c.SYNC_CONCURRENCY,
       pollSeconds: c.SYNC_POLL_SECONDS,
+      outgoingDebounceSeconds: c.OUTGOING_DEBOUNCE_SECONDS,
     },
   };
 }

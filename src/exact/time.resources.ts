@@ -58,6 +58,16 @@ export interface ExactSalesOrderDates {
   Status?: number | null;
 }
 
+/** project/WBSActivities: what hours on a WBS activity need (its project, its default hour type). */
+export interface ExactWbsActivity {
+  ID: string;
+  Project?: string | null;
+  /** the hour type (an item with IsTime 1) hours on this activity are booked with */
+  DefaultItem?: string | null;
+  BlockEntry?: boolean | null;
+  Completed?: boolean | null;
+}
+
 export interface ExactSelectionCode {
   ID: string;
   Code?: string | null;
@@ -75,6 +85,7 @@ export function timeApi(client: ExactClient, division: number) {
   const shopOrders: Resource<ExactShopOrderDates> = d.resource('manufacturing/ShopOrders');
   const salesOrders: Resource<ExactSalesOrderDates> = d.resource('salesorder/SalesOrders', 'OrderID');
   const selectionCodes: Resource<ExactSelectionCode> = d.resource('logistics/SelectionCodes');
+  const wbsActivities: Resource<ExactWbsActivity> = d.resource('project/WBSActivities');
   return {
     createManufacturingTime: async (row: Omit<ExactManufacturingTimeTransaction, 'ID' | 'Date'> & { Date: string }, opts?: CallOptions) =>
       (await mfg.create({ ...row, Date: toExactDate(row.Date) } as never, opts)).ID,
@@ -93,6 +104,8 @@ export function timeApi(client: ExactClient, division: number) {
       salesOrders.update(id, { DeliveryDate: toExactDate(date) } as never, opts),
     salesOrder: (id: string, opts?: CallOptions) => salesOrders.get(id, ['OrderID', 'DeliveryDate', 'SelectionCode', 'Status'], opts),
     setSalesOrderSelectionCode: (id: string, code: string | null, opts?: CallOptions) => salesOrders.update(id, { SelectionCode: code }, opts),
+    /** A WBS activity's project and default hour type (hours on it are booked with that item). */
+    wbsActivity: (id: string, opts?: CallOptions) => wbsActivities.get(id, ['ID', 'Project', 'DefaultItem', 'BlockEntry', 'Completed'], opts),
     selectionCodes: (opts?: CallOptions) => selectionCodes.all({ select: ['ID', 'Code', 'Description'] }, opts),
   };
 }

@@ -21,6 +21,8 @@ import { projectRoot } from '../../src/common/paths.js';
 const D1 = 1234567; // manufacturing
 const D2 = 2345678; // services (projects)
 const OUT = 'planning-outgoing';
+/** OUTGOING_DEBOUNCE_SECONDS here: long enough for two moves on a slow machine, short enough to wait for */
+const DEBOUNCE = 8;
 let x: ExactTestEnv;
 let t: TestApp;
 let admin: Agent;
@@ -99,6 +101,15 @@ async function runOutgoing(division: number): Promise<Row> {
   return one(`select * from sync_run where division = $1 and resource = $2 order by id desc limit 1`, [division, OUT]);
 }
 
+/** A planner moves the shop order's first operation on the board (the card follows its planned activities). */
+async function move(start: string, end: string) {
+  const v = Number((await one<{ version: number }>('select version from plan_card where id = $1', [shopCard])).version);
+  const token = await csrf(planner, '/planning/board');
+  const res = await planner.post('/planning/board/moves').type('form').send({ _csrf: token, item: 'activity', id: String(stepActs[0]), version: String(v), resource: String(mfgEmployee), start, end, confirmLeave: '1', return: '/planning/board' });
+  expect([200, 303]).toContain(res.status);
+}
+const plus = (n: number) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+
 async function post(agent: Agent, page: string, path: string, fields: Record<string, string | string[]>) {
   const token = await csrf(agent, page);
   return agent.post(path).type('form').send({ _csrf: token, ...fields });
@@ -124,7 +135,7 @@ beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   x = await startExactSandbox({ redirectUri: `${base}/settings/integrations/exact/callback` });
-  t = await startTestApp({ ...x.env, ...SYNC_TEST_ENV, PUBLIC_BASE_URL: base });
+  t = await startTestApp({ ...x.env, ...SYNC_TEST_ENV, PUBLIC_BASE_URL: base, OUTGOING_DEBOUNCE_SECONDS: String(DEBOUNCE) });
   await t.app.listen(port, '127.0.0.1');
   // this suite is about exactly-once and refusals, not pacing: the imports other modules start on connecting
   // must not hold the outgoing runs at the background headroom of Exact's 60 calls a minute
@@ -231,9 +242,23 @@ describe('outgoing to Exact Online', () => {
     expect(e.send_error).toMatch(/afgehandeld|afgerond|gesloten|completed|kan niet/i);
     const page = await worker.get(`/time/entries/${id}`);
     expect(page.text).toContain(e.send_error!.slice(0, 20));
+    // Exact's own text on the card's page too, with a re-send (planners and admins)
     const msg = await one<{ id: number; target: string | null; payload: Row }>(`select id, target, payload from planning_outbox where time_entry_id = $1`, [id]);
+    const card = await planner.get(`/planning/cards/${doneCard}`);
+    expect(card.status).toBe(200);
+    expect(card.text).toMatch(new RegExp(`data-outbox="${msg.id}" data-state="failed"`));
+    expect(card.text).toContain(e.send_error!.slice(0, 20));
+    expect(card.text).toContain(`action="/planning/outgoing/${msg.id}/resend"`);
+    const acc = await t.createUser('accountant');
+    const accountant = await t.login(acc.email, acc.password);
+    expect((await accountant.get(`/planning/cards/${doneCard}`)).text).not.toContain(`/planning/outgoing/${msg.id}/resend`);
+    // the entry's page re-sends (after the order was reopened in Exact)
+    const entryPage = await planner.get(`/time/entries/${id}`);
+    expect(entryPage.text).toContain(`action="/planning/outgoing/entries/${id}/resend"`);
     await x.control('planning/ShopOrders', { division: D1, ID: String(msg.payload.ShopOrder), action: 'reopen' });
-    expect((await post(planner, `/planning/outgoing/log?entry=${id}`, `/planning/outgoing/${msg.id}/resend`, {})).status).toBe(303);
+    const resent = await post(planner, `/time/entries/${id}`, `/planning/outgoing/entries/${id}/resend`, {});
+    expect(resent.status).toBe(303);
+    expect(resent.headers.location).toBe(`/time/entries/${id}`);
     await runOutgoing(D1);
     expect((await entry(id)).send_state).toBe('sent');
     expect(await inExact(D1, 'ManufacturingTimeTransactions', `[KOPPEL-T${id}]`)).toHaveLength(1);
@@ -252,8 +277,10 @@ describe('outgoing to Exact Online', () => {
     expect(b.send_state).toBe('failed');
     expect(b.send_error).toContain('geblokkeerd');
     await x.control('planning/Projects', { division: D2, ID: blockedProject, action: 'unblock' });
-    const msg = await one<{ id: number }>(`select id from planning_outbox where time_entry_id = $1`, [blocked]);
-    await post(planner, `/planning/outgoing/log?entry=${blocked}`, `/planning/outgoing/${msg.id}/resend`, {});
+    const msg = await one<{ id: number; card_id: number }>(`select id, card_id from planning_outbox where time_entry_id = $1`, [blocked]);
+    expect((await planner.get(`/planning/cards/${msg.card_id}`)).text).toContain('geblokkeerd');
+    const resent = await post(planner, `/planning/cards/${msg.card_id}`, `/planning/outgoing/${msg.id}/resend`, { return: `/planning/cards/${msg.card_id}` });
+    expect(resent.headers.location).toBe(`/planning/cards/${msg.card_id}`);
     await runOutgoing(D2);
     expect((await entry(blocked)).send_state).toBe('sent');
     expect(await inExact(D2, 'ProjectTimeTransactions', `[KOPPEL-T${blocked}]`)).toHaveLength(1);
@@ -290,25 +317,49 @@ describe('outgoing to Exact Online', () => {
     expect((await worker.get(`/planning/outgoing/log?entry=${id}`)).text).toMatch(/found in Exact|gevonden in Exact/);
   });
 
-  it('a card planned twice quickly sends one planned-date update with the last dates', async () => {
+  it('a card planned twice quickly: the move queues one debounced run, which sends one update with the last dates', async () => {
     await saveSwitches(D1, { productionOrderOutbound: 'on', shopOrderTime: 'on', shopOrderPlannedDate: 'on' });
     await runOutgoing(D1); // the run saving triggers; the card is not planned yet
-    const move = async (start: string, end: string) => {
-      const v = Number((await one<{ version: number }>('select version from plan_card where id = $1', [shopCard])).version);
-      const token = await csrf(planner, '/planning/board');
-      const res = await planner.post('/planning/board/moves').type('form').send({ _csrf: token, item: 'activity', id: String(stepActs[0]), version: String(v), resource: String(mfgEmployee), start, end, confirmLeave: '1', return: '/planning/board' });
-      expect([200, 303]).toContain(res.status);
-    };
-    const plus = (n: number) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+    const puts = await x.requests({ division: D1, method: 'PUT', endpoint: 'manufacturing/shoporders' });
+    const lastRun = Number((await one<{ n: number }>(`select coalesce(max(id), 0) as n from sync_run where division = $1 and resource = $2`, [D1, OUT])).n);
+    const movedAt = Date.now();
     await move(plus(3), plus(4));
     await move(plus(5), plus(7));
-    const puts = await x.requests({ division: D1, method: 'PUT', endpoint: 'manufacturing/shoporders' });
-    await runOutgoing(D1);
-    expect(await x.requests({ division: D1, method: 'PUT', endpoint: 'manufacturing/shoporders' })).toBe(puts + 1);
-    const [so] = (await data(D1, 'ShopOrders')).filter((o) => o.ID === shopCardExact);
+    // no run of our own: the first move queued one, OUTGOING_DEBOUNCE_SECONDS later, and the second folded into it
+    const shopOrder = async () => (await data(D1, 'ShopOrders')).find((o) => o.ID === shopCardExact)!;
+    await waitFor(async () => day((await shopOrder()).PlannedDate) === plus(7), 'planned dates in Exact', 90000);
+    const so = await shopOrder();
     expect([day(so.PlannedStartDate), day(so.PlannedDate)]).toEqual([plus(5), plus(7)]); // the card follows its planned activity (days 5–7)
+    expect(await x.requests({ division: D1, method: 'PUT', endpoint: 'manufacturing/shoporders' })).toBe(puts + 1);
+    const runs = await db<{ trigger: string; started_ms: number }>(
+      `select trigger, (extract(epoch from started_at) * 1000)::float8 as started_ms from sync_run where division = $1 and resource = $2 and id > $3 order by id`, [D1, OUT, lastRun]);
+    expect(runs.map((r) => r.trigger)).toEqual(['user']);
+    // the delay is the one asked for: not before it, and not pg-boss's 30-second backstop after it (SYNC_POLL_SECONDS is 0.5 here)
+    const delay = (Number(runs[0].started_ms) - movedAt) / 1000;
+    expect(delay).toBeGreaterThanOrEqual(DEBOUNCE - 0.5);
+    expect(delay).toBeLessThan(DEBOUNCE + 15);
     await runOutgoing(D1);
     expect(await x.requests({ division: D1, method: 'PUT', endpoint: 'manufacturing/shoporders' })).toBe(puts + 1);
+  });
+
+  it('a move while the run sends the previous one is not lost: its dates follow without a run of our own', async () => {
+    const puts = await x.requests({ division: D1, method: 'PUT', endpoint: 'manufacturing/shoporders' });
+    const shopOrder = async () => (await data(D1, 'ShopOrders')).find((o) => o.ID === shopCardExact)!;
+    // Exact answers the date update slowly, so the second move comes while the first one's run is busy sending
+    await x.control('faults', { errorRate: 0, latencyMs: 4000, endpoints: ['manufacturing/ShopOrders'], methods: ['PUT'] });
+    const lastLog = Number((await one<{ n: number }>('select coalesce(max(id), 0) as n from planning_outbox_log')).n);
+    try {
+      await move(plus(20), plus(21));
+      // the run has read the cards and its update is on its way (the intent is written right before the call)
+      await waitFor(async () => (await one(`select l.id from planning_outbox_log l join planning_outbox o on o.id = l.outbox_id
+        where o.kind = 'shop_order_dates' and l.card_id = $1 and l.action = 'intent' and l.id > $2`, [shopCard, lastLog])), 'the first update sending', 60000);
+      await move(plus(24), plus(26));
+      await waitFor(async () => day((await shopOrder()).PlannedDate) === plus(26), 'the second move in Exact', 120000);
+    } finally {
+      await x.control('faults', undefined, 'DELETE');
+    }
+    expect(day((await shopOrder()).PlannedStartDate)).toBe(plus(24));
+    expect(await x.requests({ division: D1, method: 'PUT', endpoint: 'manufacturing/shoporders' })).toBe(puts + 2);
   });
 
   it('a sales order card: delivery date and selection code per status', async () => {
@@ -332,14 +383,79 @@ describe('outgoing to Exact Online', () => {
     await db(`update plan_card set planned_start = planned_start + 1, version = version + 1 where id = $1`, [shopCard]);
     await runOutgoing(D1);
     expect(await x.requests({ division: D1, method: 'write' })).toBe(writes);
-    expect((await entry(id)).send_state).toBe('none');
-    // and the Sync page counts what was queued, sent and failed per administration
+    // held, with the reason, not failed
+    expect(await entry(id)).toMatchObject({ send_state: 'held', send_error: 'outgoing.held.shopOrderTimeOff' });
+    const page = await planner.get(`/time/entries/${id}`);
+    expect(page.text).toMatch(/data-held>[^<]*(switched off|staat uit)/);
+    expect(page.text).not.toContain('data-send-error');
+    // and the Sync page counts what was queued, sent, failed and held per administration
     const counts = await admin.get('/planning/outgoing/counts');
     expect(counts.status).toBe(200);
     expect(counts.text).toMatch(new RegExp(`data-division="${D1}"`));
     const sent = Number((await one<{ n: string }>(`select count(*) as n from planning_outbox where division = $1 and state = 'sent'`, [D1])).n);
     expect(counts.text).toContain(`<td data-sent>${sent}</td>`);
+    const held = Number((await one<{ n: string }>(`select count(*) as n from time_entry where division = $1 and send_state = 'held'`, [D1])).n);
+    expect(held).toBeGreaterThanOrEqual(1);
+    expect(counts.text).toContain(`<td data-held>${held}</td>`);
+    // switched on again: the held hours go, once
+    await saveSwitches(D1, { productionOrderOutbound: 'on', shopOrderTime: 'on', shopOrderPlannedDate: 'on' });
+    await runOutgoing(D1);
+    expect((await entry(id)).send_state).toBe('sent');
+    expect(await inExact(D1, 'ManufacturingTimeTransactions', `[KOPPEL-T${id}]`)).toHaveLength(1);
     void csrfFrom;
+  });
+
+  it('hours of an employee without Exact employee are held with the reason, and go after the fix and a re-send', async () => {
+    const local = Number((await one<{ id: number }>(`insert into plan_resource (division, kind, exact_id, code, name) values ($1, 'employee', null, 'K1', 'In Koppel gemaakt') returning id`, [D1])).id);
+    const id = await record(planner, { activity: String(stepActs[1]), resource: String(local), hours: '1,25', phase: 'run' });
+    const posts = await x.requests({ division: D1, method: 'POST', endpoint: 'manufacturing/timetransactions' });
+    await approve([id]);
+    await runOutgoing(D1);
+    expect(await entry(id)).toMatchObject({ send_state: 'held', send_error: 'outgoing.held.employee' });
+    expect(await x.requests({ division: D1, method: 'POST', endpoint: 'manufacturing/timetransactions' })).toBe(posts);
+    const page = await planner.get(`/time/entries/${id}`);
+    expect(page.text).toMatch(/data-held>[^<]*(not linked to an employee in Exact|niet gekoppeld aan een medewerker)/);
+    // the fix: the person exists in Exact now (the employee import links it); then re-send from the entry
+    const [, other] = await data(D1, 'Employees');
+    await db(`update plan_resource set exact_id = $2 where id = $1`, [local, other.ID]);
+    expect((await post(planner, `/time/entries/${id}`, `/planning/outgoing/entries/${id}/resend`, {})).status).toBe(303);
+    await runOutgoing(D1);
+    expect((await entry(id)).send_state).toBe('sent');
+    const [tt, ...more] = await inExact(D1, 'ManufacturingTimeTransactions', `[KOPPEL-T${id}]`);
+    expect(more).toEqual([]);
+    expect(tt).toMatchObject({ Employee: other.ID, LaborHours: 1.25 });
+  });
+
+  it('project hours on a WBS activity carry the activity and its hour type; without an hour type they are held', async () => {
+    const now = Date.now();
+    const projects = await data(D2, 'Projects');
+    const activities = await data(D2, 'WBSActivities');
+    const open = (p: Row) => !p.BlockEntry && Number(p.StartDate) <= now && (!p.EndDate || Number(p.EndDate) >= now);
+    const usable = activities.filter((a) => !a.BlockEntry && a.DefaultItem && projects.some((p) => p.ID === a.Project && open(p)));
+    const wbs = usable.find((a) => usable.some((b) => b.ID !== a.ID && b.Project === a.Project))!;
+    const bare = usable.find((b) => b.ID !== wbs.ID && b.Project === wbs.Project)!; // two activities of one project
+    const ins = async (text: string, params: unknown[]) => Number((await one<{ id: number }>(`${text} returning id`, params)).id);
+    const wbsCard = await ins(`insert into plan_card (division, kind, exact_id, number, description, parent_exact_id) values ($1, 'wbs', $2, 'WBS-1', 'Kaart WBS', $3)`, [D2, String(wbs.PartOf), String(wbs.Project)]);
+    const act = async (a: Row, seq: number) => ins(`insert into plan_activity (card_id, division, kind, exact_id, sequence, description) values ($1, $2, 'wbs_activity', $3, $4, $5)`, [wbsCard, D2, String(a.ID), seq, String(a.Description)]);
+    const wbsAct = await act(wbs, 1);
+    const bareAct = await act(bare, 2);
+    await x.control('planning/WBSActivities', { division: D2, ID: String(bare.ID), action: 'update', fields: { DefaultItem: null } });
+    const ok = await record(planner, { activity: String(wbsAct), resource: String(projEmployee), hours: '3', notes: 'workshop' });
+    const none = await record(planner, { activity: String(bareAct), resource: String(projEmployee), hours: '1' });
+    await approve([ok, none]);
+    await runOutgoing(D2);
+    expect((await entry(ok)).send_state).toBe('sent');
+    const [pt, ...more] = await inExact(D2, 'ProjectTimeTransactions', `[KOPPEL-T${ok}]`);
+    expect(more).toEqual([]);
+    expect(pt).toMatchObject({ Activity: wbs.ID, Item: wbs.DefaultItem, Project: wbs.Project, Quantity: 3, HourStatus: 10 });
+    expect(await entry(none)).toMatchObject({ send_state: 'held', send_error: 'outgoing.held.wbsHourType' });
+    // the hour type set in Exact, then re-send: the hours go
+    await x.control('planning/WBSActivities', { division: D2, ID: String(bare.ID), action: 'update', fields: { DefaultItem: wbs.DefaultItem } });
+    await post(planner, `/time/entries/${none}`, `/planning/outgoing/entries/${none}/resend`, {});
+    await runOutgoing(D2);
+    expect((await entry(none)).send_state).toBe('sent');
+    const [pt2] = await inExact(D2, 'ProjectTimeTransactions', `[KOPPEL-T${none}]`);
+    expect(pt2).toMatchObject({ Activity: bare.ID, Item: wbs.DefaultItem, Project: bare.Project });
   });
 });
 

@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import {
   PlanningPlanService, type LeaveRow, type MoveOutcome, type PlanItemRow, type PlanResourceRow, type Placement, type ScheduleRow,
 } from '../planning/planning-plan.service.js';
+import { OutgoingService } from '../planning-outgoing/outgoing.service.js';
 import type { BoardQuery, BoardView, MoveFormInput } from './board.form.js';
 import {
   addDays, capacityForDays, dayCount, daysBetween, hoursToMinutes, mondayOf, type DayCapacity, type IsoDate, type WeekMinutes,
@@ -60,10 +61,13 @@ const toWeek = (hours: number[] | null | undefined): WeekMinutes | null =>
 export class BoardService {
   private dayFormat: Intl.DateTimeFormat | undefined;
 
+  private readonly logger = new Logger('PlanningBoard');
+
   constructor(
     private readonly planning: PlanningPlanService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly outgoing: OutgoingService,
   ) {}
 
   /** Today in the company's time zone. */
@@ -177,6 +181,8 @@ export class BoardService {
       start: form.start ?? null, end: form.end ?? null, confirmLeave: form.confirmLeave, by,
     });
     if (result.outcome !== 'moved') return result;
+    // the new dates go to Exact (when the division sends them) in a debounced run; the move does not wait for it
+    this.outgoing.planChanged(result.cardId).catch((e: Error) => this.logger.warn(`outgoing after moving card ${result.cardId}: ${e.message}`));
     const period = this.period(query.view, query.date);
     const touched = new Map<number, Set<IsoDate>>();
     const mark = (p: Placement) => {

@@ -11,8 +11,11 @@ import { OutboxLog, OutboxMessage, OutgoingSettings } from './outgoing.entity.js
 import { OutgoingForm } from './outgoing.form.js';
 import { HealthFeatureRegistry } from '../connection-health/connection-health.registry.js';
 import { OUTGOING_FEATURES, OUTGOING_SWITCHES } from './outgoing.health.js';
+import { CardPageRegistry } from '../planning/planning.types.js';
+import type { CurrentUser } from '../auth/current-user.js';
+import { toMessageView } from './outgoing.view.js';
 
-export interface DivisionCounts { division: number; queued: number; sent: number; failed: number }
+export interface DivisionCounts { division: number; queued: number; sent: number; failed: number; held: number }
 
 /** The outgoing switches per division, the send log, re-send, and the figures for the Sync page. */
 @Injectable()
@@ -23,11 +26,22 @@ export class OutgoingAdminService implements OnModuleInit {
     private readonly client: ExactClient,
     private readonly time: TimeService,
     private readonly health: HealthFeatureRegistry,
+    private readonly cardPages: CardPageRegistry,
   ) {}
 
-  /** Time export and the dates sent back are features on the Health page (each with the right it needs). */
+  /**
+   * Time export and the dates sent back are features on the Health page (each with the right it needs); a card's page
+   * shows what Exact refused or what is held for it, with Exact's own text and a re-send.
+   */
   onModuleInit(): void {
     for (const sw of OUTGOING_SWITCHES) this.health.register(OUTGOING_FEATURES[sw]);
+    this.cardPages.addToDetail((cardId, user) => this.cardSection(cardId, user));
+  }
+
+  /** The card page's section: the card's messages Exact refused or that are held (hours on it included). */
+  async cardSection(cardId: number, user: CurrentUser | undefined): Promise<Record<string, unknown>> {
+    const stuck = await this.em.fork().find(OutboxMessage, { cardId, state: { $in: ['failed', 'held'] } }, { orderBy: { id: 'desc' }, limit: 20 });
+    return { outgoing: { cardId, stuck: stuck.map(toMessageView), canResend: user?.role === 'admin' || user?.role === 'planner' } };
   }
 
   private async pick(raw: unknown): Promise<{ divisions: { code: number; name: string }[]; division: number | null }> {
@@ -70,11 +84,11 @@ export class OutgoingAdminService implements OnModuleInit {
     return division;
   }
 
-  /** Puts a refused message back in the queue (after it was fixed in Exact) and starts a run. */
+  /** Puts a refused (or held) message back in the queue (after it was fixed in Exact) and starts a run. */
   async resend(outboxId: number): Promise<OutboxMessage> {
     const row = await this.em.findOne(OutboxMessage, { id: outboxId });
     if (!row) throw new NotFoundError('Outgoing message');
-    if (row.state === 'failed') {
+    if (row.state === 'failed' || row.state === 'held') {
       row.state = 'queued';
       row.lastError = null;
       this.em.create(OutboxLog, { outboxId: row.id, cardId: row.cardId ?? null, timeEntryId: row.timeEntryId ?? null, action: 'resend' });
@@ -83,6 +97,20 @@ export class OutgoingAdminService implements OnModuleInit {
     }
     await this.time.triggerOutgoing(row.division);
     return row;
+  }
+
+  /**
+   * Re-send of a time entry's hours: its refused or held message goes back in the queue; hours held before they had a
+   * message (an employee without Exact employee, a switch off) are looked at again by the run this starts.
+   */
+  async resendEntry(entryId: number): Promise<void> {
+    const row = await this.em.findOne(OutboxMessage, { timeEntryId: entryId });
+    if (row) {
+      await this.resend(row.id);
+      return;
+    }
+    const e = await this.time.entry(entryId);
+    await this.time.triggerOutgoing(e.division);
   }
 
   /** The messages and their log for a card or a time entry (newest first). */
@@ -95,12 +123,15 @@ export class OutgoingAdminService implements OnModuleInit {
     return { messages, log };
   }
 
-  /** Queued, sent and failed per division (the Sync page). */
+  /** Queued, sent, failed and held per division (the Sync page); held counts the hours (held ones never leave). */
   async counts(): Promise<DivisionCounts[]> {
     const rows: Record<string, unknown>[] = await this.em.getConnection().execute(
       `select division, count(*) filter (where state = 'queued')::int as queued, count(*) filter (where state = 'sent')::int as sent,
          count(*) filter (where state = 'failed')::int as failed from planning_outbox group by division order by division`);
-    return rows.map((r) => ({ division: Number(r.division), queued: Number(r.queued), sent: Number(r.sent), failed: Number(r.failed) }));
+    const held = await this.time.heldCounts(this.em);
+    const divisions = [...new Set([...rows.map((r) => Number(r.division)), ...held.keys()])].sort((a, b) => a - b);
+    const by = new Map(rows.map((r) => [Number(r.division), r]));
+    return divisions.map((d) => ({ division: d, queued: Number(by.get(d)?.queued ?? 0), sent: Number(by.get(d)?.sent ?? 0), failed: Number(by.get(d)?.failed ?? 0), held: held.get(d) ?? 0 }));
   }
 
   resourceName(): string {

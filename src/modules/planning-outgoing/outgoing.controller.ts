@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/guards.js';
 import { render } from '../../common/views.js';
@@ -7,6 +7,8 @@ import { IdPipe } from '../../common/id.pipe.js';
 import { ValidationError } from '../../common/errors.js';
 import { FeatureBlockedError } from '../connection-health/connection-health.registry.js';
 import { toInt } from '../../common/validation.js';
+import { sameOriginPath } from '../../common/return-path.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { OutgoingAdminService } from './outgoing-admin.service.js';
 import { toLogView, toMessageView, toSettingsView } from './outgoing.view.js';
 
@@ -45,7 +47,10 @@ export class OutgoingSettingsController {
 @Controller('planning/outgoing')
 @Roles('admin', 'accountant', 'planner')
 export class OutgoingLogController {
-  constructor(private readonly outgoing: OutgoingAdminService) {}
+  constructor(
+    private readonly outgoing: OutgoingAdminService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Get('log')
   async log(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
@@ -60,10 +65,20 @@ export class OutgoingLogController {
 
   @Post(':id/resend')
   @Roles('admin', 'planner')
-  async resend(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
+  async resend(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number, @Body() body: Record<string, unknown>) {
     const row = await this.outgoing.resend(id);
     flash(req, 'success', 'outgoing.resent');
-    res.redirect(303, row.timeEntryId ? `/planning/outgoing/log?entry=${row.timeEntryId}` : `/planning/outgoing/log?card=${row.cardId}`);
+    const log = row.timeEntryId ? `/planning/outgoing/log?entry=${row.timeEntryId}` : `/planning/outgoing/log?card=${row.cardId}`;
+    res.redirect(303, sameOriginPath(body.return, this.config.publicBaseUrl, log));
+  }
+
+  /** Re-send of a time entry's hours (from the entry's page): refused or held, after the fix. */
+  @Post('entries/:id/resend')
+  @Roles('admin', 'planner')
+  async resendEntry(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
+    await this.outgoing.resendEntry(id);
+    flash(req, 'success', 'outgoing.resent');
+    res.redirect(303, `/time/entries/${id}`);
   }
 
   @Get('counts')

@@ -5,7 +5,8 @@ import { BaseEntity } from '../../database/base.entity.js';
 /** What goes to Exact: hours (manufacturing / project), shop-order planned dates, sales-order delivery date, selection codes. */
 export const OUTBOX_KINDS = ['mfg_time', 'project_time', 'shop_order_dates', 'sales_order_delivery', 'selection_code'] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
-export const OUTBOX_STATES = ['queued', 'sent', 'failed'] as const;
+/** held: hours whose switch is off or whose prerequisite is missing (lastError: the reason's i18n key); never called. */
+export const OUTBOX_STATES = ['queued', 'sent', 'failed', 'held'] as const;
 export type OutboxState = (typeof OUTBOX_STATES)[number];
 
 /** The card statuses a selection code can be set for (vPlan: a field per card status). */
@@ -121,7 +122,7 @@ export class OutboxLog extends BaseEntity {
   @Property({ type: 'integer', nullable: true })
   timeEntryId?: number | null;
 
-  /** queued | coalesced | intent | sent | found | refused | unclear | resend */
+  /** queued | coalesced | intent | sent | found | refused | unclear | resend | held | released */
   @Property({ type: 'string', length: 12 })
   action!: string;
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TimeModule } from '../time/time.module.js';
+import { PlanningModule } from '../planning/planning.module.js';
 import { OutgoingService } from './outgoing.service.js';
 import { OutgoingAdminService } from './outgoing-admin.service.js';
 import { OutgoingSync } from './outgoing.sync.js';
@@ -11,7 +12,7 @@ import { OutgoingLogController, OutgoingSettingsController } from './outgoing.co
  * A module of its own (not inside time/): three of its four kinds are about cards, not hours.
  */
 @Module({
-  imports: [TimeModule],
+  imports: [TimeModule, PlanningModule],
   providers: [OutgoingService, OutgoingAdminService, OutgoingSync],
   controllers: [OutgoingSettingsController, OutgoingLogController],
   exports: [OutgoingService, OutgoingAdminService],

@@ -1,11 +1,13 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { Clock } from '../../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { ExactClient } from '../../exact/exact.client.js';
 import { ExactError, ExactNetworkError, ExactServerError } from '../../exact/errors.js';
 import { timeApi, timeReference, type TimeApi } from '../../exact/time.resources.js';
 import type { SyncContext } from '../sync/sync.types.js';
-import { TimeService } from '../time/time.service.js';
+import { SyncService } from '../sync/sync.service.js';
+import { OUTGOING_RESOURCE, TimeService } from '../time/time.service.js';
 import type { ApprovedEntry } from '../time/time.types.js';
 import { OutboxLog, OutboxMessage, OutgoingSettings, type OutboxKind, type SelectionStatus } from './outgoing.entity.js';
 
@@ -31,7 +33,25 @@ export function kindsOn(s: OutgoingSettings | null): Set<OutboxKind> {
   return on;
 }
 
-export interface RunFigures { queued: number; sent: number; found: number; failed: number; calls: number }
+/** The card updates (a move on the board changes what they send). */
+const CARD_KINDS: readonly OutboxKind[] = ['shop_order_dates', 'sales_order_delivery', 'selection_code'];
+/** Rounds of one run: a round that queued something new (hours approved, a card moved meanwhile) is followed by one more. */
+const MAX_ROUNDS = 3;
+
+/**
+ * Why hours cannot go (the entry shows it, as an i18n key in its send_error, until the prerequisite is there):
+ * a switch off, an employee made in Koppel (no Exact employee), a WBS activity without an hour type.
+ */
+export const HELD = {
+  shopOrderTimeOff: 'outgoing.held.shopOrderTimeOff',
+  projectOff: 'outgoing.held.projectOff',
+  employee: 'outgoing.held.employee',
+  wbsHourType: 'outgoing.held.wbsHourType',
+} as const;
+const SWITCH_HELD: readonly string[] = [HELD.shopOrderTimeOff, HELD.projectOff];
+const HOUR_KINDS = { mfg_time: ['operation'], project_time: ['hour_type', 'wbs_activity'] } as const;
+
+export interface RunFigures { queued: number; sent: number; found: number; failed: number; held: number; calls: number }
 
 /**
  * The outgoing side (vPlan's "outgoing data"): approved hours → manufacturing or project TimeTransactions, planned
@@ -45,39 +65,59 @@ export interface RunFigures { queued: number; sent: number; found: number; faile
 export class OutgoingService {
   private readonly logger = new Logger('PlanningOutgoing');
 
+  private readonly following = new Set<number>();
+
   constructor(
     private readonly orm: MikroORM,
     private readonly client: ExactClient,
     private readonly time: TimeService,
     private readonly clock: Clock,
+    private readonly sync: SyncService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * A card was (re)planned: when its division sends planned or delivery dates or selection codes, its outgoing run is
+   * queued OUTGOING_DEBOUNCE_SECONDS from now, so the moves of a burst fold into one run (one update per card). A run
+   * already waiting sees this change; one already running may have read the cards before it, so another follows it.
+   */
+  async planChanged(cardId: number): Promise<void> {
+    const em = this.orm.em.fork();
+    const [card] = await em.getConnection().execute<{ division: number }[]>('select division from plan_card where id = ?', [cardId]);
+    if (!card) return;
+    const division = Number(card.division);
+    const on = kindsOn(await em.findOne(OutgoingSettings, { division }));
+    if (!CARD_KINDS.some((k) => on.has(k))) return;
+    if ((await this.enqueueDebounced(division)) === 'running') this.followUp(division);
+  }
+
+  private async enqueueDebounced(division: number): Promise<'queued' | 'running' | undefined> {
+    const r = await this.sync.enqueue(division, OUTGOING_RESOURCE, 'user', { startAfterSeconds: this.config.sync.outgoingDebounceSeconds });
+    return r === 'queued' ? 'queued' : await this.sync.jobState(division, OUTGOING_RESOURCE);
+  }
+
+  /** Queues the next (debounced) run as soon as the running one is gone (at most 10 minutes; the schedule stays the net). */
+  private followUp(division: number): void {
+    if (this.following.has(division)) return;
+    this.following.add(division);
+    void (async () => {
+      const until = Date.now() + 10 * 60_000;
+      while (Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 500).unref());
+        if ((await this.enqueueDebounced(division)) !== 'running') return;
+      }
+    })()
+      .catch((e: Error) => this.logger.warn(`outgoing follow-up for ${division}: ${e.message}`))
+      .finally(() => this.following.delete(division));
+  }
+
   async run(ctx: SyncContext): Promise<RunFigures> {
-    const em = ctx.em;
-    const settings = await em.findOne(OutgoingSettings, { division: ctx.division });
-    const on = kindsOn(settings);
-    const fig: RunFigures = { queued: 0, sent: 0, found: 0, failed: 0, calls: 0 };
-    if (!settings || !on.size) return fig;
-    fig.queued += await this.collectHours(em, ctx.division, on);
-    fig.queued += await this.collectCards(em, settings, on);
-    const api = timeApi(this.client, ctx.division);
-    let done = 0;
-    let after = 0;
-    const total = await em.count(OutboxMessage, { division: ctx.division, state: 'queued', kind: { $in: [...on] } });
+    const fig: RunFigures = { queued: 0, sent: 0, found: 0, failed: 0, held: 0, calls: 0 };
     try {
-      for (;;) {
-        if (ctx.signal.aborted) break;
-        const rows = await em.find(OutboxMessage, { division: ctx.division, state: 'queued', kind: { $in: [...on] }, id: { $gt: after } }, { orderBy: { id: 'asc' }, limit: BATCH });
-        if (!rows.length) break;
-        for (const row of rows) {
-          if (ctx.signal.aborted) break;
-          after = row.id;
-          await ctx.waitForBudget();
-          done++;
-          if ((await this.send(em, api, row, fig)) === 'stop') return fig;
-        }
-        em.clear();
-        await ctx.progress(done, total);
+      for (let round = 0; round < MAX_ROUNDS && !ctx.signal.aborted; round++) {
+        const queued = await this.round(ctx, fig);
+        // a round that queued something is followed by one more: what was approved or planned while it sent goes now
+        if (queued === 'stop' || queued === 0) break;
       }
       return fig;
     } finally {
@@ -85,27 +125,141 @@ export class OutgoingService {
     }
   }
 
+  /** Holds and releases, collects, sends; returns how many messages it queued (or 'stop': Exact said "later"). */
+  private async round(ctx: SyncContext, fig: RunFigures): Promise<number | 'stop'> {
+    const em = ctx.em;
+    em.clear();
+    const settings = await em.findOne(OutgoingSettings, { division: ctx.division });
+    const on = kindsOn(settings);
+    fig.held += await this.holdSwitchedOff(em, ctx.division, on);
+    if (!settings || !on.size) return 0;
+    const api = timeApi(this.client, ctx.division);
+    const queued = (await this.collectHours(ctx, api, on, fig)) + (await this.collectCards(em, settings, on));
+    fig.queued += queued;
+    let done = 0;
+    let after = 0;
+    const total = await em.count(OutboxMessage, { division: ctx.division, state: 'queued', kind: { $in: [...on] } });
+    for (;;) {
+      if (ctx.signal.aborted) break;
+      const rows = await em.find(OutboxMessage, { division: ctx.division, state: 'queued', kind: { $in: [...on] }, id: { $gt: after } }, { orderBy: { id: 'asc' }, limit: BATCH });
+      if (!rows.length) break;
+      for (const row of rows) {
+        if (ctx.signal.aborted) break;
+        after = row.id;
+        await ctx.waitForBudget();
+        done++;
+        if ((await this.send(em, api, row, fig)) === 'stop') return 'stop';
+      }
+      em.clear();
+      await ctx.progress(done, total);
+    }
+    return queued;
+  }
+
+  // ---- held: hours that cannot go while a prerequisite is missing ----
+
+  /**
+   * Hours whose switch is off are held with the reason (new ones, and queued messages whose call was never made);
+   * held messages whose switch is on again are queued again. Returns how many entries it newly holds.
+   */
+  private async holdSwitchedOff(em: EntityManager, division: number, on: Set<OutboxKind>): Promise<number> {
+    let held = 0;
+    for (const kind of ['mfg_time', 'project_time'] as const) {
+      const reason = kind === 'mfg_time' ? HELD.shopOrderTimeOff : HELD.projectOff;
+      if (on.has(kind)) {
+        const back = await em.find(OutboxMessage, { division, kind, state: 'held', lastError: { $in: [...SWITCH_HELD] } }, { limit: 10_000 });
+        if (!back.length) continue;
+        await em.transactional(async (tem) => {
+          for (const r of back) {
+            tem.merge(r);
+            r.state = 'queued';
+            r.lastError = null;
+            this.log(tem, r, 'released');
+          }
+          await this.time.recordSend(tem, back.map((r) => r.timeEntryId!).filter(Boolean), { state: 'queued' });
+        });
+        continue;
+      }
+      await em.transactional(async (tem) => {
+        held += await this.time.holdUnsent(tem, division, HOUR_KINDS[kind], reason);
+        const rows = await tem.find(OutboxMessage, { division, kind, state: 'queued', pending: false }, { limit: 10_000 });
+        for (const r of rows) {
+          r.state = 'held';
+          r.lastError = reason;
+          this.log(tem, r, 'held', reason);
+        }
+        await this.time.recordSend(tem, rows.map((r) => r.timeEntryId!).filter(Boolean), { state: 'held', error: reason });
+        held += rows.length;
+      });
+    }
+    return held;
+  }
+
   // ---- collecting: what should be in Exact and is not queued yet ----
 
-  /** Approved hours not handed over yet → one outbox row each (reference T<entry>), entry marked queued. */
-  private async collectHours(em: EntityManager, division: number, on: Set<OutboxKind>): Promise<number> {
-    const kinds = [...(on.has('mfg_time') ? ['operation'] : []), ...(on.has('project_time') ? ['hour_type', 'wbs_activity'] : [])];
+  /**
+   * Approved hours not handed over yet (new, or held for a prerequisite that may be there now) → one outbox row
+   * each (reference T<entry>), entry marked queued; an entry still missing a prerequisite is held with the reason.
+   */
+  private async collectHours(ctx: SyncContext, api: TimeApi, on: Set<OutboxKind>, fig: RunFigures): Promise<number> {
+    const em = ctx.em;
+    const division = ctx.division;
+    const kinds = [...(on.has('mfg_time') ? HOUR_KINDS.mfg_time : []), ...(on.has('project_time') ? HOUR_KINDS.project_time : [])];
+    const hourTypes = new Map<string, string | null>();
     let n = 0;
+    let after = 0;
     for (;;) {
-      const entries = await this.time.approvedUnsent(em, division, kinds, BATCH);
+      const entries = await this.time.approvedUnsent(em, division, kinds, BATCH, after);
       if (!entries.length) return n;
+      after = entries[entries.length - 1].id;
+      // an entry whose message exists already (held while its switch was off) follows that message
+      const taken = new Set((await em.find(OutboxMessage, { timeEntryId: { $in: entries.map((e) => e.id) } }, { fields: ['timeEntryId'] })).map((m) => m.timeEntryId));
+      const go: { e: ApprovedEntry; payload: Record<string, unknown> }[] = [];
+      const held = new Map<string, number[]>();
+      const hold = (reason: string, id: number) => held.set(reason, [...(held.get(reason) ?? []), id]);
+      for (const e of entries) {
+        if (taken.has(e.id)) continue;
+        if (!e.employeeExactId) { hold(HELD.employee, e.id); continue; }
+        const kind: OutboxKind = e.activityKind === 'operation' ? 'mfg_time' : 'project_time';
+        const payload = this.hoursPayload(kind, e);
+        if (e.activityKind === 'wbs_activity' && !payload.Item) {
+          const item = await this.wbsHourType(ctx, api, String(payload.Activity), hourTypes, fig);
+          if (item === 'stop') return n;
+          if (!item) { hold(HELD.wbsHourType, e.id); continue; }
+          payload.Item = item;
+        }
+        go.push({ e, payload });
+      }
       await em.transactional(async (tem) => {
-        for (const e of entries) {
+        for (const { e, payload } of go) {
           const kind: OutboxKind = e.activityKind === 'operation' ? 'mfg_time' : 'project_time';
-          const msg = tem.create(OutboxMessage, { division, kind, reference: `T${e.id}`, cardId: e.cardId, timeEntryId: e.id, target: null, payload: this.hoursPayload(kind, e) });
+          const msg = tem.create(OutboxMessage, { division, kind, reference: `T${e.id}`, cardId: e.cardId, timeEntryId: e.id, target: null, payload });
           await tem.flush();
           tem.create(OutboxLog, { outboxId: msg.id, cardId: e.cardId, timeEntryId: e.id, action: 'queued' });
         }
-        await this.time.recordSend(tem, entries.map((e) => e.id), { state: 'queued' });
+        await this.time.recordSend(tem, go.map((g) => g.e.id), { state: 'queued' });
+        for (const [reason, ids] of held) await this.time.recordSend(tem, ids, { state: 'held', error: reason });
       });
       em.clear();
-      n += entries.length;
+      n += go.length;
+      fig.held += [...held.values()].reduce((a, ids) => a + ids.length, 0);
     }
+  }
+
+  /** The hour type of a WBS activity (its DefaultItem in Exact), once per activity and run; null when it has none. */
+  private async wbsHourType(ctx: SyncContext, api: TimeApi, activity: string, cache: Map<string, string | null>, fig: RunFigures): Promise<string | null | 'stop'> {
+    if (cache.has(activity)) return cache.get(activity)!;
+    await ctx.waitForBudget();
+    fig.calls++;
+    try {
+      const a = await api.wbsActivity(activity, { kind: 'background' });
+      cache.set(activity, a.DefaultItem ?? null);
+    } catch (e) {
+      if (later(e) || unclear(e)) return 'stop';
+      // gone or refused: the POST would be refused as well; it says why (Exact's own words) on the entry
+      cache.set(activity, null);
+    }
+    return cache.get(activity)!;
   }
 
   private hoursPayload(kind: OutboxKind, e: ApprovedEntry): Record<string, unknown> {
@@ -116,10 +270,12 @@ export class OutgoingService {
         Activity: e.phase === 'setup' ? 10 : 20, Hours: e.hours, LaborHours: e.hours, Quantity: e.quantity ?? 0, IsOperationFinished: e.operationFinished ? 1 : 0, Notes: notes,
       };
     }
-    // project hour type: activity exactId "<project>:<item>"; WBS activity: the activity itself, on the card's project
-    const [project, item] = e.activityKind === 'hour_type' ? e.activityExactId.split(':') : [e.parentExactId ?? e.cardExactId, undefined];
+    // project hour type: activity exactId "<project>:<item>"; WBS activity: "<activity>" or "<activity>:<hour type item>"
+    // on the card's project (a WBS card's parent, or the project card itself); without an item, the activity's default
+    const [first, second] = e.activityExactId.split(':');
+    const [project, item] = e.activityKind === 'hour_type' ? [first, second] : [e.parentExactId ?? e.cardExactId, second];
     return {
-      Employee: e.employeeExactId, Project: project, ...(item ? { Item: item } : {}), ...(e.activityKind === 'wbs_activity' ? { Activity: e.activityExactId } : {}),
+      Employee: e.employeeExactId, Project: project, ...(item ? { Item: item } : {}), ...(e.activityKind === 'wbs_activity' ? { Activity: first } : {}),
       Date: e.date, Quantity: e.hours, HourStatus: 10, Notes: notes,
     };
   }

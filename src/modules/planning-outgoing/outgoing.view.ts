@@ -18,8 +18,14 @@ export function toSettingsView(s: OutgoingSettings, codes: ExactSelectionCode[])
   };
 }
 
+/** A message; a held one carries the reason as an i18n key (`heldReason`), a refused one Exact's own text (`error`). */
 export function toMessageView(m: OutboxMessage) {
-  return { id: m.id, kind: m.kind, state: m.pending && m.state === 'queued' ? 'pending' : m.state, reference: m.reference, error: m.lastError ?? null, exactId: m.exactId ?? null, sentAt: m.sentAt?.toISOString() ?? null, attempts: m.attempts, payload: JSON.stringify(m.payload), failed: m.state === 'failed' };
+  const held = m.state === 'held';
+  return {
+    id: m.id, kind: m.kind, state: m.pending && m.state === 'queued' ? 'pending' : m.state, reference: m.reference, error: held ? null : (m.lastError ?? null),
+    heldReason: held ? (m.lastError ?? null) : null, exactId: m.exactId ?? null, sentAt: m.sentAt?.toISOString() ?? null, attempts: m.attempts,
+    payload: JSON.stringify(m.payload), failed: m.state === 'failed', resendable: m.state === 'failed' || held, timeEntryId: m.timeEntryId ?? null,
+  };
 }
 
 export function toLogView(l: OutboxLog) {

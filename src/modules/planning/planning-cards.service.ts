@@ -11,6 +11,8 @@ import { CARD_SEARCH_EXPR, PLAN_CARD_KINDS, type PlanCardKind } from './plan-car
 export const COUNT_CAP = 10_000;
 import { PLAN_RESOURCE_KINDS, type PlanResourceKind } from './plan-resource.entity.js';
 import type { PlanningEntitySummary } from './planning-settings.entity.js';
+import { CardPageRegistry } from './planning.types.js';
+import type { CurrentUser } from '../auth/current-user.js';
 
 export const CARD_SORTS = ['due', 'number', 'updated'] as const;
 export type CardSort = (typeof CARD_SORTS)[number];
@@ -73,6 +75,7 @@ export class PlanningCardsService {
     private readonly orm: MikroORM,
     private readonly client: ExactClient,
     private readonly clock: Clock,
+    private readonly pages: CardPageRegistry,
   ) {}
 
   today(): string {
@@ -145,6 +148,12 @@ export class PlanningCardsService {
     const filter = this.parseFilter(raw);
     const [page, choices, status] = await Promise.all([this.list(filter), this.choices(), this.syncStatus()]);
     return { filter, page, choices, status };
+  }
+
+  /** A card's page: the card, and what other modules show on it (CardPageRegistry). */
+  async cardPage(id: number, user: CurrentUser | undefined) {
+    const [d, sections] = await Promise.all([this.card(id), this.pages.detailValues(id, user)]);
+    return { ...d, sections };
   }
 
   async card(id: number) {

@@ -39,9 +39,9 @@ export class PlanningController {
 
   @Get('cards/:id')
   async card(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
-    const d = await this.cards.card(id);
+    const { sections, ...d } = await this.cards.cardPage(id, req.user);
     const card = toCardPageView(d, d.exactUrl);
-    render(req, res, 'planning/card', { title: 'planning.card.title', titleParams: { number: card.number }, nav: 'planning', card });
+    render(req, res, 'planning/card', { title: 'planning.card.title', titleParams: { number: card.number }, nav: 'planning', card, ...sections });
   }
 
   @Get('items')

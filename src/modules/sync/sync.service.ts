@@ -82,6 +82,18 @@ export class SyncService {
   }
 
   /**
+   * Where the job of a division × resource is in the queue right now: 'queued' (waiting, maybe deferred by
+   * startAfterSeconds), 'running', or undefined (none). A caller whose enqueue was 'busy' learns from it whether the
+   * waiting job will still see its change ('queued') or one has to follow the running one.
+   */
+  async jobState(division: number, resource: string): Promise<'queued' | 'running' | undefined> {
+    const state = await this.queue.keyState(singletonKey(resource, division));
+    if (state === 'created' || state === 'retry') return 'queued';
+    if (state === 'active') return 'running';
+    return undefined;
+  }
+
+  /**
    * Queues a one-off job (an export run, a customer export) of a registered task: `key` names it (one job per
    * key at a time), `payload` says what to do. Any process may call this; a process with SYNC_ENABLED runs it.
    * Returns the pg-boss job id, or null when a job of this key is already queued or running.

@@ -77,7 +77,7 @@ export class TimeEntry extends BaseEntity<'status' | 'operationFinished' | 'send
   @Property({ type: 'string', length: 8, default: 'none' })
   sendState: TimeSendState = 'none';
 
-  /** Exact's own text when it refused the hours. */
+  /** Exact's own text when it refused the hours; when held, the reason's i18n key (outgoing.held.*). */
   @Property({ type: 'text', nullable: true })
   sendError?: string | null;
 

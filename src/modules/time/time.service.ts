@@ -176,9 +176,8 @@ export class TimeService {
   }
 
   /**
-   * Starts the outgoing run of a division now; while one is queued or running a trigger folds into it ('busy'),
-   * and what it did not see yet the next trigger or the 15-minute run takes. (No startAfterSeconds: in this
-   * engine a deferred pg-boss job starts only ~30 s later.)
+   * Starts the outgoing run of a division now; while one is queued or running a trigger folds into it ('busy'): a run
+   * goes round once more when its round queued something, so hours approved while it sends are taken by it too.
    */
   async triggerOutgoing(division: number): Promise<void> {
     await this.sync.enqueue(division, OUTGOING_RESOURCE, 'manual').catch(() => undefined);
@@ -197,15 +196,18 @@ export class TimeService {
 
   // ---- for the outgoing side (planning-outgoing module) ----
 
-  /** Approved entries of a division not handed to the outgoing side yet (kinds: 'operation' and/or project kinds). */
-  async approvedUnsent(em: EntityManager, division: number, kinds: readonly string[], limit: number): Promise<ApprovedEntry[]> {
+  /**
+   * Approved entries of a division not handed to the outgoing side yet (kinds: 'operation' and/or project kinds):
+   * never queued, or held for a missing prerequisite (looked at again on every run). `after`: the id to page from.
+   */
+  async approvedUnsent(em: EntityManager, division: number, kinds: readonly string[], limit: number, after = 0): Promise<ApprovedEntry[]> {
     if (!kinds.length) return [];
     const rows: Record<string, unknown>[] = await em.getConnection().execute(
       `select e.id, e.division, e.date::text as date, e.hours::float8 as hours, e.phase, e.quantity::float8 as quantity, e.operation_finished, e.notes,
           r.exact_id as employee, a.kind as activity_kind, a.exact_id as activity_exact_id, a.workcenter_code, c.id as card_id, c.kind as card_kind, c.exact_id as card_exact_id, c.parent_exact_id
         from time_entry e join plan_resource r on r.id = e.resource_id join plan_activity a on a.id = e.activity_id join plan_card c on c.id = e.card_id
-        where e.division = ? and e.status = 'approved' and e.send_state = 'none' and a.kind = any(?::text[]) order by e.id limit ${Math.trunc(limit)}`,
-      [division, `{${kinds.join(',')}}`]);
+        where e.division = ? and e.status = 'approved' and e.send_state in ('none', 'held') and a.kind = any(?::text[]) and e.id > ? order by e.id limit ${Math.trunc(limit)}`,
+      [division, `{${kinds.join(',')}}`, Math.trunc(after)]);
     return rows.map((r) => ({
       id: Number(r.id), division: Number(r.division), date: String(r.date), hours: Number(r.hours), phase: (r.phase as 'setup' | 'run' | null) ?? null,
       quantity: r.quantity === null ? null : Number(r.quantity), operationFinished: Boolean(r.operation_finished), notes: (r.notes as string | null) ?? null,
@@ -213,6 +215,27 @@ export class TimeService {
       cardId: Number(r.card_id), cardKind: String(r.card_kind), cardExactId: String(r.card_exact_id), parentExactId: (r.parent_exact_id as string | null) ?? null,
       workcenterCode: (r.workcenter_code as string | null) ?? null,
     }));
+  }
+
+  /**
+   * Holds the approved, not yet queued hours on these activity kinds (a switch is off): `reason` is the i18n key the
+   * entry shows. Returns how many entries it holds now.
+   */
+  async holdUnsent(em: EntityManager, division: number, kinds: readonly string[], reason: string): Promise<number> {
+    if (!kinds.length) return 0;
+    const rows: unknown[] = await em.getConnection().execute(
+      `update time_entry e set send_state = 'held', send_error = ?, updated_at = now() from plan_activity a
+        where a.id = e.activity_id and e.division = ? and e.status = 'approved' and e.send_state in ('none', 'held')
+          and e.send_error is distinct from ? and a.kind = any(?::text[]) returning e.id`,
+      [reason, division, reason, `{${kinds.join(',')}}`], 'all', em.getTransactionContext());
+    return rows.length;
+  }
+
+  /** Held entries per division (the Sync page's counts). */
+  async heldCounts(em: EntityManager): Promise<Map<number, number>> {
+    const rows: { division: number; n: number }[] = await em.getConnection().execute(
+      `select division, count(*)::int as n from time_entry where send_state = 'held' group by division`);
+    return new Map(rows.map((r) => [Number(r.division), Number(r.n)]));
   }
 
   /** Where an entry's hours are (set by the outgoing side, in the caller's transaction). */

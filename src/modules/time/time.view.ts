@@ -15,7 +15,7 @@ export function activityLabel(a: ActivityChoice | null | undefined): string {
 
 export interface EntryView {
   id: number; date: string; hours: string; start: string | null; end: string | null; phase: string | null; quantity: string | null; finished: boolean;
-  notes: string | null; status: string; rejectReason: string | null; decidedBy: string | null; sendState: string; sendError: string | null;
+  notes: string | null; status: string; rejectReason: string | null; decidedBy: string | null; sendState: string; sendError: string | null; heldReason: string | null;
   locked: boolean; activity: string; activityId: number; cardId: number; operation: boolean;
 }
 
@@ -23,7 +23,9 @@ export function toEntryView(e: TimeEntry, a: ActivityChoice | null | undefined):
   return {
     id: e.id, date: e.date, hours: fmtHours(num(e.hours)), start: e.startTime ?? null, end: e.endTime ?? null, phase: e.phase ?? null,
     quantity: e.quantity === null || e.quantity === undefined ? null : String(Number(e.quantity)), finished: e.operationFinished, notes: e.notes ?? null,
-    status: e.status, rejectReason: e.rejectReason ?? null, decidedBy: e.decidedBy ?? null, sendState: e.sendState, sendError: e.sendError ?? null,
+    status: e.status, rejectReason: e.rejectReason ?? null, decidedBy: e.decidedBy ?? null, sendState: e.sendState,
+    // refused: Exact's own text; held: the reason's i18n key (the outgoing side writes both into send_error)
+    sendError: e.sendState === 'failed' ? (e.sendError ?? null) : null, heldReason: e.sendState === 'held' ? (e.sendError ?? null) : null,
     locked: e.status === 'approved', activity: activityLabel(a), activityId: e.activity.id, cardId: e.card.id, operation: a?.kind === 'operation',
   };
 }
