@@ -275,7 +275,7 @@ describe('connection health', () => {
     } finally {
       await browser?.close();
     }
-  });
+  }, 180_000); // Chromium, a check (its own deadline is 60 s) and eight page loads: more than jest's 60 s on a loaded machine
 
   it('a full check with every feature on, counted by the sandbox: the nightly run reuses the rights Exact allowed and takes at most 10 calls', async () => {
     // every feature on for D1: cost centres on invoice lines, every planning option, every outgoing switch, transactions
@@ -304,6 +304,7 @@ describe('connection health', () => {
       expect(cold.asked).toBeLessThan(endpointsOf(cold.result).size);
       expect(cold.refused).toBe(missingModules(cold.result).size);
       expect(missingModules(cold.result)).toEqual(new Set(['Projects']));
+      expect(cold.result.rightsAskedAt).toBeUndefined();
 
       // the nightly run: the master data is read again, the rights Exact allowed are not asked again, a refusal is
       // (one question per missing module, no second refused read)
@@ -313,13 +314,18 @@ describe('connection health', () => {
       expect(warm.asked).toBe(missingModules(cold.result).size);
       expect(warm.refused).toBe(0);
       expect(warm.result.problems).toEqual(cold.result.problems);
+      // the page says how old the rights it shows are
+      expect(Date.parse(warm.result.rightsAskedAt!)).toBeLessThan(Date.parse(warm.result.checkedAt));
+      const page = (await admin.get('/settings/integrations/exact/health')).text;
+      expect(page).toContain(`data-rights-asked-at="${warm.result.rightsAskedAt}"`);
+      expect(page).toMatch(/rechten zoals Exact ze gaf op|rights as Exact answered them on/); // the browser test above may have switched the admin to English
     } finally {
       await db(`delete from transaction_location_settings where location_id = $1`, [fx.locationId]);
       await db(`delete from planning_outgoing_settings where division = $1`, [D1]);
       await db(`delete from planning_settings where division = $1`, [D1]);
       await db(`delete from ledger_setting where key in ('costDimensionsEnabled', 'invoiceLinesCarryCostDimensions')`);
     }
-  });
+  }, 180_000);
 
   it('a "yes" Exact gave is kept until Exact refuses a call Koppel makes: the next nightly run asks that right again and finds it missing', async () => {
     const nightly = () => checked(D1, () => t.app.get(SyncService).enqueue(D1, 'connection-health', 'schedule'));
@@ -340,5 +346,5 @@ describe('connection health', () => {
     } finally {
       await x.control('rights', { division: D1, endpoint: 'salesentry/SalesEntries', action: 'POST', allowed: true });
     }
-  });
+  }, 240_000); // three checks and an export, each waited for with a 60 s deadline
 });

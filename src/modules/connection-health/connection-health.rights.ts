@@ -143,9 +143,4 @@ export class HealthRights {
     }
     return { answers, calls };
   }
-
-  /** Forgets every answer (a new connection may be another Exact user; also ends them by connectedAt). */
-  async forget(division?: number): Promise<void> {
-    await this.orm.em.fork().nativeDelete(ConnectionHealthRight, division === undefined ? {} : { division });
-  }
 }

@@ -120,7 +120,7 @@ export class ConnectionHealthService implements OnModuleInit {
    */
   async check(division: number, opts: { fresh?: boolean } = {}): Promise<HealthResult> {
     const em = this.orm.em.fork();
-    const run = new CheckRun(division, this.client.division(division), em);
+    const run = new CheckRun(division, this.client.division(division), em, this.clock.now());
     try {
       if ((await this.connection.connectionState()) !== 'connected') throw new Error('Exact Online is not connected');
       await this.checkMasterData(run);
@@ -295,6 +295,9 @@ export class ConnectionHealthService implements OnModuleInit {
     }
     const { answers, calls } = await this.rights.resolve(run.division, on, { mode, known });
     run.calls += calls;
+    // an answer from before this check (a "yes" reused): the page says how old the rights are
+    const oldest = Math.min(...[...answers.values()].map((a) => a.askedAt.getTime()));
+    if (oldest < run.startedAt.getTime()) run.rightsAskedAt = new Date(oldest).toISOString();
     for (const { feature, enabled } of run.features) {
       const status: FeatureStatus = { key: feature.key, labelKey: feature.labelKey, href: feature.href, enabled, needs: [], problems: 0 };
       run.statuses.push(status);
@@ -342,6 +345,7 @@ export class ConnectionHealthService implements OnModuleInit {
 class CheckRun {
   calls = 0;
   error?: string;
+  rightsAskedAt?: string;
   features: { feature: import('./connection-health.types.js').HealthFeature; enabled: boolean }[] = [];
   statuses: FeatureStatus[] = [];
   problems: HealthProblem[] = [];
@@ -351,6 +355,7 @@ class CheckRun {
     readonly division: number,
     readonly api: DivisionApi,
     readonly em: EntityManager,
+    readonly startedAt: Date,
   ) {}
 
   problem(p: HealthProblem): void {
@@ -380,6 +385,6 @@ class CheckRun {
   }
 
   result(now: Date): HealthResult {
-    return { division: this.division, checkedAt: now.toISOString(), calls: this.calls, features: this.statuses, problems: this.problems, error: this.error };
+    return { division: this.division, checkedAt: now.toISOString(), calls: this.calls, rightsAskedAt: this.rightsAskedAt, features: this.statuses, problems: this.problems, error: this.error };
   }
 }
