@@ -2,7 +2,10 @@
 // empty Koppel through the sync engine (the same path as the "Import from Exact" buttons), and counts Exact calls.
 // Then `health_check_calls`: the Exact calls of one full connection health check of the division with every feature on
 // (a location with sales and credit journal, GL account, cost centre and unit carried on invoice lines, PDFs sent, a
-// customer still to be sent, a final invoice to export), counted by the sandbox.
+// customer still to be sent, a final invoice to export, every planning option and outgoing switch, transactions),
+// counted by the sandbox, as it runs nightly and after a location is saved: master data read again, the rights Exact
+// allowed before not asked again (refusals are). `health_check_cold_calls`: the same check asking every right (the
+// first check, "Check now", after connecting).
 import { startBenchEnvironment } from './support.mjs';
 
 const DIVISION = 1234567;
@@ -37,9 +40,9 @@ export default async function ledgersBench(args = []) {
     const journals = await count('journal');
     const apiCalls = (await env.apiCalls()) - callsBefore;
     console.log(`imported ${glAccounts} GL accounts and ${journals} journals of division ${division} in ${seconds.toFixed(2)} s with ${apiCalls} Exact calls`);
-    const healthCheckCalls = await healthCheck(env, pool, jobs, division);
-    console.log(`a full connection health check of division ${division} with every feature on took ${healthCheckCalls} Exact calls`);
-    return { bench: 'ledgers', gl_accounts: glAccounts, journals, api_calls: apiCalls, seconds: Number(seconds.toFixed(3)), health_check_calls: healthCheckCalls };
+    const health = await healthCheck(env, pool, jobs, division);
+    console.log(`a full connection health check of division ${division} with every feature on took ${health.warm} Exact calls (${health.cold} cold: first check, "Check now", after connecting)`);
+    return { bench: 'ledgers', gl_accounts: glAccounts, journals, api_calls: apiCalls, seconds: Number(seconds.toFixed(3)), health_check_calls: health.warm, health_check_cold_calls: health.cold };
   } finally {
     await env.close();
   }
@@ -81,13 +84,22 @@ async function healthCheck(env, pool, jobs, division) {
   await q(`insert into planning_outgoing_settings (division, production_order_outbound, shop_order_time, shop_order_planned_date, project_outbound, sales_order_outbound, sales_order_delivery_date) values ($1, true, true, true, true, true, true) on conflict (division) do nothing`, [division]);
   await q(`insert into transaction_location_settings (location_id, cash_journal_code, misc_journal_code, debtors_gl_account_id) values ($1, '20', '90', $2)`, [loc.id, gl.id]);
   const { ConnectionHealthService } = await import(env.dist('modules/connection-health/connection-health.service.js'));
-  const before = await env.apiCalls();
-  const result = await env.app.get(ConnectionHealthService).check(division);
-  const calls = (await env.apiCalls()) - before;
+  const health = env.app.get(ConnectionHealthService);
+  const counted = async (fresh) => {
+    const before = await env.apiCalls();
+    const result = await health.check(division, { fresh });
+    return { result, calls: (await env.apiCalls()) - before };
+  };
+  // cold: the first check, "Check now" or after connecting: every right is asked (one users/UserHasRights per right)
+  const cold = await counted(true);
+  // the full check as it runs nightly and after a location is saved: the rights Exact allowed are not asked again
+  // (HealthRights: until the connection changes, a call is refused or 7 days pass); the master data is read again
+  const { result, calls } = await counted(false);
   const off = result.features.filter((f) => !f.enabled).map((f) => f.key);
   if (off.length) throw new Error(`features off in the health bench: ${off.join(', ')}`);
   if (result.error) throw new Error(`health check failed: ${result.error}`);
   if (!cc || !cu) throw new Error('no cost centre or cost unit imported for the health bench');
-  console.log(`health check: ${result.problems.length} problem(s): ${result.problems.map((p) => p.code).join(', ') || 'none'}; Koppel counted ${result.calls} calls`);
-  return calls;
+  if (JSON.stringify(result.problems) !== JSON.stringify(cold.result.problems)) throw new Error('the check reusing rights found other problems than the cold one');
+  console.log(`health check: ${result.problems.length} problem(s): ${result.problems.map((p) => p.code).join(', ') || 'none'}; Koppel counted ${cold.result.calls} calls cold, ${result.calls} reusing rights`);
+  return { cold: cold.calls, warm: calls };
 }

@@ -23,6 +23,7 @@ import { Migration20261202072500_PlanningBoard } from './Migration20261202072500
 import { Migration20261202073058_TimeTracking } from './Migration20261202073058_TimeTracking.js';
 import { Migration20261202080350_CustomerExportRequestOnly } from './Migration20261202080350_CustomerExportRequestOnly.js';
 import { Migration20261202081500_PlanningBoardSpeed } from './Migration20261202081500_PlanningBoardSpeed.js';
+import { Migration20261202125531_HealthRights } from './Migration20261202125531_HealthRights.js';
 import { Migration20261202133607_PlanningCardSearch } from './Migration20261202133607_PlanningCardSearch.js';
 
 export const MIGRATIONS: MigrationObject[] = [
@@ -47,5 +48,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202073058_TimeTracking', class: Migration20261202073058_TimeTracking },
   { name: 'Migration20261202080350_CustomerExportRequestOnly', class: Migration20261202080350_CustomerExportRequestOnly },
   { name: 'Migration20261202081500_PlanningBoardSpeed', class: Migration20261202081500_PlanningBoardSpeed },
+  { name: 'Migration20261202125531_HealthRights', class: Migration20261202125531_HealthRights },
   { name: 'Migration20261202133607_PlanningCardSearch', class: Migration20261202133607_PlanningCardSearch },
 ];

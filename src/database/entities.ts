@@ -14,6 +14,7 @@ import { FormSubmission } from '../common/form-once.js';
 import { TRANSACTION_ENTITIES } from '../modules/transactions/transaction.entity.js';
 import { InvoiceSender } from '../modules/invoice-sender/invoice-sender.entity.js';
 import { ConnectionHealthCheck } from '../modules/connection-health/connection-health.entity.js';
+import { ConnectionHealthRight } from '../modules/connection-health/connection-health-right.entity.js';
 import { PLANNING_ENTITIES } from '../modules/planning/planning.entities.js';
 import { TIME_ENTITIES } from '../modules/time/time-entry.entity.js';
 import { OUTGOING_ENTITIES } from '../modules/planning-outgoing/outgoing.entity.js';
@@ -22,4 +23,4 @@ import { OUTGOING_ENTITIES } from '../modules/planning-outgoing/outgoing.entity.
 
 
 /** Every entity of the application, registered once for MikroORM and the migration generator. */
-export const ENTITIES = [SessionRow, LoginThrottleRow, User, Location, SyncState, SyncRun, ...EXACT_ENTITIES, ...WEBHOOK_ENTITIES, ...CUSTOMER_ENTITIES, ...LEDGER_ENTITIES, ...PRODUCT_ENTITIES, ...INVOICE_ENTITIES, ...PAYMENT_ENTITIES, FormSubmission, ...TRANSACTION_ENTITIES, InvoiceSender, ConnectionHealthCheck, ...PLANNING_ENTITIES, ...TIME_ENTITIES, ...OUTGOING_ENTITIES];
+export const ENTITIES = [SessionRow, LoginThrottleRow, User, Location, SyncState, SyncRun, ...EXACT_ENTITIES, ...WEBHOOK_ENTITIES, ...CUSTOMER_ENTITIES, ...LEDGER_ENTITIES, ...PRODUCT_ENTITIES, ...INVOICE_ENTITIES, ...PAYMENT_ENTITIES, FormSubmission, ...TRANSACTION_ENTITIES, InvoiceSender, ConnectionHealthCheck, ConnectionHealthRight, ...PLANNING_ENTITIES, ...TIME_ENTITIES, ...OUTGOING_ENTITIES];

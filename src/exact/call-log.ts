@@ -24,4 +24,18 @@ export class PgCallLog implements CallLog {
     );
     return { count: rows[0].n, oldest: rows[0].oldest };
   }
+
+  /**
+   * The latest answer Exact gave per endpoint × method in a division since `since` (status, time): what Koppel's own
+   * calls proved about the connected user's rights (a 2xx) or where Exact refused them (403).
+   */
+  async lastOutcomes(division: number, endpoints: string[], since: Date): Promise<{ endpoint: string; method: string; status: number; at: Date }[]> {
+    const { rows } = await this.pool.query<{ endpoint: string; method: string; status: number; at: Date }>(
+      `select distinct on (lower(endpoint), method) endpoint, method, status, at from exact_api_call
+        where division = $1 and lower(endpoint) = any($3) and at > $2 and status is not null
+        order by lower(endpoint), method, at desc, id desc`,
+      [division, since, endpoints.map((e) => e.toLowerCase())],
+    );
+    return rows;
+  }
 }

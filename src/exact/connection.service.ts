@@ -145,6 +145,12 @@ export class ExactConnectionService {
     };
   }
 
+  /** When the current connection was made (a reconnect, perhaps as another Exact user, moves it); null when never. */
+  async connectedAt(): Promise<Date | null> {
+    const { rows } = await this.pool.query<{ connected_at: Date | null }>('select connected_at from exact_connection where id = 1');
+    return rows[0]?.connected_at ?? null;
+  }
+
   async connectionState(): Promise<'connected' | 'needs_reconnect' | 'disconnected'> {
     const { rows } = await this.pool.query<{ status: 'connected' | 'needs_reconnect' | 'disconnected' }>('select status from exact_connection where id = 1');
     return rows[0]?.status ?? 'disconnected';

@@ -27,6 +27,6 @@ import { ExactConnectionService } from './connection.service.js';
     ExactClient,
     ExactConnectionService,
   ],
-  exports: [SecretBox, ExactTokenService, ExactRateLimiter, ExactTransport, ExactClient, ExactConnectionService],
+  exports: [SecretBox, ExactTokenService, ExactRateLimiter, PgCallLog, ExactTransport, ExactClient, ExactConnectionService],
 })
 export class ExactModule {}

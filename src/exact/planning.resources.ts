@@ -7,7 +7,6 @@ import type { ExactClient } from './exact.client.js';
 import type { ExactTransport } from './transport.js';
 import { Resource, SyncResource, type CallOptions } from './resource.js';
 import { queryString, lit } from './odata.js';
-import { readSingle } from './envelope.js';
 
 type Ts = { Timestamp?: bigint | null };
 
@@ -375,17 +374,6 @@ export class PlanningApi {
   /** The first page of all work centres (no sync API; a small list read whole). */
   workcentersFirstPage(): string {
     return `${this.division}/${PLANNING_REST_PATHS.workcenters}${queryString({ select: ['ID', 'Code', 'Description', 'Status', 'Type', 'Costcenter', 'Costunit'] })}`;
-  }
-
-  /**
-   * users/UserHasRights for an endpoint and action: true when the connected user may. Exact answers 403 for an
-   * endpoint outside the package; callers read that as "not in the package" (ExactForbiddenError).
-   */
-  async userHasRights(name: PlanningRestName, action: 'GET' | 'POST' | 'PUT' | 'DELETE' = 'GET', opts: CallOptions = {}): Promise<boolean> {
-    const q = queryString({ extra: { endpoint: lit.string(PLANNING_REST_PATHS[name]), action: lit.string(action) } });
-    const res = await this.http.request({ method: 'GET', path: `${this.division}/users/UserHasRights${q}`, division: this.division, ...opts });
-    const d = readSingle(res.body) as { UserHasRights?: boolean } | undefined;
-    return d?.UserHasRights === true;
   }
 
   /** system/Divisions.DivisionMoveDate of this division (null when it never moved): a change voids every Timestamp. */

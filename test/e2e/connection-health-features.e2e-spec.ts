@@ -147,4 +147,20 @@ describe('connection health of the registered features', () => {
       await db('delete from transaction_location_settings where location_id = $1', [fx.locationId]);
     }
   });
+
+  it('the planning options screen and the options\' gates reuse the Health page\'s rights: no second question to Exact until "Check again"', async () => {
+    const asked = () => x.requests({ division: D1, endpoint: 'users/userhasrights' });
+    await checkNow();
+    expect((await admin.get(`${PLANNING}?division=${D1}`)).status).toBe(200);
+    const before = await asked();
+    const screen = unescape((await admin.get(`${PLANNING}?division=${D1}`)).text);
+    expect(screen).toMatch(/name="Project"[^>]*disabled/); // D1 has no Projects: the answer is reused, not asked again
+    expect(screen).toMatch(/name="SalesOrder"(?![^>]*disabled)/);
+    expect((await saveOptions(['SalesOrder'])).status).toBe(303); // the gate: Exact's "yes" is reused
+    expect(await asked()).toBe(before);
+    const again = await admin.post(`${PLANNING}/rights`).type('form').send({ _csrf: await csrf(admin, `${PLANNING}?division=${D1}`), division: String(D1) });
+    expect(again.status).toBe(303);
+    expect(await asked()).toBeGreaterThan(before);
+    expect((await saveOptions([])).status).toBe(303);
+  });
 });

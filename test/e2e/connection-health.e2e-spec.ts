@@ -8,6 +8,8 @@ import type { Browser } from 'puppeteer-core';
 import { browserLoggedIn } from '../support/browser.js';
 import { HealthFeatureRegistry } from '../../src/modules/connection-health/connection-health.registry.js';
 import type { HealthResult } from '../../src/modules/connection-health/connection-health.types.js';
+import { SyncService } from '../../src/modules/sync/sync.service.js';
+import { PLANNING_OPTIONS } from '../../src/modules/planning/planning.options.js';
 
 /**
  * Issue 17: the connection health of an administration, against the sandbox over HTTP — a right taken away, a module
@@ -46,16 +48,23 @@ afterAll(async () => {
 
 const db = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => sql<T>(t.db.url, text, params);
 
-/** Presses "Check now" for the division and waits until the sync engine stored a newer result; returns it and the page. */
-async function checkNow(division = D1): Promise<{ result: HealthResult; page: string }> {
+/** Starts a check of the division (`start`) and waits until the sync engine stored a newer result. */
+async function checked(division: number, start: () => Promise<unknown>): Promise<HealthResult> {
   const [before] = await db<{ checked_at: Date }>('select checked_at from connection_health where division = $1', [division]);
-  const res = await admin.post('/settings/integrations/exact/health/check').type('form').send({ _csrf: await csrf(admin, '/settings/integrations/exact/health'), division: String(division) });
-  expect(res.status).toBe(303);
-  expect(res.headers.location).toBe('/settings/integrations/exact/health');
-  const result = await waitFor(async () => {
+  await start();
+  return waitFor(async () => {
     const [row] = await db<{ checked_at: Date; result: HealthResult }>('select checked_at, result from connection_health where division = $1', [division]);
     return row && (!before || row.checked_at.getTime() > before.checked_at.getTime()) ? row.result : undefined;
   }, 'health check stored', 60_000);
+}
+
+/** Presses "Check now" for the division and waits until the sync engine stored a newer result; returns it and the page. */
+async function checkNow(division = D1): Promise<{ result: HealthResult; page: string }> {
+  const result = await checked(division, async () => {
+    const res = await admin.post('/settings/integrations/exact/health/check').type('form').send({ _csrf: await csrf(admin, '/settings/integrations/exact/health'), division: String(division) });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/settings/integrations/exact/health');
+  });
   const page = await admin.get('/settings/integrations/exact/health');
   expect(page.status).toBe(200);
   return { result, page: page.text.replace(/&quot;/g, '"').replace(/&#x27;/g, "'") };
@@ -266,5 +275,76 @@ describe('connection health', () => {
     } finally {
       await browser?.close();
     }
-  });
+  }, 180_000); // Chromium, a check (its own deadline is 60 s) and eight page loads: more than jest's 60 s on a loaded machine
+
+  it('a full check with every feature on, counted by the sandbox: the nightly run reuses the rights Exact allowed and takes at most 10 calls', async () => {
+    // every feature on for D1: cost centres on invoice lines, every planning option, every outgoing switch, transactions
+    const options = Object.fromEntries(PLANNING_OPTIONS.map((o) => [o, true]));
+    await db(`insert into ledger_setting (key, value) values ('costDimensionsEnabled', 'true'::jsonb), ('invoiceLinesCarryCostDimensions', 'true'::jsonb) on conflict (key) do update set value = 'true'::jsonb`);
+    await db(`insert into planning_settings (division, options) values ($1, $2::jsonb) on conflict (division) do update set options = excluded.options`, [D1, JSON.stringify(options)]);
+    await db(`insert into planning_outgoing_settings (division, production_order_outbound, shop_order_time, shop_order_planned_date, project_outbound, sales_order_outbound, sales_order_delivery_date) values ($1, true, true, true, true, true, true)`, [D1]);
+    await db(`insert into transaction_location_settings (location_id, cash_journal_code, misc_journal_code, debtors_gl_account_id) values ($1, '20', '90', $2)`, [fx.locationId, fx.glAccountId]);
+    // the check's calls: everything but the webhook subscriptions, which the engine may look after at any moment
+    const CHECK = { division: D1, endpoint: /^(?!webhooks\/)/ };
+    const counted = async (start: () => Promise<unknown>) => {
+      const before = { all: await x.requests(CHECK), asked: await x.requests({ division: D1, endpoint: 'users/userhasrights' }), refused: await x.requests({ division: D1, status: 403 }) };
+      const result = await checked(D1, start);
+      return { result, calls: (await x.requests(CHECK)) - before.all, asked: (await x.requests({ division: D1, endpoint: 'users/userhasrights' })) - before.asked, refused: (await x.requests({ division: D1, status: 403 })) - before.refused };
+    };
+    const nightly = () => counted(() => t.app.get(SyncService).enqueue(D1, 'connection-health', 'schedule'));
+    const endpointsOf = (r: HealthResult) => new Set(r.features.filter((f) => f.enabled).flatMap((f) => f.needs.map((n) => `${n.endpoint}|${n.action}`)));
+    const missingModules = (r: HealthResult) => new Set(r.problems.filter((p) => p.code === 'module_missing').map((p) => p.params.module));
+    try {
+      // cold ("Check now"): one users/UserHasRights per Exact right, not per endpoint × action; one refused read per
+      // missing module, whose other rights follow without a question
+      const cold = await counted(() => checkNow());
+      expect(cold.result.features.filter((f) => !f.enabled).map((f) => f.key)).toEqual([]);
+      expect(cold.result.error).toBeUndefined();
+      expect(cold.calls).toBe(cold.result.calls);
+      expect(cold.asked).toBeLessThan(endpointsOf(cold.result).size);
+      expect(cold.refused).toBe(missingModules(cold.result).size);
+      expect(missingModules(cold.result)).toEqual(new Set(['Projects']));
+      expect(cold.result.rightsAskedAt).toBeUndefined();
+
+      // the nightly run: the master data is read again, the rights Exact allowed are not asked again, a refusal is
+      // (one question per missing module, no second refused read)
+      const warm = await nightly();
+      expect(warm.calls).toBeLessThanOrEqual(10);
+      expect(warm.calls).toBe(warm.result.calls);
+      expect(warm.asked).toBe(missingModules(cold.result).size);
+      expect(warm.refused).toBe(0);
+      expect(warm.result.problems).toEqual(cold.result.problems);
+      // the page says how old the rights it shows are
+      expect(Date.parse(warm.result.rightsAskedAt!)).toBeLessThan(Date.parse(warm.result.checkedAt));
+      const page = (await admin.get('/settings/integrations/exact/health')).text;
+      expect(page).toContain(`data-rights-asked-at="${warm.result.rightsAskedAt}"`);
+      expect(page).toMatch(/rechten zoals Exact ze gaf op|rights as Exact answered them on/); // the browser test above may have switched the admin to English
+    } finally {
+      await db(`delete from transaction_location_settings where location_id = $1`, [fx.locationId]);
+      await db(`delete from planning_outgoing_settings where division = $1`, [D1]);
+      await db(`delete from planning_settings where division = $1`, [D1]);
+      await db(`delete from ledger_setting where key in ('costDimensionsEnabled', 'invoiceLinesCarryCostDimensions')`);
+    }
+  }, 180_000);
+
+  it('a "yes" Exact gave is kept until Exact refuses a call Koppel makes: the next nightly run asks that right again and finds it missing', async () => {
+    const nightly = () => checked(D1, () => t.app.get(SyncService).enqueue(D1, 'connection-health', 'schedule'));
+    expect((await nightly()).problems.filter((p) => p.code === 'right_missing')).toEqual([]);
+    await x.control('rights', { division: D1, endpoint: 'salesentry/SalesEntries', action: 'POST', allowed: false });
+    try {
+      const asked = await x.requests({ division: D1, endpoint: 'users/userhasrights' });
+      // nothing told Koppel yet: the answer Exact gave is still believed (no question asked)
+      expect((await nightly()).problems.filter((p) => p.code === 'right_missing')).toEqual([]);
+      expect(await x.requests({ division: D1, endpoint: 'users/userhasrights' })).toBe(asked);
+      await finalInvoice(t, fx);
+      const run = await admin.post('/accounting/export/run').type('form').send({ _csrf: await csrf(admin, '/accounting/export'), action: 'all', locationId: String(fx.locationId) });
+      expect(run.status).toBe(303);
+      await waitFor(async () => (await x.requests({ division: D1, endpoint: 'salesentry/salesentries', method: 'POST', status: 403 })) > 0 || undefined, 'the export refused by Exact', 60_000);
+      const after = await nightly();
+      expect(after.problems.find((p) => p.code === 'right_missing')).toMatchObject({ params: expect.objectContaining({ endpoint: 'salesentry/SalesEntries', action: 'POST' }), features: expect.arrayContaining(['invoices']) });
+      expect(await x.requests({ division: D1, endpoint: 'users/userhasrights' })).toBe(asked + 1);
+    } finally {
+      await x.control('rights', { division: D1, endpoint: 'salesentry/SalesEntries', action: 'POST', allowed: true });
+    }
+  }, 240_000); // three checks and an export, each waited for with a 60 s deadline
 });

@@ -1,8 +1,7 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ConflictError } from '../../common/errors.js';
-import { ExactClient } from '../../exact/exact.client.js';
-import { ExactForbiddenError } from '../../exact/errors.js';
+import { HealthRights, rightKey } from './connection-health.rights.js';
 import { ConnectionHealthCheck } from './connection-health.entity.js';
 import { Location } from '../locations/location.entity.js';
 import type { EndpointNeed, HealthFeature, HealthProblem, HealthResult } from './connection-health.types.js';
@@ -15,7 +14,6 @@ export function accessProblem(need: EndpointNeed, feature: HealthFeature, divisi
 }
 
 const KEY = /^[a-z0-9][a-z0-9-]{0,59}$/;
-const GATING: HealthProblem['code'][] = ['right_missing', 'module_missing', 'right_or_module_missing'];
 
 /** A feature refused because Exact does not allow what it needs: the same message as on the Health page. */
 export class FeatureBlockedError extends ConflictError {
@@ -27,7 +25,7 @@ export class FeatureBlockedError extends ConflictError {
 /**
  * The port other modules use: register a feature (what it needs in Exact), ask whether it may be switched on
  * (gate), and read the problems the last check found for it (problemsFor — the export preflight reuses them).
- * It reads only the cached results: no Exact calls.
+ * problemsFor reads only the last check's results (no Exact calls); gate asks HealthRights (the shared rights cache).
  */
 @Injectable()
 export class HealthFeatureRegistry {
@@ -35,7 +33,7 @@ export class HealthFeatureRegistry {
 
   constructor(
     private readonly orm: MikroORM,
-    private readonly client: ExactClient,
+    private readonly rights: HealthRights,
   ) {}
 
   register(feature: HealthFeature): void {
@@ -63,8 +61,9 @@ export class HealthFeatureRegistry {
 
   /**
    * Refuses to switch a feature on when a right or module it needs is missing in a division Koppel books into (or
-   * the ones given): from the last check when it looked at the feature, else asked of Exact now (one
-   * users/UserHasRights call per right). Throws FeatureBlockedError with the Health page's text.
+   * the ones given). The answers come from HealthRights, the cache the health check fills: a "yes" it still believes
+   * costs nothing, a "no" is asked again (the right may have been granted since), a right never asked is asked now
+   * (one users/UserHasRights call per right). Throws FeatureBlockedError with the Health page's text.
    */
   async gate(key: string, divisions?: number[]): Promise<void> {
     const feature = this.features.get(key);
@@ -72,33 +71,25 @@ export class HealthFeatureRegistry {
     const em = this.orm.em.fork();
     const all = [...new Set((await em.find(Location, { exactDivision: { $ne: null } })).map((l) => l.exactDivision!))];
     for (const division of divisions ?? all) {
-      const cached = (await em.findOne(ConnectionHealthCheck, { division }))?.result;
-      const status = cached?.features.find((f) => f.key === key);
-      if (status?.enabled) {
-        const p = cached!.problems.find((x) => x.features.includes(key) && GATING.includes(x.code));
-        if (p) throw new FeatureBlockedError(p);
-        continue;
-      }
-      const asked = new Map<string, boolean>();
+      const { answers } = await this.rights.resolve(division, feature.needs, { mode: 'confirm' });
       for (const need of feature.needs) {
-        const right = need.module ? `${need.right}|${need.module}` : need.right;
-        let refusedWith: string | undefined;
-        if (!asked.has(right)) {
-          try {
-            asked.set(right, await this.client.division(division).userHasRights(need.endpoint, need.action));
-          } catch (e) {
-            // Exact may refuse the question itself for an endpoint outside the package: that is a refusal, not a 500
-            if (!(e instanceof ExactForbiddenError)) throw e;
-            asked.set(right, false);
-            refusedWith = e.reason || undefined;
-          }
-        }
-        if (!asked.get(right)) {
-          const reason = refusedWith ?? (need.module ? ((await this.client.division(division).refusal(need.endpoint, need.keyField)) ?? 'NoRights') : 'NoRights');
-          throw new FeatureBlockedError(accessProblem(need, feature, division, reason));
-        }
+        const a = answers.get(rightKey(need))!;
+        if (!a.allowed) throw new FeatureBlockedError(accessProblem(need, feature, division, a.reason ?? 'NoRights'));
       }
     }
+  }
+
+  /**
+   * For a screen that shows which features Exact refuses (the planning options): per feature key, the needs refused
+   * in the division, and when the oldest answer was given. Reuses every answer still valid (mode `cached`) unless
+   * `fresh` ("Check again").
+   */
+  async refusedNeeds(division: number, keys: string[], fresh = false): Promise<{ refused: Map<string, EndpointNeed[]>; askedAt: Date | null }> {
+    const features = keys.map((k) => this.features.get(k)).filter((f): f is HealthFeature => !!f);
+    const { answers } = await this.rights.resolve(division, features.flatMap((f) => f.needs), { mode: fresh ? 'fresh' : 'cached' });
+    const refused = new Map(features.map((f) => [f.key, f.needs.filter((n) => !answers.get(rightKey(n))!.allowed)]));
+    const times = [...answers.values()].map((a) => a.askedAt.getTime());
+    return { refused, askedAt: times.length ? new Date(Math.min(...times)) : null };
   }
 
   /** Divisions whose last check found problems (for the dashboard). */
@@ -110,5 +101,5 @@ export class HealthFeatureRegistry {
 
 /** Global, without dependencies on other modules, so any module can register or gate a feature. */
 @Global()
-@Module({ providers: [HealthFeatureRegistry], exports: [HealthFeatureRegistry] })
+@Module({ providers: [HealthRights, HealthFeatureRegistry], exports: [HealthRights, HealthFeatureRegistry] })
 export class HealthFeatureRegistryModule {}

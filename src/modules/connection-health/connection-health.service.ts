@@ -17,8 +17,9 @@ import { SyncService } from '../sync/sync.service.js';
 import { SyncState } from '../sync/sync-state.entity.js';
 import { ConnectionHealthCheck } from './connection-health.entity.js';
 import { accessProblem, HealthFeatureRegistry } from './connection-health.registry.js';
+import { HealthRights, rightKey, type RightsMode } from './connection-health.rights.js';
 import { BUILT_IN_FEATURES } from './connection-health.features.js';
-import { HEALTH_RESOURCE, type EndpointNeed, type FeatureStatus, type HealthProblem, type HealthResult, type MasterDataRead, type MasterDataRefs, type SyncTriggerLike } from './connection-health.types.js';
+import { HEALTH_RESOURCE, type FeatureStatus, type HealthProblem, type HealthResult, type MasterDataRead, type MasterDataRefs, type SyncTriggerLike } from './connection-health.types.js';
 
 const BATCH = 40; // values per $filter (API.md quirk 25: long filters make huge URLs)
 const SALES = 20;
@@ -37,8 +38,10 @@ type ReadOutcome<T> = { ok: true; rows: T[] } | { ok: false; reason: string };
 /**
  * Connection health (issue 17): per division, every feature that is on with the Exact rights and modules it needs,
  * and a check of the master data Koppel's settings, products and locations refer to — against the live administration,
- * in a handful of calls (reads narrowed to what Koppel refers to; one UserHasRights call per Exact right that no read
- * proves). Results are stored per division and read by the page, the dashboard, gates and the export preflight.
+ * in a handful of calls: reads narrowed to what Koppel refers to, and the rights from HealthRights (a read proves its
+ * endpoint; a "yes" Exact gave before is kept until the connection changes, a call is refused or 7 days pass; a "no"
+ * and a right never asked cost one users/UserHasRights call per right). Results are stored per division and read by
+ * the page, the dashboard, gates and the export preflight.
  */
 @Injectable()
 export class ConnectionHealthService implements OnModuleInit {
@@ -49,6 +52,7 @@ export class ConnectionHealthService implements OnModuleInit {
     private readonly client: ExactClient,
     private readonly connection: ExactConnectionService,
     private readonly registry: HealthFeatureRegistry,
+    private readonly rights: HealthRights,
     private readonly customers: CustomerExportService,
     private readonly ledgerSettings: LedgerSettingsService,
     private readonly webhooks: WebhookSubscriptionService,
@@ -110,14 +114,17 @@ export class ConnectionHealthService implements OnModuleInit {
     await this.sync.enqueue(division, HEALTH_RESOURCE, trigger);
   }
 
-  /** Checks one division now and stores the result (the sync resource and the bench call this). */
-  async check(division: number): Promise<HealthResult> {
+  /**
+   * Checks one division now and stores the result (the sync resource and the bench call this). `fresh`: ask Exact
+   * about every right again ("Check now", after connecting) instead of reusing what it said before (HealthRights).
+   */
+  async check(division: number, opts: { fresh?: boolean } = {}): Promise<HealthResult> {
     const em = this.orm.em.fork();
-    const run = new CheckRun(division, this.client.division(division), em);
+    const run = new CheckRun(division, this.client.division(division), em, this.clock.now());
     try {
       if ((await this.connection.connectionState()) !== 'connected') throw new Error('Exact Online is not connected');
       await this.checkMasterData(run);
-      await this.checkRights(run);
+      await this.checkRights(run, opts.fresh ? 'fresh' : 'confirm');
       await this.checkCustomers(run);
       await this.checkWebhooks(run);
     } catch (e) {
@@ -274,40 +281,37 @@ export class ConnectionHealthService implements OnModuleInit {
 
   // ---------------------------------------------------------------- rights and modules
 
-  private async checkRights(run: CheckRun): Promise<void> {
-    const asked = new Map<string, boolean>(); // right → allowed (a read that answered proves its right)
-    for (const [source, outcome] of run.reads) {
-      const right = this.registry.list().flatMap((x) => x.needs).find((n) => n.provenBy === source)?.right;
-      if (right && outcome.ok) asked.set(right, true);
+  /**
+   * The rights and modules of every feature that is on, from HealthRights (the cache the gates and the planning
+   * options screen share): the reads made above answer for their endpoints, a "yes" still believed costs nothing,
+   * a "no" and a right never asked cost one users/UserHasRights call per right.
+   */
+  private async checkRights(run: CheckRun, mode: RightsMode): Promise<void> {
+    const on = run.features.filter((x) => x.enabled).flatMap((x) => x.feature.needs);
+    const known = new Map<string, { allowed: boolean; reason?: string }>();
+    for (const need of on) {
+      const read = need.provenBy ? run.reads.get(need.provenBy) : undefined;
+      if (read) known.set(rightKey(need), read.ok ? { allowed: true } : { allowed: false, reason: read.reason });
     }
+    const { answers, calls } = await this.rights.resolve(run.division, on, { mode, known });
+    run.calls += calls;
+    // an answer from before this check (a "yes" reused): the page says how old the rights are
+    const oldest = Math.min(...[...answers.values()].map((a) => a.askedAt.getTime()));
+    if (oldest < run.startedAt.getTime()) run.rightsAskedAt = new Date(oldest).toISOString();
     for (const { feature, enabled } of run.features) {
       const status: FeatureStatus = { key: feature.key, labelKey: feature.labelKey, href: feature.href, enabled, needs: [], problems: 0 };
       run.statuses.push(status);
       for (const need of feature.needs) {
-        if (!enabled) {
-          status.needs.push({ endpoint: need.endpoint, action: need.action, right: need.right, module: need.module, ok: null });
-          continue;
-        }
-        const ok = await this.allowed(run, need, asked);
-        status.needs.push({ endpoint: need.endpoint, action: need.action, right: need.right, module: need.module, ok });
-        if (ok) continue;
-        const reason = need.module ? ((await run.count(() => run.api.refusal(need.endpoint, need.keyField))) ?? 'NoRights') : run.reads.get(need.provenBy!)?.ok === false ? (run.reads.get(need.provenBy!) as { reason: string }).reason : 'NoRights';
-        const problem = accessProblem(need, feature, run.division, reason);
+        const answer = enabled ? answers.get(rightKey(need)) : undefined;
+        status.needs.push({ endpoint: need.endpoint, action: need.action, right: need.right, module: need.module, ok: answer ? answer.allowed : null });
+        if (!answer || answer.allowed) continue;
+        const problem = accessProblem(need, feature, run.division, answer.reason ?? 'NoRights');
         const existing = run.problems.find((p) => p.code === problem.code && p.params.right === problem.params.right && p.params.module === problem.params.module);
         if (existing) existing.features = uniq([...existing.features, feature.key]);
         else run.problem(problem);
       }
     }
     for (const s of run.statuses) s.problems = run.problems.filter((p) => p.features.includes(s.key)).length;
-  }
-
-  /** Whether the user may: from a read that proves it, an earlier answer for the same right, or users/UserHasRights. */
-  private async allowed(run: CheckRun, need: EndpointNeed, asked: Map<string, boolean>): Promise<boolean> {
-    if (need.provenBy && run.reads.has(need.provenBy)) return run.reads.get(need.provenBy)!.ok;
-    // Exact grants rights, not endpoints: one question per right (and per module, which the package decides)
-    const key = need.module ? `${need.right}|${need.module}` : need.right;
-    if (!asked.has(key)) asked.set(key, await run.count(() => run.api.userHasRights(need.endpoint, need.action)));
-    return asked.get(key)!;
   }
 
   // ---------------------------------------------------------------- customers and webhooks
@@ -341,6 +345,7 @@ export class ConnectionHealthService implements OnModuleInit {
 class CheckRun {
   calls = 0;
   error?: string;
+  rightsAskedAt?: string;
   features: { feature: import('./connection-health.types.js').HealthFeature; enabled: boolean }[] = [];
   statuses: FeatureStatus[] = [];
   problems: HealthProblem[] = [];
@@ -350,15 +355,11 @@ class CheckRun {
     readonly division: number,
     readonly api: DivisionApi,
     readonly em: EntityManager,
+    readonly startedAt: Date,
   ) {}
 
   problem(p: HealthProblem): void {
     this.problems.push(p);
-  }
-
-  async count<T>(call: () => Promise<T>): Promise<T> {
-    this.calls++;
-    return call();
   }
 
   /** A list read: one call per 60-row page. */
@@ -384,6 +385,6 @@ class CheckRun {
   }
 
   result(now: Date): HealthResult {
-    return { division: this.division, checkedAt: now.toISOString(), calls: this.calls, features: this.statuses, problems: this.problems, error: this.error };
+    return { division: this.division, checkedAt: now.toISOString(), calls: this.calls, rightsAskedAt: this.rightsAskedAt, features: this.statuses, problems: this.problems, error: this.error };
   }
 }

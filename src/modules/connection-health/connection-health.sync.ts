@@ -31,7 +31,9 @@ export class ConnectionHealthSync implements OnModuleInit {
         // the nightly run leaves the minute's headroom to people; "Check now", a new connection or a saved location
         // has someone waiting for the answer, and costs a handful of calls
         if (ctx.trigger === 'schedule') await ctx.waitForBudget();
-        const result = await this.health.check(ctx.division);
+        // "Check now" and a new connection ask Exact about every right again; the nightly run and a saved location
+        // reuse the answers Exact gave before that nothing has contradicted since (HealthRights)
+        const result = await this.health.check(ctx.division, { fresh: ctx.trigger === 'manual' });
         ctx.count({ apiCalls: result.calls, updated: result.problems.length });
       },
     });

@@ -130,6 +130,8 @@ export interface HealthResult {
   checkedAt: string;
   /** Exact API calls the check made. */
   calls: number;
+  /** When Exact gave the oldest answer about a right this result uses, when it is from before the check (a "yes" reused). */
+  rightsAskedAt?: string;
   features: FeatureStatus[];
   problems: HealthProblem[];
   /** The check itself failed (not connected, Exact unreachable): its message. */

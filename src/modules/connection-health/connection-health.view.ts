@@ -24,6 +24,8 @@ export function healthPage(o: HealthOverview) {
       checked: !!d.result,
       checkedAt: d.result?.checkedAt,
       calls: d.result?.calls,
+      // set when the check reused a "yes" Exact gave earlier: the oldest answer it rests on
+      rightsAskedAt: d.result?.rightsAskedAt,
       error: d.result?.error,
       ok: !!d.result && !d.result.problems.length,
       problemCount: d.result?.problems.length ?? 0,

@@ -60,13 +60,6 @@ export class PlanningSettings {
   @Property({ type: 'json', default: '{}' })
   summaries: Record<string, PlanningEntitySummary> = {};
 
-  /** users/UserHasRights per Exact endpoint (GET), from the last check; options that need a refused one are disabled. */
-  @Property({ type: 'json', nullable: true })
-  rights?: Record<string, boolean> | null;
-
-  @Property({ type: 'datetime', nullable: true })
-  rightsCheckedAt?: Date | null;
-
   /** Webhook topics notified since the last run took them: topic → ISO time of the last notification. */
   @Property({ type: 'json', default: '{}' })
   pending: Record<string, string> = {};

@@ -4,10 +4,10 @@ import { PlanningSettings } from './planning-settings.entity.js';
 import { OPTION_ENDPOINTS, PLANNING_OPTIONS, type PlanningOption } from './planning.options.js';
 
 /** The Exact right (i18n key under connectionHealth.rights.) and package module of each endpoint an option reads. */
-const ENDPOINT_NEEDS: Record<PlanningRestName, { right: string; module?: string }> = {
-  salesOrders: { right: 'viewSalesOrders', module: 'Orders' },
-  purchaseOrders: { right: 'viewPurchaseOrders', module: 'Orders' },
-  quotations: { right: 'viewQuotations', module: 'Quotations' },
+const ENDPOINT_NEEDS: Record<PlanningRestName, { right: string; module?: string; keyField?: string }> = {
+  salesOrders: { right: 'viewSalesOrders', module: 'Orders', keyField: 'OrderID' },
+  purchaseOrders: { right: 'viewPurchaseOrders', module: 'Orders', keyField: 'PurchaseOrderID' },
+  quotations: { right: 'viewQuotations', module: 'Quotations', keyField: 'QuotationID' },
   shopOrders: { right: 'viewManufacturing', module: 'Manufacturing' },
   routingSteps: { right: 'viewManufacturing', module: 'Manufacturing' },
   materialPlans: { right: 'viewManufacturing', module: 'Manufacturing' },
@@ -40,7 +40,7 @@ export function planningHealthFeatures(): HealthFeature[] {
     },
     needs: OPTION_ENDPOINTS[option].map((e): EndpointNeed => {
       const n = ENDPOINT_NEEDS[e as PlanningRestName];
-      return { endpoint: PLANNING_REST_PATHS[e as PlanningRestName], action: 'GET', right: n.right, ...(n.module ? { module: n.module } : {}) };
+      return { endpoint: PLANNING_REST_PATHS[e as PlanningRestName], action: 'GET', right: n.right, ...(n.module ? { module: n.module } : {}), ...(n.keyField ? { keyField: n.keyField } : {}) };
     }),
   }));
 }

@@ -2,10 +2,8 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Clock } from '../../common/clock.js';
 import { ValidationError } from '../../common/errors.js';
-import { ExactClient } from '../../exact/exact.client.js';
 import { ExactConnectionService } from '../../exact/connection.service.js';
 import { ExactError } from '../../exact/errors.js';
-import { planningApi, PLANNING_REST_PATHS, type PlanningRestName } from '../../exact/planning.resources.js';
 import { SyncService } from '../sync/sync.service.js';
 import { WebhookSubscriptionService } from '../webhooks/webhook.subscriptions.js';
 import { PlanningSettings } from './planning-settings.entity.js';
@@ -13,7 +11,7 @@ import { SyncState } from '../sync/sync-state.entity.js';
 import { toInt } from '../../common/validation.js';
 import { FEEDS, SAFETY_NET_MINUTES, feedsOn } from './planning.feeds.js';
 import {
-  IMPORTED_OPTIONS, OPTION_ENDPOINTS, OPTION_GROUPS, PLANNING_OPTIONS, noOptions, optionProblems, type PlanningOption, type PlanningOptions,
+  IMPORTED_OPTIONS, OPTION_GROUPS, PLANNING_OPTIONS, noOptions, optionProblems, type PlanningOption, type PlanningOptions,
 } from './planning.options.js';
 import { archiveActivityKind, archiveCards, deactivateResources, reopenOptionCards } from './planning-store.js';
 import type { PlanActivityKind, PlanCardKind } from './plan-card.entity.js';
@@ -73,7 +71,6 @@ export class PlanningService implements OnModuleInit {
 
   constructor(
     private readonly orm: MikroORM,
-    private readonly client: ExactClient,
     private readonly connection: ExactConnectionService,
     private readonly sync: SyncService,
     private readonly subscriptions: WebhookSubscriptionService,
@@ -103,12 +100,12 @@ export class PlanningService implements OnModuleInit {
     return (await em.findOne(PlanningSettings, { division })) ?? em.create(PlanningSettings, { division });
   }
 
-  /** Every option with its saved value and what Exact refuses (from the last rights check). */
-  optionStates(s: PlanningSettings): OptionState[] {
+  /** Every option with its saved value and the endpoints Exact refuses (per option's health feature, from HealthRights). */
+  optionStates(s: PlanningSettings, refused: Map<string, { endpoint: string }[]>): OptionState[] {
     return PLANNING_OPTIONS.map((option) => ({
       option,
       on: s.options[option] === true,
-      refused: s.rights ? OPTION_ENDPOINTS[option].filter((e) => s.rights![e] === false).map((e) => PLANNING_REST_PATHS[e as PlanningRestName]) : [],
+      refused: [...new Set((refused.get(optionFeatureKey(option)) ?? []).map((n) => n.endpoint))],
       imported: IMPORTED_OPTIONS.includes(option),
     }));
   }
@@ -118,26 +115,12 @@ export class PlanningService implements OnModuleInit {
   }
 
   /**
-   * Asks users/UserHasRights (GET) for every endpoint an option reads — one call per endpoint, made when the
-   * screen is first opened for a division and on "Check again". An endpoint outside the package answers false too.
+   * What Exact refuses for each option, from the Health page's rights (HealthFeatureRegistry → HealthRights): answers
+   * the health check or a gate got are reused; rights never asked are asked now (one users/UserHasRights per right);
+   * `fresh` ("Check again") asks every one again. An endpoint outside the package is refused too.
    */
-  async checkRights(division: number): Promise<Record<string, boolean>> {
-    const api = planningApi(this.client, division);
-    const rights: Record<string, boolean> = {};
-    for (const name of Object.keys(PLANNING_REST_PATHS) as PlanningRestName[]) {
-      try {
-        rights[name] = await api.userHasRights(name, 'GET');
-      } catch (e) {
-        if (!(e instanceof ExactError) || e.kind !== 'forbidden') throw e;
-        rights[name] = false;
-      }
-    }
-    const em = this.orm.em.fork();
-    const s = (await em.findOne(PlanningSettings, { division })) ?? em.create(PlanningSettings, { division });
-    s.rights = rights;
-    s.rightsCheckedAt = this.clock.now();
-    await em.persist(s).flush();
-    return rights;
+  private async refusedOptions(division: number, fresh = false) {
+    return this.health.refusedNeeds(division, PLANNING_OPTIONS.map(optionFeatureKey), fresh);
   }
 
   /** Parses the posted checkboxes; 422 (ValidationError) for refused options and the article's hard rules. */
@@ -260,23 +243,21 @@ export class PlanningService implements OnModuleInit {
     return { divisions, division };
   }
 
-  /** Everything the options screen shows for a division; the rights are checked the first time it is opened. */
+  /** Everything the options screen shows for a division, with what Exact refuses (the Health page's rights). */
   async screen(rawDivision: unknown) {
     const { divisions, division } = await this.pickDivision(rawDivision);
     if (division === null) return { divisions, division, settings: null, rightsError: null };
     let rightsError: string | null = null;
-    let s = await this.settings(division);
-    if (!s.rightsCheckedAt) {
-      try {
-        await this.checkRights(division);
-        s = await this.settings(division);
-      } catch (e) {
-        if (!(e instanceof ExactError)) throw e;
-        rightsError = e.exactMessage ?? e.message;
-      }
+    const s = await this.settings(division);
+    let rights: { refused: Map<string, { endpoint: string }[]>; askedAt: Date | null } = { refused: new Map(), askedAt: null };
+    try {
+      rights = await this.refusedOptions(division);
+    } catch (e) {
+      if (!(e instanceof ExactError)) throw e;
+      rightsError = e.exactMessage ?? e.message;
     }
     const state = (await this.orm.em.fork().findOne(SyncState, { division, resource: PLANNING_RESOURCE })) ?? undefined;
-    const settings = [s, this.optionStates(s), this.groups(), this.feedNames().concat([]), state, this.cost(s)] as const;
+    const settings = [s, this.optionStates(s, rights.refused), this.groups(), this.feedNames().concat([]), state, this.cost(s), { checkedAt: rights.askedAt }] as const;
     return { divisions, division, settings, rightsError };
   }
 
@@ -299,7 +280,7 @@ export class PlanningService implements OnModuleInit {
 
   async recheck(body: Record<string, unknown>): Promise<number> {
     const division = await this.divisionOf(body);
-    await this.checkRights(division);
+    await this.refusedOptions(division, true);
     return division;
   }
 }

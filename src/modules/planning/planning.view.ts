@@ -7,7 +7,7 @@ import type { SyncState } from '../sync/sync-state.entity.js';
 
 /** View models of the planning screens (no entity reaches a template). */
 
-export function toOptionsView(s: PlanningSettings, states: OptionState[], groups: readonly OptionGroup[], feedNames: string[], syncState: SyncState | undefined, cost: { today: number; forecast: number; share: number; webhooks: boolean }, posted?: Record<string, boolean>) {
+export function toOptionsView(s: PlanningSettings, states: OptionState[], groups: readonly OptionGroup[], feedNames: string[], syncState: SyncState | undefined, cost: { today: number; forecast: number; share: number; webhooks: boolean }, rights: { checkedAt: Date | null }, posted?: Record<string, boolean>) {
   const byOption = new Map(states.map((x) => [x.option, x]));
   const on = (o: PlanningOption) => (posted ? posted[o] === true : byOption.get(o)!.on);
   const options = Object.fromEntries(states.map((x) => [x.option, on(x.option)])) as Record<PlanningOption, boolean>;
@@ -24,8 +24,8 @@ export function toOptionsView(s: PlanningSettings, states: OptionState[], groups
       }),
     })),
     warnings,
-    rightsChecked: !!s.rightsCheckedAt,
-    rightsCheckedAt: s.rightsCheckedAt ?? null,
+    rightsChecked: !!rights.checkedAt,
+    rightsCheckedAt: rights.checkedAt,
     saved: !!s.savedAt,
     savedAt: s.savedAt ?? null,
     activatedAt: s.activatedAt ?? null,
