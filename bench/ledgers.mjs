@@ -4,8 +4,8 @@
 // (a location with sales and credit journal, GL account, cost centre and unit carried on invoice lines, PDFs sent, a
 // customer still to be sent, a final invoice to export, every planning option and outgoing switch, transactions),
 // counted by the sandbox, as it runs nightly and after a location is saved: master data read again, the rights Exact
-// allowed before not asked again (refusals are). `health_check_cold_calls`: the same check asking every right (the
-// first check, "Check now", after connecting).
+// allowed before not asked again (refusals are). The same check asking every right (the
+// first check, "Check now", after connecting) is printed on the line before the JSON (a key of its own is not among the issue's).
 import { startBenchEnvironment } from './support.mjs';
 
 const DIVISION = 1234567;
@@ -42,7 +42,7 @@ export default async function ledgersBench(args = []) {
     console.log(`imported ${glAccounts} GL accounts and ${journals} journals of division ${division} in ${seconds.toFixed(2)} s with ${apiCalls} Exact calls`);
     const health = await healthCheck(env, pool, jobs, division);
     console.log(`a full connection health check of division ${division} with every feature on took ${health.warm} Exact calls (${health.cold} cold: first check, "Check now", after connecting)`);
-    return { bench: 'ledgers', gl_accounts: glAccounts, journals, api_calls: apiCalls, seconds: Number(seconds.toFixed(3)), health_check_calls: health.warm, health_check_cold_calls: health.cold };
+    return { bench: 'ledgers', gl_accounts: glAccounts, journals, api_calls: apiCalls, seconds: Number(seconds.toFixed(3)), health_check_calls: health.warm };
   } finally {
     await env.close();
   }
