@@ -28,7 +28,8 @@ export interface BoardPeriod {
 
 export interface BoardRow {
   resource: PlanResourceRow;
-  cells: { date: IsoDate; capacity: DayCapacity; items: PlanItemRow[] }[];
+  /** `continued`: the items of the cell that began on an earlier day shown (drawn in brief there) */
+  cells: { date: IsoDate; capacity: DayCapacity; items: PlanItemRow[]; continued: ReadonlySet<PlanItemRow> }[];
 }
 
 export interface BoardChunk {
@@ -82,7 +83,11 @@ function rowsOf(cells: Cells, days: IsoDate[]): BoardRow[] {
     }, days);
     return {
       resource,
-      cells: capacity.map((c) => ({ date: c.date, capacity: c, items: own.filter((i) => i.start! <= c.date && i.end! >= c.date) })),
+      cells: capacity.map((c) => {
+        const items = own.filter((i) => i.start! <= c.date && i.end! >= c.date);
+        // an item over several days is drawn in full on its first day shown, in brief on the days after
+        return { date: c.date, capacity: c, items, continued: new Set(c.date === days[0] ? [] : items.filter((i) => i.start! < c.date)) };
+      }),
     };
   });
 }

@@ -61,24 +61,22 @@ export function toRowView(row: BoardRow, today: IsoDate, lang: Lang) {
       const cap = c.capacity;
       return {
         domId: cellId(r.id, c.date),
+        // the cell's classes in one (the page has hundreds of cells)
+        classes: `cell${c.date === today ? ' today' : ''}${weekday(c.date) >= 5 ? ' weekend' : ''}${cap.overbooked ? ' overbooked' : ''}${cap.onLeave ? ' on-leave' : ''}${cap.fullDayOff ? ' day-off' : ''}`,
         resourceId: r.id,
         date: c.date,
-        today: c.date === today,
-        weekend: weekday(c.date) >= 5,
         booked: minutesToHours(cap.booked),
         available: minutesToHours(cap.available),
         over: minutesToHours(Math.max(0, cap.booked - cap.available)),
         overbooked: cap.overbooked,
-        hasCapacity: cap.scheduled > 0,
         onLeave: cap.onLeave,
-        fullDayOff: cap.fullDayOff,
         leave: cap.leave ? minutesToHours(cap.leave) : '',
         absence: cap.absence ? minutesToHours(cap.absence) : '',
         // the <meter>: booked against available; past "high" it shows as overloaded
         loadValue: Math.min(cap.booked, Math.max(cap.available, 1)),
         loadMax: Math.max(cap.available, 1),
         loadHigh: Math.max(cap.available, 1) - 0.5,
-        items: c.items.map((i) => toItemView(i, lang)),
+        items: c.items.map((i) => ({ ...toItemView(i, lang), continued: c.continued.has(i) })),
       };
     }),
   };
