@@ -76,7 +76,11 @@ export function toRowView(row: BoardRow, today: IsoDate, lang: Lang) {
         loadValue: Math.min(cap.booked, Math.max(cap.available, 1)),
         loadMax: Math.max(cap.available, 1),
         loadHigh: Math.max(cap.available, 1) - 0.5,
-        items: c.items.map((i) => ({ ...toItemView(i, lang), continued: c.continued.has(i) })),
+        items: c.items.map((i) => {
+          const view = toItemView(i, lang);
+          const continued = c.continued.has(i);
+          return { ...view, continued, classes: `chip kind-${view.cardKind}${continued ? ' continued' : ''}${view.late ? ' late' : ''}${view.archived ? ' archived' : ''}` };
+        }),
       };
     }),
   };
