@@ -166,7 +166,7 @@ export function toBoardView(board: Board, query: BoardQuery, lang: Lang) {
       changes: changesUrl(query, board.stamp),
       self: boardUrl(query),
     },
-    returnParam: encodeURIComponent(boardUrl(query)),
+    returnParam: returnQuery(boardUrl(query)),
     // each filter form keeps the other form's choices
     keepUnplannedFilters: hidden(query, ['type', 'customer', 'warehouse', 'due', 'q']),
   };
@@ -186,6 +186,11 @@ export function toUnplannedPanel(u: Board['unplanned'], query: BoardQuery, lang:
 
 function hidden(query: BoardQuery, keys: (keyof BoardQuery)[]) {
   return keys.filter((k) => query[k]).map((k) => ({ name: k, value: String(query[k]) }));
+}
+
+/** The `?return=` of a chip's plan link: none for the plain board (the plan form goes back there by default). */
+export function returnQuery(path: string): string {
+  return path === '/planning/board' ? '' : `?return=${encodeURIComponent(path)}`;
 }
 
 /** The board's polling address: the same board, and the stamp of what the page shows. */
