@@ -72,9 +72,8 @@ export default async function planningBoardBench(args = []) {
       const res = await RequestContext.create(orm.em, () => plan.resources());
       const ids = res.map((r) => r.id);
       await time('resources', () => plan.resources());
-      await time('planned', () => plan.planned(ids, period.from, period.to));
-      await time('schedules', () => plan.schedules(ids, period.from, period.to));
-      await time('leave', () => plan.leave(ids, period.from, period.to));
+      await time('cells (first chunk, one statement)', () => plan.cells({ filter: {}, page: { offset: 0, limit: 15 }, from: period.from, to: period.to }));
+      await time('cells (all resources)', () => plan.cells({ filter: { ids }, from: period.from, to: period.to }));
       await time('unplanned', () => board.unplanned(q));
       await time('stamp', () => plan.changeStamp());
       await time('rows', () => board.rows(res, period.days));

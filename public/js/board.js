@@ -91,6 +91,15 @@
     scrolled = null;
   });
 
+  // "Plan…" on a chip opens the plan form in the board's dialog (one listener for all chips, so the chips carry only
+  // their plain link, which works without JavaScript too)
+  document.addEventListener('click', (e) => {
+    const link = e.target instanceof Element ? e.target.closest('a.chip-plan') : null;
+    if (!link || !window.htmx || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    window.htmx.ajax('GET', link.getAttribute('href'), { source: link, target: '#board-dialog', swap: 'innerHTML' });
+  });
+
   // "Cancel" in the plan form closes the dialog without a round trip
   document.addEventListener('click', (e) => {
     const el = e.target instanceof Element ? e.target.closest('[data-dismiss]') : null;

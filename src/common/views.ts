@@ -9,8 +9,12 @@ export const VIEWS_DIR = join(projectRoot, 'views');
 
 type Root = { t?: (key: string, opts?: Record<string, unknown>) => string; lang?: Lang; query?: Record<string, string> };
 const root = (options: HelperOptions): Root => (options.data?.root ?? {}) as Root;
-/** Texts translated per request: the request's own `t` (a fixed translator made per request) → key and parameters → text. */
+/**
+ * Texts translated before: the translator (one per language, see i18n `translator`) → key and parameters → text.
+ * Texts never change while the process runs; a memo that grows past MEMO_LIMIT texts starts over.
+ */
 const translated = new WeakMap<NonNullable<Root['t']>, Map<string, string>>();
+const MEMO_LIMIT = 20_000;
 
 /** Handlebars with our layouts, partials and helpers (t, formatting, comparisons, sort links). */
 export function createViewEngine(): ExpressHandlebars {
@@ -20,6 +24,9 @@ export function createViewEngine(): ExpressHandlebars {
     // fragments are partials too ({{> fragments/locations/table}}), so a page embeds what htmx fetches alone
     partialsDir: [join(VIEWS_DIR, 'partials'), { dir: join(VIEWS_DIR, 'fragments'), namespace: 'fragments' }] as unknown as string[],
     defaultLayout: 'main',
+    // a partial on a line of its own is not indented line by line: that re-split every large fragment (a board page
+    // of 150 KB twice over) on each render, for whitespace no one sees
+    compilerOptions: { preventIndent: true },
     helpers: {
       /** {{t "key" name=x}} or {{t key paramsObject}} */
       t(key: string, ...args: unknown[]) {
@@ -28,9 +35,9 @@ export function createViewEngine(): ExpressHandlebars {
         const t = root(options).t;
         if (!t) return key;
         const opts = { ...params, ...options.hash };
-        // a page asks the same few texts hundreds of times (a board cell, a list row): translated once per request
+        // a page asks the same few texts hundreds of times (a board cell, a list row), and the next page asks them again
         let memo = translated.get(t);
-        if (!memo) translated.set(t, (memo = new Map()));
+        if (!memo || memo.size >= MEMO_LIMIT) translated.set(t, (memo = new Map()));
         let id: string;
         try {
           id = `${key}\u0000${JSON.stringify(opts)}`;

@@ -53,8 +53,13 @@ export function isLang(v: unknown): v is Lang {
   return typeof v === 'string' && (SUPPORTED_LANGUAGES as readonly string[]).includes(v);
 }
 
+const fixed = new Map<Lang, TFunction>();
+
+/** The translator of a language: one per language for the process (texts are read once and never change). */
 export function translator(lang: Lang): TFunction {
-  return i18nInstance().getFixedT(lang);
+  let t = fixed.get(lang);
+  if (!t) fixed.set(lang, (t = i18nInstance().getFixedT(lang)));
+  return t;
 }
 
 /** Picks a language from an Accept-Language header, else the default. */

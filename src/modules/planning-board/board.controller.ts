@@ -11,7 +11,7 @@ import type { Lang } from '../../common/i18n/i18n.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { BoardService } from './board.service.js';
 import { MoveForm, parseBoardQuery, type BoardQuery } from './board.form.js';
-import { boardUrl, changesUrl, toBoardView, toChunkView, toItemView, toLeaveDaysView, toMovedView, toRowView, toUnplannedPanel } from './board.view.js';
+import { boardUrl, changesUrl, returnQuery, toBoardView, toChunkView, toItemView, toLeaveDaysView, toMovedView, toRowView, toUnplannedPanel } from './board.view.js';
 import type { PlanItemRow } from '../planning/planning-plan.service.js';
 
 const BOARD = '/planning/board';
@@ -62,7 +62,7 @@ export class BoardController {
     }
     const period = this.board.period(query.view, query.date);
     const model = toChunkView(await this.board.chunk(query, offset, period), period, query, langOf(res));
-    render(req, res, 'planning-board/index', { canPlan: canPlan(req), returnParam: encodeURIComponent(boardUrl(query)), ...model }, { fragment: 'planning-board/rows' });
+    render(req, res, 'planning-board/index', { canPlan: canPlan(req), returnParam: returnQuery(boardUrl(query)), ...model }, { fragment: 'planning-board/rows' });
   }
 
   /** The keyboard-accessible plan form of one item (in the board's dialog, or as a page without JavaScript). */
@@ -105,7 +105,7 @@ export class BoardController {
         render(req, res, 'planning-board/index', {
           canPlan: true,
           moved,
-          returnParam: encodeURIComponent(returnPath),
+          returnParam: returnQuery(returnPath),
           rows: result.rows.map((r) => toRowView(r, this.board.today(), lang)),
           ...(result.unplanned ? toUnplannedPanel(result.unplanned, query, lang) : {}),
           urls: { changes: changesUrl(query, result.stamp) },
@@ -166,7 +166,7 @@ export class BoardController {
       fresh: fresh ? toItemView(fresh, langOf(res)) : undefined,
       refresh: true,
       urls: { changes: changesUrl(query, 'stale') },
-      returnParam: encodeURIComponent(returnPath),
+      returnParam: returnQuery(returnPath),
       canPlan: canPlan(req),
     }, { status, fragment: 'planning-board/refused' });
   }

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import {
-  PlanningPlanService, type LeaveRow, type MoveOutcome, type PlanItemRow, type PlanResourceRow, type Placement, type ScheduleRow,
+  PlanningPlanService, type Cells, type CellsRequest, type LeaveRow, type MoveOutcome, type PlanItemRow, type PlanResourceRow, type Placement,
+  type ScheduleRow, type UnplannedFilter,
 } from '../planning/planning-plan.service.js';
 import { OutgoingService } from '../planning-outgoing/outgoing.service.js';
 import type { BoardQuery, BoardView, MoveFormInput } from './board.form.js';
@@ -28,7 +29,8 @@ export interface BoardPeriod {
 
 export interface BoardRow {
   resource: PlanResourceRow;
-  cells: { date: IsoDate; capacity: DayCapacity; items: PlanItemRow[] }[];
+  /** `continued`: the items of the cell that began on an earlier day shown (drawn in brief there) */
+  cells: { date: IsoDate; capacity: DayCapacity; items: PlanItemRow[]; continued: ReadonlySet<PlanItemRow> }[];
 }
 
 export interface BoardChunk {
@@ -55,6 +57,41 @@ export type MoveResult =
 
 const toWeek = (hours: number[] | null | undefined): WeekMinutes | null =>
   hours && hours.length === 7 ? (hours.map((h) => hoursToMinutes(h) ?? 0) as unknown as WeekMinutes) : null;
+
+/** The rows of a read: capacity per resource and day from schedule, leave and bookings, and the items of each day. */
+function rowsOf(cells: Cells, days: IsoDate[]): BoardRow[] {
+  const byResource = <T extends { resourceId: number | null }>(list: T[]) => {
+    const m = new Map<number, T[]>();
+    for (const x of list) {
+      if (x.resourceId === null) continue;
+      const own = m.get(x.resourceId);
+      if (own) own.push(x);
+      else m.set(x.resourceId, [x]);
+    }
+    return m;
+  };
+  const itemsOf = byResource(cells.items);
+  const schedulesOf = byResource<ScheduleRow>(cells.schedules);
+  const leaveOf = byResource<LeaveRow>(cells.leave);
+  return cells.resources.map((resource) => {
+    const own = itemsOf.get(resource.id) ?? [];
+    const capacity = capacityForDays({
+      scheduleFromExact: resource.exactSchedule,
+      exactSchedules: (schedulesOf.get(resource.id) ?? []).map((s) => ({ from: s.from, to: s.to, week: toWeek(s.weekHours) ?? [0, 0, 0, 0, 0, 0, 0] })),
+      koppelWeek: toWeek(resource.weeklyHours),
+      leave: (leaveOf.get(resource.id) ?? []).map((l) => ({ date: l.date, minutes: hoursToMinutes(l.hours) ?? 0, kind: l.kind, approved: l.status === 'approved' })),
+      bookings: own.filter((i) => i.start && i.end).map((i) => ({ start: i.start!, end: i.end!, minutes: hoursToMinutes(i.hours) ?? 0 })),
+    }, days);
+    return {
+      resource,
+      cells: capacity.map((c) => {
+        const items = own.filter((i) => i.start! <= c.date && i.end! >= c.date);
+        // an item over several days is drawn in full on its first day shown, in brief on the days after
+        return { date: c.date, capacity: c, items, continued: new Set(c.date === days[0] ? [] : items.filter((i) => i.start! < c.date)) };
+      }),
+    };
+  });
+}
 
 /** The planning board: period, rows of resources with capacity and planned items per day, the unplanned list. */
 @Injectable()
@@ -89,33 +126,39 @@ export class BoardService {
 
   async board(query: BoardQuery): Promise<Board> {
     const period = this.period(query.view, query.date);
-    const [chunk, groups, unplanned, stamp] = await Promise.all([
-      this.chunk(query, 0, period),
-      this.planning.resourceGroups(),
-      this.unplanned(query),
-      this.planning.changeStamp(),
-    ]);
-    const anyResources = chunk.total > 0 || (await this.planning.countResources()) > 0;
-    return { period, ...chunk, groups, unplanned, stamp, anyResources };
+    const { chunk, cells } = await this.read(query, 0, period, { unplanned: this.unplannedFilter(query), groups: true });
+    return { period, ...chunk, groups: cells.groups ?? [], unplanned: cells.unplanned!, stamp: cells.stamp, anyResources: cells.anyResources };
   }
 
   /** `ROWS_PER_CHUNK` resources from `offset` with their cells. */
   async chunk(query: BoardQuery, offset: number, period = this.period(query.view, query.date)): Promise<BoardChunk> {
-    const filter = { kind: query.kind, group: query.group, q: query.resource };
-    // one resource more than drawn: is there a next chunk, and the group before this one
+    return (await this.read(query, offset, period)).chunk;
+  }
+
+  /** One read of a chunk (and what else the caller asks for), see PlanningPlanService.cells. */
+  private async read(query: BoardQuery, offset: number, period: BoardPeriod, more: Pick<CellsRequest, 'unplanned' | 'groups'> = {}) {
+    // one resource more than drawn: the group before this chunk
     const from = Math.max(0, offset - 1);
-    const [resources, total] = await Promise.all([
-      this.planning.resources(filter, { offset: from, limit: ROWS_PER_CHUNK + (offset - from) }),
-      this.planning.countResources(filter),
-    ]);
-    const previousGroup = offset > 0 && resources.length ? (resources.shift()!.group ?? '') : null;
-    const rows = await this.rows(resources, period.days);
+    const cells = await this.planning.cells({
+      filter: { kind: query.kind, group: query.group, q: query.resource },
+      page: { offset: from, limit: ROWS_PER_CHUNK + (offset - from) },
+      from: period.from,
+      to: period.to,
+      ...more,
+    });
+    const previousGroup = offset > 0 && cells.resources.length ? (cells.resources.shift()!.group ?? '') : null;
+    const rows = rowsOf(cells, period.days);
     const next = offset + ROWS_PER_CHUNK;
-    return { rows, nextOffset: next < total ? next : null, total, previousGroup };
+    const chunk: BoardChunk = { rows, nextOffset: next < cells.total ? next : null, total: cells.total, previousGroup };
+    return { chunk, cells };
+  }
+
+  private unplannedFilter(query: BoardQuery): UnplannedFilter {
+    return { type: query.type, customer: query.customer, warehouse: query.warehouse, dueBefore: query.due, q: query.q, limit: UNPLANNED_LIMIT };
   }
 
   unplanned(query: BoardQuery): Promise<Board['unplanned']> {
-    return this.planning.unplanned({ type: query.type, customer: query.customer, warehouse: query.warehouse, dueBefore: query.due, q: query.q, limit: UNPLANNED_LIMIT });
+    return this.planning.unplanned(this.unplannedFilter(query));
   }
 
   changeStamp(): Promise<string> {
@@ -133,42 +176,8 @@ export class BoardService {
   /** Rows of these resources over these days: capacity from schedule, leave and bookings, items per day. */
   async rows(resources: PlanResourceRow[], days: IsoDate[]): Promise<BoardRow[]> {
     if (!resources.length || !days.length) return [];
-    const ids = resources.map((r) => r.id);
-    const from = days[0];
-    const to = days[days.length - 1];
-    // a booking is spread over its whole range (by what the resource can work each day), so schedules and leave
-    // are read over the span of the items that touch the period, not just the period
-    const items = await this.planning.planned(ids, from, to);
-    const spanFrom = items.reduce((m, i) => (i.start! < m ? i.start! : m), from);
-    const spanTo = items.reduce((m, i) => (i.end! > m ? i.end! : m), to);
-    const [schedules, leave] = await Promise.all([this.planning.schedules(ids, spanFrom, spanTo), this.planning.leave(ids, spanFrom, spanTo)]);
-    const byResource = <T extends { resourceId: number | null }>(list: T[]) => {
-      const m = new Map<number, T[]>();
-      for (const x of list) {
-        if (x.resourceId === null) continue;
-        const own = m.get(x.resourceId);
-        if (own) own.push(x);
-        else m.set(x.resourceId, [x]);
-      }
-      return m;
-    };
-    const itemsOf = byResource(items);
-    const schedulesOf = byResource<ScheduleRow>(schedules);
-    const leaveOf = byResource<LeaveRow>(leave);
-    return resources.map((resource) => {
-      const own = itemsOf.get(resource.id) ?? [];
-      const capacity = capacityForDays({
-        scheduleFromExact: resource.exactSchedule,
-        exactSchedules: (schedulesOf.get(resource.id) ?? []).map((s) => ({ from: s.from, to: s.to, week: toWeek(s.weekHours) ?? [0, 0, 0, 0, 0, 0, 0] })),
-        koppelWeek: toWeek(resource.weeklyHours),
-        leave: (leaveOf.get(resource.id) ?? []).map((l) => ({ date: l.date, minutes: hoursToMinutes(l.hours) ?? 0, kind: l.kind, approved: l.status === 'approved' })),
-        bookings: own.filter((i) => i.start && i.end).map((i) => ({ start: i.start!, end: i.end!, minutes: hoursToMinutes(i.hours) ?? 0 })),
-      }, days);
-      return {
-        resource,
-        cells: capacity.map((c) => ({ date: c.date, capacity: c, items: own.filter((i) => i.start! <= c.date && i.end! >= c.date) })),
-      };
-    });
+    const cells = await this.planning.cells({ filter: { ids: resources.map((r) => r.id) }, from: days[0], to: days[days.length - 1] });
+    return rowsOf(cells, days);
   }
 
   /**
@@ -195,19 +204,22 @@ export class BoardService {
     };
     [...result.before, ...result.after].forEach(mark);
     const target = result.item.resourceId;
-    // read side by side (the move is committed): the rows shown, the side list (it changes only when the item went
-    // onto or off the board) and the stamp (read before the rows, so a change in between only draws the board again)
-    const [shown, unplanned, stamp] = await Promise.all([
-      touched.size ? this.planning.resources({ kind: query.kind, group: query.group, q: query.resource, ids: [...touched.keys()] }) : [],
-      result.wasPlanned === (form.resource !== undefined) ? null : this.unplanned(query),
-      this.planning.changeStamp(),
-    ]);
-    const resourceName = target === null ? null
-      : (shown.find((r) => r.id === target) ?? (await this.planning.resources({ ids: [target] }))[0])?.name ?? null;
-    const rows = (await this.rows(shown, period.days)).map((row) => ({
+    // one read (the move is committed): the rows shown, the side list (it changes only when the item went onto or off
+    // the board), the stamp and the name of the resource it went to, all of one moment
+    const ids = [...touched.keys()];
+    const cells = await this.planning.cells({
+      filter: { kind: query.kind, group: query.group, q: query.resource, ids },
+      from: period.from,
+      to: period.to,
+      unplanned: result.wasPlanned === (form.resource !== undefined) ? undefined : this.unplannedFilter(query),
+      nameOf: target,
+    });
+    const resourceName = target === null ? null : cells.name;
+    const rows = (ids.length ? rowsOf(cells, period.days) : []).map((row) => ({
       ...row,
       cells: row.cells.filter((c) => touched.get(row.resource.id)!.has(c.date)),
     }));
+    const { unplanned, stamp } = cells;
     return { outcome: 'moved', item: result.item, resourceName, rows, unplanned, stamp };
   }
 }

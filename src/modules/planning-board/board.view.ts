@@ -61,24 +61,26 @@ export function toRowView(row: BoardRow, today: IsoDate, lang: Lang) {
       const cap = c.capacity;
       return {
         domId: cellId(r.id, c.date),
+        // the cell's classes in one (the page has hundreds of cells)
+        classes: `cell${c.date === today ? ' today' : ''}${weekday(c.date) >= 5 ? ' weekend' : ''}${cap.overbooked ? ' overbooked' : ''}${cap.onLeave ? ' on-leave' : ''}${cap.fullDayOff ? ' day-off' : ''}`,
         resourceId: r.id,
         date: c.date,
-        today: c.date === today,
-        weekend: weekday(c.date) >= 5,
         booked: minutesToHours(cap.booked),
         available: minutesToHours(cap.available),
         over: minutesToHours(Math.max(0, cap.booked - cap.available)),
         overbooked: cap.overbooked,
-        hasCapacity: cap.scheduled > 0,
         onLeave: cap.onLeave,
-        fullDayOff: cap.fullDayOff,
         leave: cap.leave ? minutesToHours(cap.leave) : '',
         absence: cap.absence ? minutesToHours(cap.absence) : '',
         // the <meter>: booked against available; past "high" it shows as overloaded
         loadValue: Math.min(cap.booked, Math.max(cap.available, 1)),
         loadMax: Math.max(cap.available, 1),
         loadHigh: Math.max(cap.available, 1) - 0.5,
-        items: c.items.map((i) => toItemView(i, lang)),
+        items: c.items.map((i) => {
+          const view = toItemView(i, lang);
+          const continued = c.continued.has(i);
+          return { ...view, continued, classes: `chip kind-${view.cardKind}${continued ? ' continued' : ''}${view.late ? ' late' : ''}${view.archived ? ' archived' : ''}` };
+        }),
       };
     }),
   };
@@ -164,7 +166,7 @@ export function toBoardView(board: Board, query: BoardQuery, lang: Lang) {
       changes: changesUrl(query, board.stamp),
       self: boardUrl(query),
     },
-    returnParam: encodeURIComponent(boardUrl(query)),
+    returnParam: returnQuery(boardUrl(query)),
     // each filter form keeps the other form's choices
     keepUnplannedFilters: hidden(query, ['type', 'customer', 'warehouse', 'due', 'q']),
   };
@@ -184,6 +186,11 @@ export function toUnplannedPanel(u: Board['unplanned'], query: BoardQuery, lang:
 
 function hidden(query: BoardQuery, keys: (keyof BoardQuery)[]) {
   return keys.filter((k) => query[k]).map((k) => ({ name: k, value: String(query[k]) }));
+}
+
+/** The `?return=` of a chip's plan link: none for the plain board (the plan form goes back there by default). */
+export function returnQuery(path: string): string {
+  return path === '/planning/board' ? '' : `?return=${encodeURIComponent(path)}`;
 }
 
 /** The board's polling address: the same board, and the stamp of what the page shows. */

@@ -1,5 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { PG_POOL } from '../../database/pg-pool.js';
 
 /**
  * The planning module's planning side: what the board reads (resources, planned and unplanned cards and
@@ -51,6 +54,38 @@ export interface LeaveRow { resourceId: number; date: string; hours: string; kin
 
 export interface ResourceFilter { kind?: 'employee' | 'machine'; group?: string; q?: string; ids?: number[] }
 export interface UnplannedFilter { type?: string; customer?: string; warehouse?: string; dueBefore?: string; q?: string; limit: number }
+
+/** What the board draws in one read: a page of resources, their cells' data over [from, to], and optionally more. */
+export interface CellsRequest {
+  filter: ResourceFilter;
+  page?: { offset: number; limit: number };
+  from: string;
+  to: string;
+  /** the side list too */
+  unplanned?: UnplannedFilter;
+  /** the resource groups (for the filter) too */
+  groups?: boolean;
+  /** the name of this resource too (wherever it is) */
+  nameOf?: number | null;
+}
+
+export interface Cells {
+  resources: PlanResourceRow[];
+  /** resources that match the filter (all pages) */
+  total: number;
+  /** any active resource at all */
+  anyResources: boolean;
+  /** plan items on these resources that overlap [from, to] */
+  items: PlanItemRow[];
+  /** schedules and leave of these resources over the span of those items (a booking spreads over its whole range) */
+  schedules: ScheduleRow[];
+  leave: LeaveRow[];
+  /** change stamp read in the same snapshot as the rest */
+  stamp: string;
+  unplanned: { items: PlanItemRow[]; total: number } | null;
+  groups: string[] | null;
+  name: string | null;
+}
 
 export interface MoveInput {
   item: PlanItemKind;
@@ -121,6 +156,37 @@ function toItem(r: Raw): PlanItemRow {
 
 const UNPLANNED_ACTIVITY = `a.status <> 'archived' and (a.resource_id is null or a.planned_start is null)`;
 
+/**
+ * A card with something to plan: an unplanned activity, or no activities and itself unplanned. Scalar probes (one
+ * index look-up per card) rather than EXISTS, which PostgreSQL turns into a hash of every unplanned activity first:
+ * the list walks cards due first and stops after a few dozen.
+ */
+const HAS_WORK = `(coalesce((select true from plan_activity a where a.card_id = c.id and ${UNPLANNED_ACTIVITY} limit 1), false)
+  or ((c.resource_id is null or c.planned_start is null)
+      and not coalesce((select true from plan_activity x where x.card_id = c.id and x.status <> 'archived' limit 1), false)))`;
+
+/** The change stamp (see `changeStamp`): each a backward walk of an updated_at index (migration PlanningBoard), no table is scanned. */
+const STAMP = `concat_ws('.', ${['plan_card', 'plan_activity', 'plan_resource', 'resource_leave', 'resource_schedule_entry']
+  .map((table) => `(select coalesce(extract(epoch from max(updated_at)), 0) from ${table})`).join(', ')})`;
+
+/** Collects the parameters of a statement ($1, $2 …) in the order its text names them. */
+class Params {
+  readonly list: unknown[] = [];
+  /** a placeholder for v */
+  p(v: unknown): string {
+    this.list.push(v);
+    return `$${this.list.length}`;
+  }
+}
+
+/** The name a statement is prepared under (by its text: each shape of the board's statements is planned once per connection). */
+const statementNames = new Map<string, string>();
+const statementName = (text: string) => {
+  let name = statementNames.get(text);
+  if (!name) statementNames.set(text, (name = `plan-${createHash('sha1').update(text).digest('hex').slice(0, 20)}`));
+  return name;
+};
+
 function resourceWhere(filter: ResourceFilter): { where: string; params: unknown[] } {
   const where = ['active'];
   const params: unknown[] = [];
@@ -136,12 +202,66 @@ const pgInts = (ids: number[]) => `{${ids.map((n) => Math.trunc(n)).join(',')}}`
 
 const like = (s: string) => `%${s.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
+/** The side list as two columns of a select: `unplanned_total` (capped at 200) and `unplanned_items` (json). */
+function unplannedColumns(filter: UnplannedFilter, ps: Params): string {
+  const cards = () => {
+    const cond: string[] = [`c.status = 'open'`];
+    if (filter.type) cond.push(`c.kind = ${ps.p(filter.type)}`);
+    if (filter.customer) cond.push(`coalesce(cu.name, c.relation_name) ilike ${ps.p(like(filter.customer))}`);
+    if (filter.warehouse) cond.push(`c.warehouse_code = ${ps.p(filter.warehouse)}`);
+    if (filter.dueBefore) cond.push(`c.due_date <= ${ps.p(filter.dueBefore)}`);
+    if (filter.q) {
+      const q = like(filter.q);
+      cond.push(`(c.number ilike ${ps.p(q)} or c.description ilike ${ps.p(q)} or coalesce(cu.name, c.relation_name) ilike ${ps.p(q)})`);
+    }
+    return `from plan_card c left join customers cu on cu.id = c.customer_id where ${cond.join(' and ')} and ${HAS_WORK}`;
+  };
+  const total = `(select count(*)::int from (select 1 ${cards()} limit 200) x) as unplanned_total`;
+  // the limit as a number in the text: a prepared plan must know it walks only the first few cards
+  const first = `select c.id ${cards()} order by c.due_date nulls last, c.id limit ${Math.max(1, Math.trunc(filter.limit))}`;
+  const items = ITEMS
+    .replace('%ACTIVITY%', `a.card_id in (select id from uc) and ${UNPLANNED_ACTIVITY}`)
+    .replace('%CARD%', `c.id in (select id from uc) and (c.resource_id is null or c.planned_start is null)`);
+  return `${total}, (select coalesce(json_agg(u order by u.due_date nulls last, u.card_id, u.kind, u.id), '[]')
+    from (with uc as materialized (${first}) ${items}) u) as unplanned_items`;
+}
+
+function unplannedOf(r: Raw): { items: PlanItemRow[]; total: number } {
+  return { items: (r.unplanned_items as Raw[]).map(toItem), total: Number(r.unplanned_total ?? 0) };
+}
+
+/** One plan item by its id (an activity, or a card without activities). */
+function itemSql(kind: PlanItemKind, ps: Params, id: number): string {
+  return kind === 'activity'
+    ? ITEMS.split('union all')[0].replace('%ACTIVITY%', `a.id = ${ps.p(id)}`)
+    : ITEMS.split('union all')[1].replace('%CARD%', `c.id = ${ps.p(id)}`);
+}
+
+function toResource(r: Raw): PlanResourceRow {
+  return {
+    id: Number(r.id), kind: r.kind as 'employee' | 'machine', code: str(r.code), name: String(r.name), group: str(r.group),
+    exactSchedule: Boolean(r.exact_schedule), weeklyHours: Array.isArray(r.weekly_hours) ? (r.weekly_hours as number[]).map(Number) : null,
+  };
+}
+
 @Injectable()
 export class PlanningPlanService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+  ) {}
 
   private sql(text: string, params: unknown[] = []): Promise<Raw[]> {
     return this.em.getConnection().execute(text, params);
+  }
+
+  /**
+   * The board's reads and the move: named prepared statements, so PostgreSQL plans each shape once per connection
+   * instead of on every request (planning these statements took longer than running them). Parameters as $n.
+   */
+  private async prepared(text: string, ps: Params): Promise<Raw[]> {
+    const res = await this.pool.query<Raw>({ name: statementName(text), text, values: ps.list });
+    return res.rows;
   }
 
   /** Active resources, grouped (group, then kind and name), filtered; a page of them when `page` is given. */
@@ -151,31 +271,56 @@ export class PlanningPlanService {
     const rows = await this.sql(
       `select id, kind, code, name, "group", exact_schedule, weekly_hours from plan_resource where ${where}
         order by "group" nulls last, kind, name, id${paging}`, params);
-    return rows.map((r) => ({
-      id: Number(r.id), kind: r.kind as 'employee' | 'machine', code: str(r.code), name: String(r.name), group: str(r.group),
-      exactSchedule: Boolean(r.exact_schedule), weeklyHours: Array.isArray(r.weekly_hours) ? (r.weekly_hours as number[]).map(Number) : null,
-    }));
+    return rows.map(toResource);
   }
 
-  async countResources(filter: ResourceFilter = {}): Promise<number> {
-    const { where, params } = resourceWhere(filter);
-    const [r] = await this.sql(`select count(*)::int as n from plan_resource where ${where}`, params);
-    return Number(r.n);
-  }
-
-  /** The groups resources are in (for the filter). */
-  async resourceGroups(): Promise<string[]> {
-    const rows = await this.sql(`select distinct "group" from plan_resource where active and "group" is not null order by 1`);
-    return rows.map((r) => String(r.group));
-  }
-
-  /** Plan items on these resources that overlap [from, to]. */
-  async planned(resourceIds: number[], from: string, to: string): Promise<PlanItemRow[]> {
-    if (!resourceIds.length) return [];
-    const onBoard = (t: string) => `${t}.resource_id = any(?::int[]) and ${t}.planned_start <= ? and ${t}.planned_end >= ? and c.status = 'open'`;
-    const text = ITEMS.replace('%ACTIVITY%', onBoard('a')).replace('%CARD%', onBoard('c')) + ' order by start, number, id';
-    const rows = await this.sql(text, [pgInts(resourceIds), to, from, pgInts(resourceIds), to, from]);
-    return rows.map(toItem);
+  /**
+   * Everything the board draws of a page of resources, in one statement (one snapshot, one round trip): the resources,
+   * how many match, their plan items over [from, to], their schedules and leave over the span of those items, the
+   * change stamp; and when asked, the side list, the resource groups and the name of one resource.
+   */
+  async cells(req: CellsRequest): Promise<Cells> {
+    const ps = new Params();
+    const where = () => {
+      const { where: w, params } = resourceWhere(req.filter);
+      let i = 0;
+      return w.replace(/\?/g, () => ps.p(params[i++]));
+    };
+    const paging = req.page ? ` limit ${Math.max(0, Math.trunc(req.page.limit))} offset ${Math.max(0, Math.trunc(req.page.offset))}` : '';
+    const onBoard = (t: string) => `${t}.resource_id = any(array(select id from r)) and ${t}.planned_start <= ${ps.p(req.to)} and ${t}.planned_end >= ${ps.p(req.from)} and c.status = 'open'`;
+    const text = `with r as materialized (
+        select id, kind, code, name, "group", exact_schedule, weekly_hours from plan_resource where ${where()}
+         order by "group" nulls last, kind, name, id${paging}),
+      it as materialized (${ITEMS.replace('%ACTIVITY%', onBoard('a')).replace('%CARD%', onBoard('c'))}),
+      span as materialized (select least(${ps.p(req.from)}::date, min(start)::date) as f, greatest(${ps.p(req.to)}::date, max("end")::date) as t from it)
+      select (select count(*)::int from plan_resource where ${where()}) as total,
+        exists (select 1 from plan_resource where active) as any_resources,
+        (select coalesce(json_agg(r order by "group" nulls last, kind, name, id), '[]') from r) as resources,
+        (select coalesce(json_agg(it order by start, number, id), '[]') from it) as items,
+        (select coalesce(json_agg(json_build_object('resourceId', s.resource_id, 'from', s.from_date::text, 'to', s.to_date::text, 'weekHours', s.week_hours)
+                 order by s.resource_id, s.from_date), '[]')
+           from resource_schedule_entry s, span
+          where s.resource_id = any(array(select id from r)) and s.main and s.from_date <= span.t and (s.to_date is null or s.to_date >= span.f)) as schedules,
+        (select coalesce(json_agg(json_build_object('resourceId', l.resource_id, 'date', l.date::text, 'hours', l.hours::text, 'kind', l.kind, 'status', l.status)
+                 order by l.resource_id, l.date), '[]')
+           from resource_leave l, span where l.resource_id = any(array(select id from r)) and l.date between span.f and span.t) as leave,
+        ${STAMP} as stamp
+        ${req.unplanned ? `, ${unplannedColumns(req.unplanned, ps)}` : ''}
+        ${req.groups ? `, (select coalesce(json_agg("group" order by "group"), '[]') from (select distinct "group" from plan_resource where active and "group" is not null) g) as groups` : ''}
+        ${req.nameOf ? `, (select name from plan_resource where id = ${ps.p(req.nameOf)}) as name` : ''}`;
+    const [r] = await this.prepared(text, ps);
+    return {
+      resources: (r.resources as Raw[]).map(toResource),
+      total: Number(r.total),
+      anyResources: Boolean(r.any_resources),
+      items: (r.items as Raw[]).map(toItem),
+      schedules: (r.schedules as Raw[]).map((x) => ({ resourceId: Number(x.resourceId), from: str(x.from), to: str(x.to), weekHours: (x.weekHours as number[]).map(Number) })),
+      leave: (r.leave as Raw[]).map((x) => ({ resourceId: Number(x.resourceId), date: String(x.date), hours: String(x.hours), kind: x.kind as LeaveRow['kind'], status: x.status as LeaveRow['status'] })),
+      stamp: String(r.stamp),
+      unplanned: req.unplanned ? unplannedOf(r) : null,
+      groups: req.groups ? (r.groups as string[]).map(String) : null,
+      name: req.nameOf ? str(r.name) : null,
+    };
   }
 
   /**
@@ -184,49 +329,9 @@ export class PlanningPlanService {
    * (capped at 200: the list says "200+"). Card-driven, so it walks the (status, due date) index and stops after `limit` cards.
    */
   async unplanned(filter: UnplannedFilter): Promise<{ items: PlanItemRow[]; total: number }> {
-    const cond: string[] = [`c.status = 'open'`];
-    const params: unknown[] = [];
-    if (filter.type) { cond.push('c.kind = ?'); params.push(filter.type); }
-    if (filter.customer) { cond.push('coalesce(cu.name, c.relation_name) ilike ?'); params.push(like(filter.customer)); }
-    if (filter.warehouse) { cond.push('c.warehouse_code = ?'); params.push(filter.warehouse); }
-    if (filter.dueBefore) { cond.push('c.due_date <= ?'); params.push(filter.dueBefore); }
-    if (filter.q) { cond.push(`(c.number ilike ? or c.description ilike ? or coalesce(cu.name, c.relation_name) ilike ?)`); params.push(like(filter.q), like(filter.q), like(filter.q)); }
-    const hasWork = `(exists (select 1 from plan_activity a where a.card_id = c.id and ${UNPLANNED_ACTIVITY})
-      or ((c.resource_id is null or c.planned_start is null) and not exists (select 1 from plan_activity x where x.card_id = c.id and x.status <> 'archived')))`;
-    const from = `from plan_card c left join customers cu on cu.id = c.customer_id where ${cond.join(' and ')} and ${hasWork}`;
-    const [cards, count] = await Promise.all([
-      this.sql(`select c.id ${from} order by c.due_date nulls last, c.id limit ?`, [...params, filter.limit]),
-      this.sql(`select count(*)::int as n from (select 1 ${from} limit 200) x`, params),
-    ]);
-    if (!cards.length) return { items: [], total: Number(count[0]?.n ?? 0) };
-    const ids = pgInts(cards.map((r) => Number(r.id)));
-    const text = ITEMS
-      .replace('%ACTIVITY%', `a.card_id = any(?::int[]) and ${UNPLANNED_ACTIVITY}`)
-      .replace('%CARD%', `c.id = any(?::int[]) and (c.resource_id is null or c.planned_start is null)`);
-    const rows = await this.sql(`select * from (${text}) u order by due_date nulls last, card_id, kind, id`, [ids, ids]);
-    return { items: rows.map(toItem), total: Number(count[0]?.n ?? 0) };
-  }
-
-  item(kind: PlanItemKind, id: number): Promise<PlanItemRow | null> {
-    return this.itemIn((text, params = []) => this.sql(text, params), kind, id);
-  }
-
-  /** The Exact schedules of these resources that overlap [from, to]. */
-  async schedules(resourceIds: number[], from: string, to: string): Promise<ScheduleRow[]> {
-    if (!resourceIds.length) return [];
-    const rows = await this.sql(
-      `select resource_id, from_date::text as f, to_date::text as t, week_hours from resource_schedule_entry
-        where resource_id = any(?::int[]) and from_date <= ? and (to_date is null or to_date >= ?) and main
-        order by resource_id, from_date`, [pgInts(resourceIds), to, from]);
-    return rows.map((r) => ({ resourceId: Number(r.resource_id), from: str(r.f), to: str(r.t), weekHours: (r.week_hours as number[]).map(Number) }));
-  }
-
-  async leave(resourceIds: number[], from: string, to: string): Promise<LeaveRow[]> {
-    if (!resourceIds.length) return [];
-    const rows = await this.sql(
-      `select resource_id, date::text as d, hours::text as h, kind, status from resource_leave
-        where resource_id = any(?::int[]) and date between ? and ? order by resource_id, date`, [pgInts(resourceIds), from, to]);
-    return rows.map((r) => ({ resourceId: Number(r.resource_id), date: String(r.d), hours: String(r.h), kind: r.kind as 'leave' | 'absence', status: r.status as 'submitted' | 'approved' }));
+    const ps = new Params();
+    const [r] = await this.prepared(`select ${unplannedColumns(filter, ps)}`, ps);
+    return unplannedOf(r);
   }
 
   /**
@@ -235,9 +340,7 @@ export class PlanningPlanService {
    * archived, not deleted. The board polls it.
    */
   async changeStamp(): Promise<string> {
-    // each a backward walk of an updated_at index (migration PlanningBoard): no table is scanned
-    const last = (table: string) => `(select coalesce(extract(epoch from max(updated_at)), 0) from ${table})`;
-    const [r] = await this.sql(`select concat_ws('.', ${['plan_card', 'plan_activity', 'plan_resource', 'resource_leave', 'resource_schedule_entry'].map(last).join(', ')}) as stamp`);
+    const [r] = await this.sql(`select ${STAMP} as stamp`);
     return String(r.stamp);
   }
 
@@ -246,71 +349,87 @@ export class PlanningPlanService {
    * when resourceId is null). Refused when the card changed since the planner saw it (version), when the card has
    * left the board (archived), and — unless confirmed — when the resource has leave or absence on those days.
    * A card's planned dates follow its activities (first start, last end).
+   *
+   * One statement (atomic on its own, one round trip): it locks the card row (moves of one card are serialised: the
+   * second waits and then sees the newer version, so it is refused), checks the version, the resource and its leave,
+   * and only when all hold updates the item and the card and writes the card's history event; it returns what it saw.
+   * A card row that changed after the statement began (a concurrent writer it waited for) counts as changed too, so
+   * nothing is written on what the statement's own snapshot no longer shows.
    */
   async move(input: MoveInput): Promise<MoveOutcome> {
-    return this.em.transactional(async (tem) => {
-      const conn = tem.getConnection();
-      const ctx = tem.getTransactionContext();
-      const q = (text: string, params: unknown[] = []) => conn.execute(text, params, 'all', ctx) as Promise<Raw[]>;
-      // the card, locked: moves of one card are serialised, and the version is checked under the lock; in the same
-      // round trip, whether the resource exists and its leave on those days (neither is guarded by the card's lock)
-      const checks = input.resourceId === null ? 'true as ok, null as leave' : `exists (select 1 from plan_resource where id = ? and active) as ok,
-            (select json_agg(json_build_object('date', date::text, 'kind', kind, 'hours', hours::text, 'status', status) order by date)
-               from resource_leave where ? and resource_id = ? and date between ? and ? and hours > 0) as leave`;
-      const checkParams = input.resourceId === null ? [] : [input.resourceId, !input.confirmLeave, input.resourceId, input.start, input.end];
-      const [card] = input.item === 'card'
-        ? await q(`select id, version, status, ${checks} from plan_card where id = ? for update`, [...checkParams, input.id])
-        : await q(`select c.id, c.version, c.status, ${checks} from plan_card c where c.id = (select card_id from plan_activity where id = ? and status <> 'archived') for update of c`, [...checkParams, input.id]);
-      if (!card) return { outcome: 'not_found' as const };
-      const cardId = Number(card.id);
-      if (Number(card.version) !== input.version || card.status !== 'open') {
-        return { outcome: 'stale' as const, fresh: await this.itemIn(q, input.item, input.id) };
-      }
-      if (!card.ok) return { outcome: 'unknown_resource' as const };
-      const days = (card.leave ?? []) as { date: string; kind: string; hours: string; status: string }[];
-      if (days.length) return { outcome: 'leave' as const, days };
-      // where the card's items are now (the moved one marked), and so where they will be
-      const rows = await q(`select 'activity' as kind, id, resource_id, planned_start::text as s, planned_end::text as e from plan_activity where card_id = ? and status <> 'archived'
-        union all select 'card', id, resource_id, planned_start::text, planned_end::text from plan_card c where c.id = ?
-          and not exists (select 1 from plan_activity x where x.card_id = c.id and x.status <> 'archived')`, [cardId, cardId]);
-      const isMoved = (r: Raw) => r.kind === input.item && Number(r.id) === input.id;
-      const previous = rows.find(isMoved);
-      if (!previous) return { outcome: 'not_found' as const };
-      const placement = (r: Raw): Placement => ({ resourceId: r.resource_id === null ? null : Number(r.resource_id), start: str(r.s), end: str(r.e) });
-      const [start, end] = input.resourceId === null ? [null, null] : [input.start, input.end];
-      const before = rows.map(placement);
-      const after = rows.map((r) => (isMoved(r) ? { resourceId: input.resourceId, start, end } : placement(r)));
-      const changes = {
-        resource: [previous.resource_id ?? null, input.resourceId],
-        plannedStart: [previous.s ?? null, start],
-        plannedEnd: [previous.e ?? null, end],
-        ...(input.item === 'activity' ? { activity: [input.id, input.id] } : {}),
-      };
-      // the card's change and its history event in one statement (a WITH's update always runs to completion)
-      const event = `insert into plan_card_event (card_id, source, action, changes, "by", created_at, updated_at) values (?, 'koppel', 'planned', ?, ?, now(), now())`;
-      const eventParams = [cardId, JSON.stringify(changes), input.by.slice(0, 120)];
-      if (input.item === 'activity') {
-        await q(`update plan_activity set resource_id = ?, planned_start = ?, planned_end = ?, version = version + 1, updated_at = now() where id = ?`,
-          [input.resourceId, start, end, input.id]);
-        // the card's dates follow its activities
-        await q(`with card as (update plan_card c set planned_start = p.s, planned_end = p.e, version = version + 1, updated_at = now()
-          from (select min(planned_start) as s, max(planned_end) as e from plan_activity where card_id = ? and status <> 'archived' and resource_id is not null) p
-          where c.id = ?) ${event}`, [cardId, cardId, ...eventParams]);
-      } else {
-        await q(`with card as (update plan_card set resource_id = ?, planned_start = ?, planned_end = ?, version = version + 1, updated_at = now() where id = ?) ${event}`,
-          [input.resourceId, start, end, cardId, ...eventParams]);
-      }
-      const item = await this.itemIn(q, input.item, input.id);
-      const wasPlanned = previous.resource_id !== null && previous.s !== null;
-      return { outcome: 'moved' as const, item: item!, cardId, before, after, wasPlanned };
-    });
+    const ps = new Params();
+    const p = (v: unknown) => ps.p(v);
+    const activity = input.item === 'activity';
+    const [start, end] = input.resourceId === null ? [null, null] : [input.start, input.end];
+    const text = `with card as (
+        select c.id, c.version, c.status, c.xmin::text as xmin from plan_card c
+         where c.id = ${activity ? `(select card_id from plan_activity where id = ${p(input.id)} and status <> 'archived')` : p(input.id)}
+         for update of c),
+      seen as (select xmin::text as xmin from plan_card where id = (select id from card)),
+      place as (
+        select 'activity' as kind, id, resource_id, planned_start::text as s, planned_end::text as e from plan_activity
+         where card_id = (select id from card) and status <> 'archived'
+        union all
+        select 'card', c.id, c.resource_id, c.planned_start::text, c.planned_end::text from plan_card c
+         where c.id = (select id from card) and not exists (select 1 from plan_activity x where x.card_id = c.id and x.status <> 'archived')),
+      moved as (select * from place where kind = ${p(input.item)} and id = ${p(input.id)}),
+      chk as (
+        select card.id, card.version, card.status,
+               card.version = ${p(input.version)} and card.status = 'open' and card.xmin = (select xmin from seen) as fresh,
+               ${input.resourceId === null ? 'true' : `exists (select 1 from plan_resource where id = ${p(input.resourceId)} and active)`} as ok,
+               ${input.resourceId === null || input.confirmLeave ? 'null::json' : `(select json_agg(json_build_object('date', date::text, 'kind', kind, 'hours', hours::text, 'status', status) order by date)
+                  from resource_leave where resource_id = ${p(input.resourceId)} and date between ${p(start)} and ${p(end)} and hours > 0)`} as leave,
+               exists (select 1 from moved) as found
+          from card),
+      go as (select id from chk where fresh and ok and leave is null and found),
+      ${activity ? `act as (
+        update plan_activity set resource_id = ${p(input.resourceId)}, planned_start = ${p(start)}, planned_end = ${p(end)}, version = version + 1, updated_at = now()
+         where id = ${p(input.id)} and exists (select 1 from go) returning id),
+      upd as (
+        -- the card's dates follow its activities: the others as they are, the moved one where it goes
+        update plan_card c set planned_start = p.s, planned_end = p.e, version = c.version + 1, updated_at = now()
+          from (select min(s) as s, max(e) as e from (
+                  select planned_start as s, planned_end as e from plan_activity
+                   where card_id = (select id from go) and status <> 'archived' and resource_id is not null and id <> ${p(input.id)}
+                  union all select ${p(start)}::date, ${p(end)}::date where ${p(input.resourceId)}::int is not null) q) p
+         where c.id = (select id from go) returning c.id),` : `upd as (
+        update plan_card set resource_id = ${p(input.resourceId)}, planned_start = ${p(start)}, planned_end = ${p(end)}, version = version + 1, updated_at = now()
+         where id = (select id from go) returning id),`}
+      event as (
+        insert into plan_card_event (card_id, source, action, changes, "by", created_at, updated_at)
+        select go.id, 'koppel', 'planned', json_build_object(
+                 'resource', json_build_array(m.resource_id, ${p(input.resourceId)}::int),
+                 'plannedStart', json_build_array(m.s, ${p(start)}::text),
+                 'plannedEnd', json_build_array(m.e, ${p(end)}::text)${activity ? `,
+                 'activity', json_build_array(${p(input.id)}::int, ${p(input.id)}::int)` : ''}),
+               ${p(input.by.slice(0, 120))}, now(), now()
+          from go, moved m returning id)
+      select chk.*, (select coalesce(json_agg(place), '[]') from place) as placements,
+             (select row_to_json(i) from (${itemSql(input.item, ps, input.id)}) i) as item,
+             (select count(*) from upd)::int + (select count(*) from event)::int as writes
+        from chk`;
+    const [card] = await this.prepared(text, ps);
+    if (!card) return { outcome: 'not_found' };
+    // the fresh card as it is now (not as this statement's snapshot saw it)
+    if (!card.fresh) return { outcome: 'stale', fresh: await this.item(input.item, input.id) };
+    if (!card.ok) return { outcome: 'unknown_resource' };
+    if (card.leave) return { outcome: 'leave', days: card.leave as { date: string; kind: string; hours: string; status: string }[] };
+    if (!card.found || !card.item) return { outcome: 'not_found' };
+    if (Number(card.writes) !== 2) throw new Error(`plan move of ${input.item} ${input.id}: ${String(card.writes)} of 2 writes`);
+    const rows = card.placements as Raw[];
+    const isMoved = (r: Raw) => r.kind === input.item && Number(r.id) === input.id;
+    const previous = rows.find(isMoved)!;
+    const placement = (r: Raw): Placement => ({ resourceId: r.resource_id === null ? null : Number(r.resource_id), start: str(r.s), end: str(r.e) });
+    const before = rows.map(placement);
+    const after = rows.map((r) => (isMoved(r) ? { resourceId: input.resourceId, start, end } : placement(r)));
+    // the item as the statement left it: where it went, and the card's new version
+    const item = { ...toItem(card.item as Raw), resourceId: input.resourceId, start, end, cardVersion: Number(card.version) + 1 };
+    const wasPlanned = previous.resource_id !== null && previous.s !== null;
+    return { outcome: 'moved', item, cardId: Number(card.id), before, after, wasPlanned };
   }
 
-  private async itemIn(q: (text: string, params?: unknown[]) => Promise<Raw[]>, kind: PlanItemKind, id: number): Promise<PlanItemRow | null> {
-    const text = kind === 'activity'
-      ? ITEMS.split('union all')[0].replace('%ACTIVITY%', 'a.id = ?')
-      : ITEMS.split('union all')[1].replace('%CARD%', 'c.id = ?');
-    const rows = await q(text, [id]);
-    return rows[0] ? toItem(rows[0]) : null;
+  item(kind: PlanItemKind, id: number): Promise<PlanItemRow | null> {
+    const ps = new Params();
+    return this.prepared(itemSql(kind, ps, id), ps).then((rows) => (rows[0] ? toItem(rows[0]) : null));
   }
 }
