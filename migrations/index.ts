@@ -23,6 +23,7 @@ import { Migration20261202072500_PlanningBoard } from './Migration20261202072500
 import { Migration20261202073058_TimeTracking } from './Migration20261202073058_TimeTracking.js';
 import { Migration20261202080350_CustomerExportRequestOnly } from './Migration20261202080350_CustomerExportRequestOnly.js';
 import { Migration20261202081500_PlanningBoardSpeed } from './Migration20261202081500_PlanningBoardSpeed.js';
+import { Migration20261202130644_ExportRunRequestOnly } from './Migration20261202130644_ExportRunRequestOnly.js';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121225430_Initial', class: Migration20261121225430_Initial },
@@ -46,4 +47,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202073058_TimeTracking', class: Migration20261202073058_TimeTracking },
   { name: 'Migration20261202080350_CustomerExportRequestOnly', class: Migration20261202080350_CustomerExportRequestOnly },
   { name: 'Migration20261202081500_PlanningBoardSpeed', class: Migration20261202081500_PlanningBoardSpeed },
+  { name: 'Migration20261202130644_ExportRunRequestOnly', class: Migration20261202130644_ExportRunRequestOnly },
 ];
