@@ -1,8 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { MikroORM, RequestContext, type EntityManager } from '@mikro-orm/postgresql';
 import type { FilterQuery } from '@mikro-orm/core';
-import { Invoice, InvoiceExport, LocationInvoicing } from '../invoices/invoice.entity.js';
-import { InvoiceExportRun } from './export-run.entity.js';
+import { Invoice, LocationInvoicing } from '../invoices/invoice.entity.js';
+import { InvoiceExport, InvoiceExportRun } from './accounting-export.entity.js';
 import { InvoiceExportService, type ExportOutcome } from './invoice-export.service.js';
 import { LedgersService, type ExportLookup } from '../ledgers/ledgers.service.js';
 import { CustomerExportService } from '../customers/customer-export.service.js';

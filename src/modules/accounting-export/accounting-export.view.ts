@@ -1,4 +1,5 @@
-import type { Invoice, InvoiceExport } from '../invoices/invoice.entity.js';
+import type { Invoice } from '../invoices/invoice.entity.js';
+import type { InvoiceExport } from './accounting-export.entity.js';
 import type { Location } from '../locations/location.entity.js';
 import type { Journal } from '../ledgers/journal.entity.js';
 import type { ExportFilter, ExportRunStatus } from './accounting-export.service.js';

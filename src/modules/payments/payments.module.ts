@@ -1,4 +1,5 @@
 import { Module, OnModuleInit } from '@nestjs/common';
+import { LedgersModule } from '../ledgers/ledgers.module.js';
 import { InvoicesModule } from '../invoices/invoices.module.js';
 import { PaymentsService } from './payments.service.js';
 import { PaymentsSync } from './payments.sync.js';
@@ -12,7 +13,7 @@ import { InvoicePageRegistry } from '../invoices/invoices.types.js';
  * Exports PaymentsService (applyTerms / recompute / forInvoice) and PaymentsSync (run / request).
  */
 @Module({
-  imports: [InvoicesModule],
+  imports: [InvoicesModule, LedgersModule],
   providers: [PaymentsService, PaymentsSync],
   controllers: [PaymentsController],
   exports: [PaymentsService, PaymentsSync],
