@@ -24,6 +24,7 @@ import { Migration20261202073058_TimeTracking } from './Migration20261202073058_
 import { Migration20261202080350_CustomerExportRequestOnly } from './Migration20261202080350_CustomerExportRequestOnly.js';
 import { Migration20261202081500_PlanningBoardSpeed } from './Migration20261202081500_PlanningBoardSpeed.js';
 import { Migration20261202125531_HealthRights } from './Migration20261202125531_HealthRights.js';
+import { Migration20261202130644_ExportRunRequestOnly } from './Migration20261202130644_ExportRunRequestOnly.js';
 import { Migration20261202133607_PlanningCardSearch } from './Migration20261202133607_PlanningCardSearch.js';
 
 export const MIGRATIONS: MigrationObject[] = [
@@ -49,5 +50,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202080350_CustomerExportRequestOnly', class: Migration20261202080350_CustomerExportRequestOnly },
   { name: 'Migration20261202081500_PlanningBoardSpeed', class: Migration20261202081500_PlanningBoardSpeed },
   { name: 'Migration20261202125531_HealthRights', class: Migration20261202125531_HealthRights },
+  { name: 'Migration20261202130644_ExportRunRequestOnly', class: Migration20261202130644_ExportRunRequestOnly },
   { name: 'Migration20261202133607_PlanningCardSearch', class: Migration20261202133607_PlanningCardSearch },
 ];

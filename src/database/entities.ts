@@ -9,6 +9,7 @@ import { CUSTOMER_ENTITIES } from '../modules/customers/customer.entity.js';
 import { LEDGER_ENTITIES } from '../modules/ledgers/ledgers.entities.js';
 import { PRODUCT_ENTITIES } from '../modules/products/product.entity.js';
 import { INVOICE_ENTITIES } from '../modules/invoices/invoice.entity.js';
+import { EXPORT_ENTITIES } from '../modules/accounting-export/accounting-export.entity.js';
 import { PAYMENT_ENTITIES } from '../modules/payments/invoice-payment.entity.js';
 import { FormSubmission } from '../common/form-once.js';
 import { TRANSACTION_ENTITIES } from '../modules/transactions/transaction.entity.js';
@@ -23,4 +24,4 @@ import { OUTGOING_ENTITIES } from '../modules/planning-outgoing/outgoing.entity.
 
 
 /** Every entity of the application, registered once for MikroORM and the migration generator. */
-export const ENTITIES = [SessionRow, LoginThrottleRow, User, Location, SyncState, SyncRun, ...EXACT_ENTITIES, ...WEBHOOK_ENTITIES, ...CUSTOMER_ENTITIES, ...LEDGER_ENTITIES, ...PRODUCT_ENTITIES, ...INVOICE_ENTITIES, ...PAYMENT_ENTITIES, FormSubmission, ...TRANSACTION_ENTITIES, InvoiceSender, ConnectionHealthCheck, ConnectionHealthRight, ...PLANNING_ENTITIES, ...TIME_ENTITIES, ...OUTGOING_ENTITIES];
+export const ENTITIES = [SessionRow, LoginThrottleRow, User, Location, SyncState, SyncRun, ...EXACT_ENTITIES, ...WEBHOOK_ENTITIES, ...CUSTOMER_ENTITIES, ...LEDGER_ENTITIES, ...PRODUCT_ENTITIES, ...INVOICE_ENTITIES, ...EXPORT_ENTITIES, ...PAYMENT_ENTITIES, FormSubmission, ...TRANSACTION_ENTITIES, InvoiceSender, ConnectionHealthCheck, ConnectionHealthRight, ...PLANNING_ENTITIES, ...TIME_ENTITIES, ...OUTGOING_ENTITIES];

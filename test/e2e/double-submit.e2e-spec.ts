@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { csrf, csrfFrom, startTestApp, type Agent, type TestApp } from '../support/app.js';
 import { connectExact, startExactSandbox, type ExactTestEnv } from '../support/exact.js';
 import { sql, SYNC_TEST_ENV, waitFor } from '../support/sync.js';
-import { D1, finalInvoice, importLedgers, invoicingFixture, type InvoicingFixture } from '../support/invoices.js';
+import { D1, finalInvoice, importLedgers, invoicingFixture, noExportRunning, type InvoicingFixture } from '../support/invoices.js';
 import { launchChromium } from '../../src/common/chromium.js';
 import { projectRoot } from '../../src/common/paths.js';
 
@@ -162,7 +162,7 @@ describe('"Exporteer klanten & facturen" clicked twice', () => {
     } finally {
       await x.control('faults', undefined, 'DELETE');
     }
-    await waitFor(async () => ((await count(`select count(*) as n from invoice_export_run where state = 'running'`)) === 0 ? true : undefined), 'run finished', 90_000);
+    await waitFor(async () => noExportRunning(t), 'run finished', 90_000);
     expect(await count(`select count(*) as n from invoice_export where invoice_id = $1 and state = 'exported'`, [inv.id])).toBe(1);
   }, 150_000);
 
@@ -182,6 +182,6 @@ describe('"Exporteer klanten & facturen" clicked twice', () => {
     } finally {
       await x.control('faults', undefined, 'DELETE');
     }
-    await waitFor(async () => ((await count(`select count(*) as n from invoice_export_run where state = 'running'`)) === 0 ? true : undefined), 'run finished', 90_000);
+    await waitFor(async () => noExportRunning(t), 'run finished', 90_000);
   }, 150_000);
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { csrf, startTestApp, type Agent, type TestApp } from '../support/app.js';
 import { connectExact, startExactSandbox, type ExactTestEnv } from '../support/exact.js';
 import { sql, SYNC_TEST_ENV, waitFor } from '../support/sync.js';
-import { D1, exactEntries, finalInvoice, importLedgers, invoicingFixture, type InvoicingFixture } from '../support/invoices.js';
+import { D1, exactEntries, exportRun, exportRunEnded, finalInvoice, importLedgers, invoicingFixture, type InvoicingFixture } from '../support/invoices.js';
 import { InvoicesService } from '../../src/modules/invoices/invoices.service.js';
 import { LedgerSettingsService } from '../../src/modules/ledgers/ledger-settings.service.js';
 import { LedgersSync } from '../../src/modules/ledgers/ledgers.sync.js';
@@ -45,10 +45,7 @@ async function button(action: string, body: Record<string, unknown> = {}): Promi
   expect(res.status).toBe(303);
   const url = res.headers.location as string;
   const runId = Number(url.split('/').pop());
-  await waitFor(async () => {
-    const [run] = await db<{ state: string }>('select state from invoice_export_run where id = $1', [runId]);
-    return run && run.state !== 'running' ? true : undefined;
-  }, `export run ${runId} finished`, 90_000);
+  await exportRunEnded(t, runId, 90_000);
   return { runId, text: (await admin.get(url)).text };
 }
 
@@ -142,7 +139,8 @@ describe('one failing invoice in a run', () => {
     const failed = invoices[states.indexOf('failed')];
     expect(String((await exportRow(failed.id)).last_error ?? '')).not.toBe('');
     for (const inv of invoices) expect(await exactEntries(x, D1, inv.number)).toHaveLength(inv === failed ? 0 : 1);
-    const [run] = await db<{ state: string; done: number; exported: number; failed: number }>('select state, done, exported, failed from invoice_export_run where id = $1', [runId]);
+    const ended = await exportRun(t, runId);
+    const run = { state: ended.state, done: ended.done, exported: ended.exported, failed: ended.failed };
     expect(run).toEqual({ state: 'done', done: 4, exported: 3, failed: 1 });
 
     // the failure shows on the Export screen; "Re-queue" puts it back and the next run sends it
@@ -260,7 +258,7 @@ describe('Accounting → Export: filters and buttons', () => {
     expect(await db('select 1 from gl_account_link where gl_account_id = $1', [acc])).toHaveLength(0);
     const before = Number((await db<{ n: string }>(`select count(*) n from ledger_import where resource = 'gl-accounts' and division = $1`, [D1]))[0].n);
     const { runId, text } = await button('accounts');
-    const [run] = await db<{ summary: { accounts?: { division: number; state: string }[] } }>('select summary from invoice_export_run where id = $1', [runId]);
+    const run = await exportRun(t, runId);
     expect(run.summary.accounts).toEqual(expect.arrayContaining([{ division: D1, state: 'queued' }]));
     expect(text).toContain(`Grootboekrekeningen van administratie ${D1}`);
     const link = await waitFor(async () => (await db<{ status: string; exact_id: string }>('select status, exact_id from gl_account_link where gl_account_id = $1 and division = $2', [acc, D1]))[0], '1300 linked', 60_000);

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { csrf, startTestApp, type Agent, type TestApp } from '../support/app.js';
 import { connectExact, startExactSandbox, type ExactTestEnv } from '../support/exact.js';
 import { sql, SYNC_TEST_ENV, waitFor } from '../support/sync.js';
-import { D1, finalInvoice, importLedgers, invoicingFixture, type InvoicingFixture } from '../support/invoices.js';
+import { D1, exportRunEnded, finalInvoice, importLedgers, invoicingFixture, type InvoicingFixture } from '../support/invoices.js';
 import { stopPostgres } from '../support/pg-outage.js';
 import { ExportRunService } from '../../src/modules/accounting-export/accounting-export.service.js';
 
@@ -68,18 +68,12 @@ describe('the database goes away for a while', () => {
 
     await restarted.start();
     await waitFor(async () => (await t.agent().get('/healthz')).status === 200, 'healthy again', 60_000);
-    const interrupted = await waitFor(async () => {
-      const [r] = await sql<{ state: string }>(t.db.url, 'select state from invoice_export_run where id = $1', [runId]);
-      return r.state !== 'running' ? r : undefined;
-    }, 'the interrupted run recorded', 60_000);
+    const interrupted = await exportRunEnded(t, runId, 60_000);
     expect(interrupted.state).toBe('interrupted');
 
     // the re-run takes every invoice, also one whose claim the live process kept when the database went away
     const again = await startRun();
-    const run = await waitFor(async () => {
-      const [r] = await sql<{ state: string; done: number; exported: number; failed: number; blocked: number; summary: Record<string, unknown> | null }>(t.db.url, 'select state, done, exported, failed, blocked, summary from invoice_export_run where id = $1', [again]);
-      return r.state !== 'running' ? r : undefined;
-    }, 'the re-run finished', 180_000);
+    const run = await exportRunEnded(t, again, 180_000);
     // it takes what is not yet exported (the first run's exported invoices are done), none of them busy or failed
     expect(run.done).toBeGreaterThan(0);
     expect({ state: run.state, exported: run.exported, failed: run.failed, blocked: run.blocked, busy: run.summary?.busy }).toEqual({ state: 'done', exported: run.done, failed: 0, blocked: 0, busy: undefined });

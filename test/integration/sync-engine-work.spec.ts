@@ -137,6 +137,23 @@ describe('a claim of a process that died on another host', () => {
     expect(row).toEqual({ status: 'pending', claimed_by: null });
     await waitFor(async () => (await stateOf(a.db.url, 401, 'test-remote'))?.status === 'ok' || undefined, 'the recovered job run here');
   }, 120_000);
+
+  it('runs a one-off key once (a second job of a key whose run ended ends without running); a repeatable kind runs every time', async () => {
+    const { registry, service } = syncOf(a.app);
+    const ran: string[] = [];
+    registry.registerTask({ name: 'test-once', run: async (ctx) => void ran.push(`once:${ctx.key}`) });
+    registry.registerTask({ name: 'test-again', repeatable: true, run: async (ctx) => void ran.push(`again:${ctx.key}`) });
+    for (const name of ['test-once', 'test-again']) {
+      expect(await service.submit(name, 'k', { trigger: 'user', division: 401 })).toBeTruthy();
+      await waitFor(async () => (await jobStates(a.db.url, name)).completed === 1 || undefined, `${name}'s first job done`, 60_000);
+      expect((await service.taskStatus(name, 'k', 401)).state).toBe('ok');
+      expect(await service.submit(name, 'k', { trigger: 'user', division: 401 })).toBeTruthy();
+      await waitFor(async () => (await jobStates(a.db.url, name)).completed === 2 || undefined, `${name}'s second job done`, 60_000);
+    }
+    expect(ran.sort()).toEqual(['again:k', 'again:k', 'once:k']);
+    const runs = await sql<{ resource: string; status: string }>(a.db.url, `select resource, status from sync_run where resource in ('test-once', 'test-again') order by id`);
+    expect(runs).toEqual([{ resource: 'test-once', status: 'ok' }, { resource: 'test-again', status: 'ok' }, { resource: 'test-again', status: 'ok' }]);
+  }, 150_000);
 });
 
 describe('a process started with SYNC_ENABLED=false', () => {

@@ -9,6 +9,8 @@ import { GlAccount } from '../../src/modules/ledgers/gl-account.entity.js';
 import { VatRate } from '../../src/modules/ledgers/vat.entity.js';
 import { LocationInvoicing } from '../../src/modules/invoices/invoice.entity.js';
 import { InvoicesService } from '../../src/modules/invoices/invoices.service.js';
+import { EXPORT_RUN_TASK, ExportRunService, type ExportRunStatus } from '../../src/modules/accounting-export/accounting-export.service.js';
+import { SyncService } from '../../src/modules/sync/sync.service.js';
 
 export const D1 = 1234567;
 
@@ -87,4 +89,24 @@ export async function attachmentSha(x: ExactTestEnv, documentId: string): Promis
   if (!att) return undefined;
   const res = await fetch(`${x.sandbox.url}/_sandbox/attachments/${att.ID}/raw`);
   return createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex');
+}
+
+/** An export run as its page knows it: the request with the engine's state, counts and summary (ExportRunService.get). */
+export async function exportRun(t: TestApp, runId: number): Promise<ExportRunStatus> {
+  const run = await t.app.get(ExportRunService).get(runId);
+  if (!run) throw new Error(`export run ${runId} does not exist`);
+  return run;
+}
+
+/** Resolves once the export run has ended (done or interrupted); returns it. */
+export function exportRunEnded(t: TestApp, runId: number, timeoutMs = 90_000): Promise<ExportRunStatus> {
+  return waitFor(async () => {
+    const run = await exportRun(t, runId);
+    return run.state !== 'running' ? run : undefined;
+  }, `export run ${runId} ended`, timeoutMs);
+}
+
+/** True when no export run is queued or running (the engine's answer, any process). */
+export async function noExportRunning(t: TestApp): Promise<boolean> {
+  return (await t.app.get(SyncService).openTaskKeys(EXPORT_RUN_TASK)).length === 0;
 }

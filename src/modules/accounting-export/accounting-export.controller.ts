@@ -3,7 +3,6 @@ import type { Request, Response } from 'express';
 import { Roles } from '../auth/guards.js';
 import { render } from '../../common/views.js';
 import { flash } from '../../common/flash.js';
-import { NotFoundError } from '../../common/errors.js';
 import { IdPipe } from '../../common/id.pipe.js';
 import { ExportRunService, parseExportFilter } from './accounting-export.service.js';
 import { exportPageView, filterQuery, runPageView } from './accounting-export.view.js';
@@ -47,9 +46,6 @@ export class ExportController {
 
   @Get('runs/:id')
   async progress(@Req() req: Request, @Res() res: Response, @Param('id', IdPipe) id: number) {
-    const run = await this.runs.get(id);
-    if (!run) throw new NotFoundError('Export run');
-    const rows = run.state === 'running' ? [] : await this.runs.rowsOf(run);
-    render(req, res, 'export/run', { title: 'export.runTitle', nav: 'accounting', tab: 'export', ...runPageView(run, rows) }, { fragment: 'export/run-status' });
+    render(req, res, 'export/run', { title: 'export.runTitle', nav: 'accounting', tab: 'export', ...runPageView(await this.runs.runPage(id)) }, { fragment: 'export/run-status' });
   }
 }

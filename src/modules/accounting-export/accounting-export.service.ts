@@ -1,13 +1,14 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { MikroORM, RequestContext, type EntityManager } from '@mikro-orm/postgresql';
 import type { FilterQuery } from '@mikro-orm/core';
-import { Invoice, InvoiceExport, InvoiceExportRun, LocationInvoicing } from '../invoices/invoice.entity.js';
+import { Invoice, LocationInvoicing } from '../invoices/invoice.entity.js';
+import { InvoiceExport, InvoiceExportRun } from './accounting-export.entity.js';
 import { InvoiceExportService, type ExportOutcome } from './invoice-export.service.js';
 import { LedgersService, type ExportLookup } from '../ledgers/ledgers.service.js';
 import { CustomerExportService } from '../customers/customer-export.service.js';
 import { SyncRegistry } from '../sync/sync.registry.js';
-import { SyncService } from '../sync/sync.service.js';
-import { Clock } from '../../common/clock.js';
+import { SyncService, type TaskStatus } from '../sync/sync.service.js';
+import { NotFoundError } from '../../common/errors.js';
 import { isIsoDate, toInt } from '../../common/validation.js';
 import type { CallKind } from '../../exact/rate-limiter.js';
 import type { SyncTaskContext } from '../sync/sync.types.js';
@@ -62,6 +63,59 @@ export function selectionKey(filter: ExportFilter): string {
 /** The sync-engine task that runs one export run (key = the run's id). */
 export const EXPORT_RUN_TASK = 'invoice-export-run';
 
+/** How far a run got, as its page shows it: running (queued or under way), done, or interrupted (the engine's reason). */
+export type ExportRunState = 'running' | 'done' | 'interrupted';
+
+/** The running and final summary of a run, kept on the engine's run row (sync_run.summary). */
+export interface ExportRunSummary {
+  done: number;
+  exported: number;
+  blocked: number;
+  failed: number;
+  /** Per administration: the customers part (created/updated/unchanged/failed …). */
+  customers?: unknown[];
+  /** "Export accounts": per administration, whether its accounts job was queued. */
+  accounts?: { division: number; state: string }[];
+  /** Invoices another sender had at that moment (not failures; they stay in the queue). */
+  busy?: number[];
+}
+
+/** One run: the request (invoice_export_run) with the engine's word on it (state, progress, summary, error). */
+export interface ExportRunStatus extends ExportRunSummary {
+  id: number;
+  action: string;
+  state: ExportRunState;
+  /** Invoices it covers. */
+  invoiceIds: number[];
+  total: number;
+  startedAt: Date;
+  finishedAt?: Date;
+  /** Why it stopped (Exact's own words, the database's, or the interruption), verbatim. */
+  error?: string;
+  summary: ExportRunSummary;
+}
+
+const RUN_STATE = { queued: 'running', running: 'running', ok: 'done', failed: 'interrupted', gone: 'interrupted' } as const satisfies Record<TaskStatus['state'], ExportRunState>;
+
+/** The request and the engine's status of its job, as one run. */
+export function exportRunStatus(run: InvoiceExportRun, { state, run: task }: TaskStatus): ExportRunStatus {
+  const stored = (task?.summary ?? {}) as Partial<ExportRunSummary>;
+  const summary: ExportRunSummary = { ...stored, done: stored.done ?? 0, exported: stored.exported ?? 0, blocked: stored.blocked ?? 0, failed: stored.failed ?? 0 };
+  const error = state === 'gone' ? 'Interrupted: the export job no longer exists.' : state === 'failed' ? (task?.error ?? undefined) : undefined;
+  return {
+    ...summary,
+    id: run.id,
+    action: run.action,
+    state: RUN_STATE[state],
+    invoiceIds: run.invoiceIds,
+    total: run.invoiceIds.length,
+    startedAt: run.startedAt,
+    finishedAt: task?.finished_at ?? undefined,
+    error,
+    summary,
+  };
+}
+
 /** What an export run's job carries (besides its key, the run id). */
 interface ExportRunPayload {
   runId: number;
@@ -74,15 +128,12 @@ interface ExportRunPayload {
  * "Export customers & invoices" and its siblings: a run over the invoices of a filter. The click records the run
  * (its request) and queues a sync-engine job for it ('user' trigger, before scheduled work); whichever Koppel
  * process runs the engine executes it, and the page polls the run's progress. Whether a run still has a worker
- * is the engine's answer (its job and the owner's lease), also for a worker that died on another host.
+ * is the engine's answer (its job and the owner's lease), also for a worker that died on another host; its progress
+ * and summary live on the engine's run row (invoice_export_run holds only the request).
  * Customers that are new or changed go first; then each invoice through InvoiceExportService (exactly once).
  */
 @Injectable()
-export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger('ExportRuns');
-  /** Runs that ended while the database was away and wait for it to record their end. */
-  private readonly ending = new Set<number>();
-  private closing = false;
+export class ExportRunService implements OnModuleInit {
 
   constructor(
     private readonly orm: MikroORM,
@@ -91,7 +142,6 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
     private readonly customers: CustomerExportService,
     private readonly registry: SyncRegistry,
     private readonly sync: SyncService,
-    private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -99,7 +149,6 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
       name: EXPORT_RUN_TASK,
       labelKey: 'export.runTitle',
       run: (ctx) => this.runTask(ctx),
-      interrupted: async (key, _payload, reason) => this.markInterrupted(Number(key), reason),
     });
     // Automatic mode: every final, clean invoice of locations set to "automatic" goes out at night, as an export run.
     this.registry.register({
@@ -114,15 +163,11 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
         const invoices = await em.find(Invoice, { location: { id: { $in: locationIds }, exactDivision: ctx.division }, $or: [{ status: 'final' }, { status: 'exported', changedAfterExport: true }] }, { fields: ['id'] });
         if (!invoices.length) return;
         const includePdf = Object.fromEntries(autos.map((a) => [String(a.locationId), a.includePdf]));
-        const runId = await this.createRun('automatic', {}, true, invoices.map((i) => i.id), null);
+        const runId = await this.createRun('automatic', {}, true, invoices.map((i) => i.id), null, ctx.division);
         await this.sync.submit(EXPORT_RUN_TASK, String(runId), { trigger: ctx.trigger, division: ctx.division, payload: { runId, kind: 'background', includePdf } satisfies ExportRunPayload });
         ctx.count({ created: invoices.length });
       },
     });
-  }
-
-  onApplicationShutdown(): void {
-    this.closing = true;
   }
 
   /** The invoices the filter selects that have something to send (final, or changed after export, or failed/blocked). */
@@ -155,9 +200,9 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
     return em.find(Invoice, { $and: and }, { populate: ['customer', 'location'], orderBy: { location: { id: 'asc' }, number: 'asc', id: 'asc' }, limit });
   }
 
-  private async createRun(action: RunAction, filter: ExportFilter, includePdf: boolean, invoiceIds: number[], userId: number | null): Promise<number> {
+  private async createRun(action: RunAction, filter: ExportFilter, includePdf: boolean, invoiceIds: number[], userId: number | null, division: number): Promise<number> {
     const em = this.orm.em.fork();
-    const run = em.create(InvoiceExportRun, { action, filter: filter as Record<string, unknown>, includePdf, invoiceIds, userId });
+    const run = em.create(InvoiceExportRun, { action, filter: filter as Record<string, unknown>, includePdf, invoiceIds, userId, division });
     await em.flush();
     return run.id;
   }
@@ -179,9 +224,11 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
     const em = this.orm.em.fork();
     return em.transactional(async (tem) => {
       await tem.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [`koppel:export-run:${key}`], 'all', tem.getTransactionContext());
-      const running = await tem.find(InvoiceExportRun, { state: 'running', action: { $ne: 'automatic' } }, { orderBy: { id: 'desc' } });
+      // the runs the engine has queued or running; one of the same selection (still alive) is joined
+      const open = (await this.sync.openTaskKeys(EXPORT_RUN_TASK)).map(Number).filter((n) => Number.isSafeInteger(n));
+      const running = open.length ? await tem.find(InvoiceExportRun, { id: { $in: open }, action: { $ne: 'automatic' } }, { orderBy: { id: 'desc' } }) : [];
       for (const r of running.filter((r) => selectionKey(r.filter as ExportFilter) === key)) {
-        const { state } = await this.sync.taskStatus(EXPORT_RUN_TASK, String(r.id));
+        const { state } = await this.sync.taskStatus(EXPORT_RUN_TASK, String(r.id), r.division);
         if (state === 'queued' || state === 'running') return { runId: r.id, joined: true };
       }
       const run = tem.create(InvoiceExportRun, { action, filter: filter as Record<string, unknown>, includePdf, invoiceIds: invoices.map((i) => i.id), userId });
@@ -192,7 +239,7 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  /** The engine's job of one run. */
+  /** The engine's job of one run (a key runs once: the engine does not start a run that already ended). */
   private async runTask(ctx: SyncTaskContext): Promise<Record<string, unknown>> {
     const p = ctx.payload as unknown as ExportRunPayload;
     const runId = p.runId;
@@ -204,119 +251,70 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
       run = await this.orm.em.fork().findOne(InvoiceExportRun, { id: runId });
     }
     if (!run) throw new Error(`export run ${runId} does not exist`);
-    if (run.state !== 'running') return { skipped: run.state };
     const pdf = p.includePdf;
     const own = run.includePdf;
-    await this.execute(runId, p.kind ?? 'interactive', (locationId) => (pdf ? (pdf[String(locationId)] ?? true) : own), ctx);
-    const done = await this.orm.em.fork().findOneOrFail(InvoiceExportRun, { id: runId });
-    ctx.count({ created: done.exported });
-    return { state: done.state, done: done.done, exported: done.exported, blocked: done.blocked, failed: done.failed };
+    const summary = await this.execute(run, p.kind ?? 'interactive', (locationId) => (pdf ? (pdf[String(locationId)] ?? true) : own), ctx);
+    ctx.count({ created: summary.exported });
+    return { ...summary };
   }
 
-  private async markInterrupted(runId: number, reason: string): Promise<void> {
-    await this.orm.em.fork().getConnection().execute(
-      `update invoice_export_run set state = 'interrupted', summary = coalesce(summary, '{}'::jsonb) || jsonb_build_object('error', ?::text), finished_at = ? where id = ? and state = 'running'`,
-      [reason, this.clock.now(), runId],
-    );
-  }
-
-  /** Runs an export to the end (the engine's job; tests may call it directly). */
-  execute(runId: number, kind: CallKind, includePdfFor: (locationId: number) => boolean, ctx?: SyncTaskContext): Promise<void> {
+  /** Runs an export to the end; progress and summary go to the engine's run row as it goes. */
+  private execute(run: InvoiceExportRun, kind: CallKind, includePdfFor: (locationId: number) => boolean, ctx: SyncTaskContext): Promise<ExportRunSummary> {
     // a unit of work of its own, also when started outside a request (nightly job, another process)
-    return RequestContext.create(this.orm.em, () => this.executeInContext(runId, kind, includePdfFor, ctx));
+    return RequestContext.create(this.orm.em, () => this.executeInContext(run, kind, includePdfFor, ctx));
   }
 
-  private async executeInContext(runId: number, kind: CallKind, includePdfFor: (locationId: number) => boolean, ctx?: SyncTaskContext): Promise<void> {
+  private async executeInContext(run: InvoiceExportRun, kind: CallKind, includePdfFor: (locationId: number) => boolean, ctx: SyncTaskContext): Promise<ExportRunSummary> {
     const em = this.orm.em.fork();
-    const run = await em.findOneOrFail(InvoiceExportRun, { id: runId });
-    const summary: Record<string, unknown> = { ...(run.summary ?? {}) };
-    const stopping = () => !!ctx?.signal.aborted;
-    const beat = async () => {
-      run.heartbeatAt = this.clock.now();
-      await em.flush();
-      await ctx?.progress(run.done, run.invoiceIds.length, { done: run.done, exported: run.exported, blocked: run.blocked, failed: run.failed });
-    };
-    try {
-      const invoices = run.invoiceIds.length ? await em.find(Invoice, { id: { $in: run.invoiceIds } }, { populate: ['location', 'customer'] }) : [];
-      if (run.action === 'all' || run.action === 'customers' || run.action === 'automatic') {
-        const customerIds = [...new Set(invoices.map((i) => i.customer.id))];
-        if (customerIds.length) {
-          const divisions = [...new Set(invoices.map((i) => i.location.exactDivision).filter((d): d is number => !!d))];
-          const parts = [];
-          for (const division of divisions) {
-            const ids = [...new Set(invoices.filter((i) => i.location.exactDivision === division).map((i) => i.customer.id))];
-            parts.push(await this.customers.exportChanged({ customerIds: ids, division }, { kind }));
-          }
-          summary.customers = parts;
+    const runId = run.id;
+    const summary: ExportRunSummary = { done: 0, exported: 0, blocked: 0, failed: 0 };
+    const total = run.invoiceIds.length;
+    // an error (the database gone, Exact refusing) ends the job; the engine records it with the last summary
+    const beat = () => ctx.progress(summary.done, total, { ...summary });
+    await beat();
+    const invoices = run.invoiceIds.length ? await em.find(Invoice, { id: { $in: run.invoiceIds } }, { populate: ['location', 'customer'] }) : [];
+    if (run.action === 'all' || run.action === 'customers' || run.action === 'automatic') {
+      const customerIds = [...new Set(invoices.map((i) => i.customer.id))];
+      if (customerIds.length) {
+        const divisions = [...new Set(invoices.map((i) => i.location.exactDivision).filter((d): d is number => !!d))];
+        const parts = [];
+        for (const division of divisions) {
+          const ids = [...new Set(invoices.filter((i) => i.location.exactDivision === division).map((i) => i.customer.id))];
+          parts.push(await this.customers.exportChanged({ customerIds: ids, division }, { kind }));
         }
+        summary.customers = parts;
+      }
+      await beat();
+    }
+    if (run.action === 'accounts') {
+      const filter = run.filter as ExportFilter;
+      const divisions = await this.divisionsOf(em, filter.locationId);
+      summary.accounts = [];
+      for (const d of divisions) summary.accounts.push({ division: d, state: await this.sync.enqueue(d, 'gl-accounts', 'manual') });
+      await beat();
+    }
+    if (run.action === 'all' || run.action === 'invoices' || run.action === 'automatic') {
+      const lookups = new Map<number, ExportLookup>();
+      for (const inv of invoices) {
+        if (ctx.signal.aborted) break; // shutdown: the engine records the run as interrupted
+        const division = inv.location.exactDivision;
+        let lookup: ExportLookup | undefined;
+        if (division) {
+          if (!lookups.has(division)) lookups.set(division, await this.ledgers.exportLookup(division));
+          lookup = lookups.get(division);
+        }
+        const outcome: ExportOutcome = await this.exporter.exportInvoice(inv.id, { includePdf: includePdfFor(inv.location.id), owner: `run:${runId}`, kind, lookup });
+        summary.done++;
+        if (outcome === 'exported' || outcome === 'unchanged') summary.exported++;
+        else if (outcome === 'blocked' || outcome === 'needs_credit_note') summary.blocked++;
+        else if (outcome === 'busy') {
+          // another sender has it right now: not a failure, it stays in the queue for that sender or the next run
+          summary.busy = [...(summary.busy ?? []), inv.id];
+        } else summary.failed++;
         await beat();
       }
-      if (run.action === 'accounts') {
-        const filter = run.filter as ExportFilter;
-        const divisions = await this.divisionsOf(em, filter.locationId);
-        summary.accounts = [];
-        for (const d of divisions) (summary.accounts as unknown[]).push({ division: d, state: await this.sync.enqueue(d, 'gl-accounts', 'manual') });
-      }
-      if (run.action === 'all' || run.action === 'invoices' || run.action === 'automatic') {
-        const lookups = new Map<number, ExportLookup>();
-        for (const inv of invoices) {
-          if (stopping()) break;
-          const division = inv.location.exactDivision;
-          let lookup: ExportLookup | undefined;
-          if (division) {
-            if (!lookups.has(division)) lookups.set(division, await this.ledgers.exportLookup(division));
-            lookup = lookups.get(division);
-          }
-          const outcome: ExportOutcome = await this.exporter.exportInvoice(inv.id, { includePdf: includePdfFor(inv.location.id), owner: `run:${runId}`, kind, lookup });
-          run.done++;
-          if (outcome === 'exported' || outcome === 'unchanged') run.exported++;
-          else if (outcome === 'blocked' || outcome === 'needs_credit_note') run.blocked++;
-          else if (outcome === 'busy') {
-            // another sender has it right now: not a failure, it stays in the queue for that sender or the next run
-            summary.busy = [...((summary.busy as number[] | undefined) ?? []), inv.id];
-            run.summary = { ...summary };
-          } else run.failed++;
-          await beat();
-        }
-      }
-      run.summary = summary;
-      run.state = stopping() ? 'interrupted' : 'done';
-      run.finishedAt = this.clock.now();
-      await em.flush();
-    } catch (e) {
-      // the database may be the reason: the end of the run is written as soon as it answers again
-      await this.finish(runId, { ...summary, error: String((e as Error)?.message ?? e) });
-      throw e;
     }
-  }
-
-  /**
-   * Marks a run interrupted with a fresh unit of work, retrying while the database is away (issue 13: a run
-   * must never stay "running" after its worker is gone). Gives up only when the app shuts down.
-   */
-  private async finish(runId: number, summary: Record<string, unknown>): Promise<void> {
-    this.ending.add(runId);
-    try {
-      await this.recordEnd(runId, summary);
-    } finally {
-      this.ending.delete(runId);
-    }
-  }
-
-  private async recordEnd(runId: number, summary: Record<string, unknown>): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.orm.em.fork().getConnection().execute(
-          `update invoice_export_run set state = 'interrupted', summary = ?, finished_at = ? where id = ? and state = 'running'`,
-          [JSON.stringify(summary), this.clock.now(), runId],
-        );
-        return;
-      } catch (e) {
-        if (this.closing) throw e;
-        if (attempt % 30 === 0) this.logger.warn(`export run ${runId}: cannot record its end yet (${(e as Error).message}); retrying`);
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    }
+    return summary;
   }
 
   private async divisionsOf(em: EntityManager, locationId?: number): Promise<number[]> {
@@ -327,27 +325,23 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
     return rows.map((r) => r.d);
   }
 
-  /** True while the run has stopped and waits for the database to record that. */
+  /** True while the run's worker (this process) has stopped and waits for the database to record that. */
   isEnding(runId: number): boolean {
-    return this.ending.has(runId);
+    return this.sync.taskEnding(EXPORT_RUN_TASK, String(runId));
   }
 
-  /** A run whose worker died (the engine's answer: its job is gone or its owner's lease is free) shows as interrupted. */
-  async get(runId: number): Promise<InvoiceExportRun | null> {
-    const em = this.orm.em.fork();
-    const run = await em.findOne(InvoiceExportRun, { id: runId });
-    if (run && run.state === 'running' && !this.ending.has(runId)) {
-      const { state } = await this.sync.taskStatus(EXPORT_RUN_TASK, String(runId));
-      if (state === 'failed' || state === 'gone' || state === 'ok') {
-        await this.markInterrupted(runId, 'Interrupted: the Koppel process running it stopped.');
-        await em.refresh(run);
-      }
-    }
-    return run;
+  /** A run with the engine's word on it; a run whose worker died (its job gone, its owner's lease free) shows as interrupted. */
+  async get(runId: number): Promise<ExportRunStatus | null> {
+    const run = await this.orm.em.fork().findOne(InvoiceExportRun, { id: runId });
+    return run ? this.statusOf(run) : null;
+  }
+
+  private async statusOf(run: InvoiceExportRun): Promise<ExportRunStatus> {
+    return exportRunStatus(run, await this.sync.taskStatus(EXPORT_RUN_TASK, String(run.id), run.division));
   }
 
   /** The Accounting → Export page's reads: choices, the selection with each invoice's preflight, the latest runs. */
-  async page(filter: ExportFilter): Promise<{ locations: Location[]; journals: Journal[]; items: SelectionItem[]; recent: InvoiceExportRun[] }> {
+  async page(filter: ExportFilter): Promise<{ locations: Location[]; journals: Journal[]; items: SelectionItem[]; recent: ExportRunStatus[] }> {
     const em = this.orm.em.fork();
     const [locations, journals, invoices, recent] = await Promise.all([
       em.find(Location, {}, { orderBy: { name: 'asc' } }),
@@ -377,12 +371,20 @@ export class ExportRunService implements OnModuleInit, OnApplicationShutdown {
     return this.exporter.requeue(ids);
   }
 
-  async recent(limit = 10): Promise<InvoiceExportRun[]> {
-    return this.orm.em.fork().find(InvoiceExportRun, {}, { orderBy: { id: 'desc' }, limit });
+  async recent(limit = 10): Promise<ExportRunStatus[]> {
+    const runs = await this.orm.em.fork().find(InvoiceExportRun, {}, { orderBy: { id: 'desc' }, limit });
+    return Promise.all(runs.map((r) => this.statusOf(r)));
+  }
+
+  /** A run's page: its status and, once it ended, the export rows of its invoices (NotFoundError for an unknown run). */
+  async runPage(runId: number): Promise<{ run: ExportRunStatus; rows: InvoiceExport[] }> {
+    const run = await this.get(runId);
+    if (!run) throw new NotFoundError('Export run');
+    return { run, rows: run.state === 'running' ? [] : await this.rowsOf(run) };
   }
 
   /** Export rows of a run's invoices, for its summary. */
-  async rowsOf(run: InvoiceExportRun): Promise<InvoiceExport[]> {
+  private async rowsOf(run: ExportRunStatus): Promise<InvoiceExport[]> {
     if (!run.invoiceIds.length) return [];
     return this.orm.em.fork().find(InvoiceExport, { invoice: { $in: run.invoiceIds } }, { populate: ['invoice', 'invoice.customer', 'invoice.location'], orderBy: { invoice: { number: 'asc' } } });
   }

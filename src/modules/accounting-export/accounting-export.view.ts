@@ -1,7 +1,8 @@
-import type { Invoice, InvoiceExport, InvoiceExportRun } from '../invoices/invoice.entity.js';
+import type { Invoice } from '../invoices/invoice.entity.js';
+import type { InvoiceExport } from './accounting-export.entity.js';
 import type { Location } from '../locations/location.entity.js';
 import type { Journal } from '../ledgers/journal.entity.js';
-import type { ExportFilter } from './accounting-export.service.js';
+import type { ExportFilter, ExportRunStatus } from './accounting-export.service.js';
 import type { ExportPreview, ExportProblem } from './invoice-export.service.js';
 
 /** View models of Accounting → Export (no entity reaches a template). */
@@ -19,7 +20,7 @@ export function invoiceView(inv: Invoice) {
   return { id: inv.id, number: inv.number, kind: inv.kind, invoiceDate: inv.invoiceDate, gross: inv.gross, status: inv.status, customer: inv.customer.name, customerId: inv.customer.id, location: inv.location.name, locationId: inv.location.id, changedAfterExport: inv.changedAfterExport };
 }
 
-export function runView(run: InvoiceExportRun) {
+export function runView(run: ExportRunStatus) {
   return { id: run.id, action: run.action, state: run.state, done: run.done, exported: run.exported, blocked: run.blocked, failed: run.failed, startedAt: run.startedAt, finishedAt: run.finishedAt };
 }
 
@@ -31,7 +32,7 @@ export interface SelectionItem {
 }
 
 /** The Accounting → Export page: filters, the selection with its preflight, the latest runs. */
-export function exportPageView(d: { filter: ExportFilter; locations: Location[]; journals: Journal[]; items: SelectionItem[]; recent: InvoiceExportRun[]; includePdf: boolean }) {
+export function exportPageView(d: { filter: ExportFilter; locations: Location[]; journals: Journal[]; items: SelectionItem[]; recent: ExportRunStatus[]; includePdf: boolean }) {
   const items = d.items.map((i) => ({ invoice: invoiceView(i.invoice), problems: i.problems, preview: i.preview, row: i.row ? { state: i.row.state, lastError: i.row.lastError } : undefined }));
   return {
     filter: d.filter,
@@ -49,16 +50,16 @@ export function exportPageView(d: { filter: ExportFilter; locations: Location[];
 }
 
 /** One run's progress and, once it ended, what happened per invoice. */
-export function runPageView(run: InvoiceExportRun, rows: InvoiceExport[]) {
-  const total = run.invoiceIds.length;
+export function runPageView({ run, rows }: { run: ExportRunStatus; rows: InvoiceExport[] }) {
+  const total = run.total;
   return {
     run: runView(run),
     total,
     pct: total ? Math.round((run.done / total) * 100) : run.state === 'running' ? 0 : 100,
     running: run.state === 'running',
     rows: rows.map((r) => ({ state: r.state, problems: r.problems ?? [], lastError: r.lastError, entry: r.exactEntryId, document: r.exactDocumentId, invoice: invoiceView(r.invoice) })),
-    customers: (run.summary?.customers as unknown[] | undefined) ?? [],
-    accounts: (run.summary?.accounts as unknown[] | undefined) ?? [],
-    error: run.summary?.error,
+    customers: run.customers ?? [],
+    accounts: run.accounts ?? [],
+    error: run.error,
   };
 }

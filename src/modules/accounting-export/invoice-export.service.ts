@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
-import { Invoice, InvoiceExport, InvoiceExportLog, InvoicePdf, type ExportStep } from '../invoices/invoice.entity.js';
+import { Invoice, InvoicePdf } from '../invoices/invoice.entity.js';
+import { InvoiceExport, InvoiceExportLog, type ExportStep } from './accounting-export.entity.js';
 import { InvoicesService } from '../invoices/invoices.service.js';
 import { calculate, paymentReference } from '../invoices/invoice-calc.js';
 import { LedgersService, type ExportLookup } from '../ledgers/ledgers.service.js';

@@ -12,18 +12,13 @@ import { LedgerSettingsService } from './ledger-settings.service.js';
 import { ImportForm, LedgerSettingsForm } from './ledgers.form.js';
 import { LEDGER_RESOURCES, type LedgerImportMode, type LedgerResource } from './ledger-import.entity.js';
 import { LedgerPagesService } from './ledger-pages.service.js';
+import { exactProblem } from './ledgers.view.js';
 import { IdPipe } from '../../common/id.pipe.js';
 import { FeatureBlockedError } from '../connection-health/connection-health.registry.js';
 
 const PAGE_OF: Record<LedgerResource, string> = { 'gl-accounts': 'gl-accounts', journals: 'journals', 'vat-codes': 'vat', 'cost-centers': 'cost-centers' };
 
 /** The message for an Exact error raised before a job could start (no connection, division not granted, …). */
-export function exactProblem(e: ExactError) {
-  if (e.kind === 'not_connected') return { key: 'ledgers.errors.notConnected', params: {} };
-  if (e.kind === 'forbidden') return { key: 'ledgers.errors.divisionNotGranted', params: { division: e.division ?? '' }, exactMessage: e.exactMessage };
-  return { key: `exact.errors.${e.kind}`, params: { division: e.division ?? '', exactMessage: e.exactMessage ?? '' }, exactMessage: e.exactMessage };
-}
-
 /** Accounting: GL accounts, journals, VAT codes, cost centres & units (the Export tab lives at /accounting/export). */
 @Controller('accounting')
 @Roles('admin', 'accountant')

@@ -6,6 +6,7 @@ import { LedgerPagesService } from './ledger-pages.service.js';
 import { LedgerSettingsService } from './ledger-settings.service.js';
 import { LedgersController } from './ledgers.controller.js';
 import { LocationExactController } from './location-exact.controller.js';
+import { LocationExactService } from './location-exact.service.js';
 
 /**
  * GL accounts, journals, VAT codes and mapping, cost centres/units, and the Exact administration of
@@ -13,7 +14,7 @@ import { LocationExactController } from './location-exact.controller.js';
  */
 @Module({
   imports: [LocationsModule],
-  providers: [LedgersService, LedgersSync, LedgerSettingsService, LedgerPagesService],
+  providers: [LedgersService, LedgersSync, LedgerSettingsService, LedgerPagesService, LocationExactService],
   controllers: [LedgersController, LocationExactController],
   exports: [LedgersService, LedgersSync, LedgerSettingsService],
 })

@@ -6,6 +6,7 @@ import { NotFoundError, ValidationError } from '../../common/errors.js';
 import { flushUnique } from '../../common/unique.js';
 import { parseForm } from '../../common/validation.js';
 import { Location } from '../locations/location.entity.js';
+import { LocationsService } from '../locations/locations.service.js';
 import { GlAccount, GlAccountLink, type GlLinkStatus } from './gl-account.entity.js';
 import { Journal, JOURNAL_TYPES } from './journal.entity.js';
 import { VatCode, VatMapping, VatRate } from './vat.entity.js';
@@ -66,6 +67,7 @@ export class LedgersService implements OnModuleInit {
     private readonly orm: MikroORM,
     private readonly connection: ExactConnectionService,
     private readonly settings: LedgerSettingsService,
+    private readonly locations: LocationsService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -277,9 +279,9 @@ export class LedgersService implements OnModuleInit {
     }
     if (Object.keys(errors).length) throw new ValidationError(errors);
     const previous = loc.exactDivision;
-    em.assign(loc, { exactDivision: division ?? null, salesJournalCode: input.salesJournalCode ?? null, creditJournalCode: input.creditJournalCode ?? null });
-    await em.flush();
-    return { location: loc, divisionChanged, previous };
+    // the location is the locations module's: it writes it
+    const location = await this.locations.setExactAdministration(locationId, { exactDivision: division ?? null, salesJournalCode: input.salesJournalCode ?? null, creditJournalCode: input.creditJournalCode ?? null });
+    return { location, divisionChanged, previous };
   }
 
   /** What the location form needs without writing: does this body change the division? */

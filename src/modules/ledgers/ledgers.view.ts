@@ -1,5 +1,6 @@
 import type { LedgerImport, SkippedItem } from './ledger-import.entity.js';
 import type { GlAccount, GlAccountLink } from './gl-account.entity.js';
+import type { ExactError } from '../../exact/errors.js';
 
 /** View models of the Accounting pages (templates never get entities). */
 
@@ -108,4 +109,11 @@ export function costRow(item: { code: string; description: string; source: strin
       return { division: d.code, status: s, statusClass: LINK_CLASS[s] };
     }),
   };
+}
+
+/** Exact's refusal as the Accounting pages say it (i18n key, parameters and Exact's own words). */
+export function exactProblem(e: ExactError) {
+  if (e.kind === 'not_connected') return { key: 'ledgers.errors.notConnected', params: {} };
+  if (e.kind === 'forbidden') return { key: 'ledgers.errors.divisionNotGranted', params: { division: e.division ?? '' }, exactMessage: e.exactMessage };
+  return { key: `exact.errors.${e.kind}`, params: { division: e.division ?? '', exactMessage: e.exactMessage ?? '' }, exactMessage: e.exactMessage };
 }

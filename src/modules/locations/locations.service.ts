@@ -75,6 +75,14 @@ export class LocationsService {
     return loc;
   }
 
+  /** The Exact administration and sales journals of a location (checked by the ledgers module, which owns journals). */
+  async setExactAdministration(id: number, values: { exactDivision: number | null; salesJournalCode: string | null; creditJournalCode: string | null }): Promise<Location> {
+    const loc = await this.get(id);
+    this.em.assign(loc, values);
+    await this.em.flush();
+    return loc;
+  }
+
   async remove(id: number): Promise<Location> {
     const loc = await this.get(id);
     this.em.remove(loc);

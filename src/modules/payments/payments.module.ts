@@ -1,6 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
-import { InvoicesModule } from '../invoices/invoices.module.js';
 import { LedgersModule } from '../ledgers/ledgers.module.js';
+import { InvoicesModule } from '../invoices/invoices.module.js';
 import { PaymentsService } from './payments.service.js';
 import { PaymentsSync } from './payments.sync.js';
 import { PaymentsController } from './payments.controller.js';

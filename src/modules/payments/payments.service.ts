@@ -6,7 +6,7 @@ import { ExactClient } from '../../exact/exact.client.js';
 import type { CallOptions } from '../../exact/resource.js';
 import { f } from '../../exact/odata.js';
 import type { ExactPaymentTerm } from '../../exact/exact.types.js';
-import { LedgerSetting } from '../ledgers/ledger-setting.entity.js';
+import { LedgerSettingsService } from '../ledgers/ledger-settings.service.js';
 import { InvoicePayment, type PaymentKind, type PaymentSource } from './invoice-payment.entity.js';
 import { InvoicesService } from '../invoices/invoices.service.js';
 import type { CurrentUser } from '../auth/current-user.js';
@@ -105,6 +105,7 @@ export class PaymentsService {
     private readonly clock: Clock,
     private readonly invoices: InvoicesService,
     private readonly ledgers: LedgersService,
+    private readonly ledgerSettings: LedgerSettingsService,
   ) {}
 
   /**
@@ -318,11 +319,11 @@ export class PaymentsService {
   }
 
   async showTransactions(): Promise<boolean> {
-    const row = await this.orm.em.fork().findOne(LedgerSetting, { key: SHOW_TRANSACTIONS_KEY });
-    return row?.value === true;
+    return (await this.ledgerSettings.flag(SHOW_TRANSACTIONS_KEY)) === true;
   }
 
   async setShowTransactions(on: boolean): Promise<void> {
-    await this.orm.em.fork().upsert(LedgerSetting, { key: SHOW_TRANSACTIONS_KEY, value: on, updatedAt: new Date() });
+    // the setting row is the ledgers module's: it writes it
+    await this.ledgerSettings.setFlag(SHOW_TRANSACTIONS_KEY, on);
   }
 }

@@ -11,7 +11,7 @@ import type { Lang } from '../../common/i18n/i18n.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { BoardService } from './board.service.js';
 import { MoveForm, parseBoardQuery, type BoardQuery } from './board.form.js';
-import { boardUrl, changesUrl, returnQuery, toBoardView, toChunkView, toItemView, toLeaveDaysView, toMovedView, toRowView, toUnplannedPanel } from './board.view.js';
+import { boardUrl, changesUrl, returnQuery, toBoardView, toChunkView, toItemView, toLeaveDaysView, toMovedView, toResourceChoice, toRowView, toUnplannedPanel } from './board.view.js';
 import type { PlanItemRow } from '../planning/planning-plan.service.js';
 
 const BOARD = '/planning/board';
@@ -129,7 +129,7 @@ export class BoardController {
   }
 
   private async formModel(req: Request, res: Response, item: PlanItemRow, returnPath: string, values: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-    const resources = (await this.board.resources()).map((r) => ({ id: r.id, name: r.code ? `${r.name} (${r.code})` : r.name }));
+    const resources = (await this.board.resources()).map(toResourceChoice);
     return { title: 'planningBoard.planTitle', titleParams: { number: item.number ?? '' }, nav: 'planning', item: toItemView(item, langOf(res)), resources, returnPath, values, canPlan: canPlan(req), ...extra };
   }
 

@@ -213,3 +213,8 @@ export function toLeaveDaysView(days: { date: string; kind: string; hours: strin
   return days.map((d) => ({ ...d, label: fmt(lang, d.date, { weekday: 'long', day: 'numeric', month: 'long' }), hours: minutesToHours(hoursToMinutes(d.hours) ?? 0) }));
 }
 
+
+/** A resource as a choice of the plan form: "name (code)". */
+export function toResourceChoice(r: { id: number; name: string; code?: string | null }) {
+  return { id: r.id, name: r.code ? `${r.name} (${r.code})` : r.name };
+}

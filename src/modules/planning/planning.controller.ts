@@ -9,8 +9,7 @@ import { FeatureBlockedError } from '../connection-health/connection-health.regi
 import { PLAN_CARD_KINDS } from './plan-card.entity.js';
 import { PlanningCardsService } from './planning-cards.service.js';
 import { PlanningService } from './planning.service.js';
-import { cardSortLinks, toSyncPanelView, toSyncStatusView, toCardPageView, toCardRowView, toCardsQuery, toItemView, toOptionsView, toResourceView } from './planning.view.js';
-import { PLANNING_OPTIONS, type PlanningOption } from './planning.options.js';
+import { cardSortLinks, toSyncPanelView, toSyncStatusView, toCardPageView, toCardRowView, toCardsQuery, toItemView, toOptionsPageView, toResourceView } from './planning.view.js';
 
 /** Planning → Cards, a card, Planning → Resources, Planning → Items (planners and admins plan; accountants may look). */
 @Controller('planning')
@@ -73,7 +72,7 @@ export class PlanningOptionsController {
   @Get()
   async page(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
     const m = await this.options.screen(raw.division);
-    const model = { title: 'planning.options.title', nav: 'settings', ...m, options: m.settings ? toOptionsView(...m.settings) : null };
+    const model = toOptionsPageView(m);
     render(req, res, 'planning/options', model, { fragment: 'planning/options-status' });
   }
 
@@ -86,12 +85,8 @@ export class PlanningOptionsController {
     } catch (e) {
       if (!(e instanceof ValidationError) && !(e instanceof FeatureBlockedError)) throw e;
       // the form again with what was ticked, and why it cannot be saved (a missing right: the Health page's words)
-      const posted = Object.fromEntries(PLANNING_OPTIONS.map((o) => [o, body[o] === 'on'])) as Record<PlanningOption, boolean>;
-      const m = await this.options.screen(body.division);
-      const fieldErrors = e instanceof ValidationError ? e.fieldErrors : { options: ['planning.options.refused'] };
-      const blocked = e instanceof FeatureBlockedError ? { key: e.problem.key, params: e.problem.params } : null;
-      const model = { title: 'planning.options.title', nav: 'settings', ...m, options: m.settings ? toOptionsView(...m.settings, posted) : null, errors: fieldErrors, errorKeys: Object.values(fieldErrors).flat(), blocked };
-      render(req, res, 'planning/options', model, { status: 422 });
+      const refused = e instanceof ValidationError ? { body, fieldErrors: e.fieldErrors } : { body, blocked: { key: e.problem.key, params: e.problem.params } };
+      render(req, res, 'planning/options', toOptionsPageView(await this.options.screen(body.division), refused), { status: 422 });
     }
   }
 

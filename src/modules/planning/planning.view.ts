@@ -1,7 +1,6 @@
 import type { PlanningSettings, PlanningEntitySummary } from './planning-settings.entity.js';
-import type { OptionGroup, PlanningOption } from './planning.options.js';
-import { optionProblems } from './planning.options.js';
-import type { OptionState } from './planning.service.js';
+import { optionProblems, PLANNING_OPTIONS, type OptionGroup, type PlanningOption } from './planning.options.js';
+import type { OptionState, PlanningService } from './planning.service.js';
 import type { CardFilter, CardRow, RelationData } from './planning-cards.service.js';
 import type { SyncState } from '../sync/sync-state.entity.js';
 
@@ -138,4 +137,16 @@ export function toSyncStatusView(rows: { division: number; state: string; first_
     division: r.division, state: r.state, firstImportAt: r.first_import_at,
     feeds: Object.entries(r.summaries ?? {}).map(([name, x]) => toFeedView(name, x)),
   }));
+}
+
+/** Settings → Exact → Planning: the page, or the form refused again with what was ticked and why (a missing right in the Health page's words). */
+export function toOptionsPageView(
+  m: Awaited<ReturnType<PlanningService['screen']>>,
+  refused?: { body: Record<string, unknown>; fieldErrors?: Record<string, string[]>; blocked?: { key: string; params?: Record<string, unknown> } },
+) {
+  const page = { title: 'planning.options.title', nav: 'settings', ...m };
+  if (!refused) return { ...page, options: m.settings ? toOptionsView(...m.settings) : null };
+  const posted = Object.fromEntries(PLANNING_OPTIONS.map((o) => [o, refused.body[o] === 'on'])) as Record<PlanningOption, boolean>;
+  const errors = refused.fieldErrors ?? { options: ['planning.options.refused'] };
+  return { ...page, options: m.settings ? toOptionsView(...m.settings, posted) : null, errors, errorKeys: Object.values(errors).flat(), blocked: refused.blocked ?? null };
 }

@@ -125,6 +125,13 @@ export class SyncQueue {
     return jobs[0]?.state;
   }
 
+  /** The keys of one-off jobs of a task kind that are queued or running (any division). */
+  async openTaskKeys(resource: string): Promise<string[]> {
+    const boss = await this.ready();
+    const jobs = await boss.findJobs<SyncJobData>(SYNC_QUEUE, { data: { resource } });
+    return jobs.filter((j) => ['created', 'retry', 'active'].includes(j.state) && j.data.key !== undefined).map((j) => j.data.key!);
+  }
+
   async work(handler: (job: Job<SyncJobData> & { retryCount: number }) => Promise<void>): Promise<void> {
     const boss = await this.ready();
     // NOTIFY only wakes a worker for a NEW job; without notifyPollingIntervalSeconds a worker that just finished one

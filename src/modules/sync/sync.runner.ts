@@ -24,6 +24,8 @@ interface Active {
 export class SyncRunner {
   private readonly logger = new Logger('SyncRunner');
   private readonly active = new Map<string, Active>();
+  /** Runs whose end waits for the database (keys as the active map's). */
+  private readonly ending = new Set<string>();
   private stopping = false;
 
   constructor(
@@ -118,22 +120,28 @@ export class SyncRunner {
     };
 
     try {
-      await ctx.waitForBudget();
-      await def.run(ctx);
-      controller.signal.throwIfAborted();
-      const now = this.clock.now();
-      await this.store.finish(claimed.id, this.lease.id, runId, { status: 'ok', now, durationMs: elapsed(), figures });
-    } catch (e) {
-      const now = this.clock.now();
+      let failure: { error: unknown } | undefined;
+      try {
+        await ctx.waitForBudget();
+        await def.run(ctx);
+        controller.signal.throwIfAborted();
+      } catch (e) {
+        failure = { error: e };
+      }
+      if (!failure) {
+        await this.recordEnd(key, () => this.store.finish(claimed.id, this.lease.id, runId, { status: 'ok', now: this.clock.now(), durationMs: elapsed(), figures }));
+        return;
+      }
+      const e = failure.error;
       if (lost || e instanceof SyncOwnershipLostError || controller.signal.reason instanceof SyncOwnershipLostError) {
         this.logger.warn(`${key}: taken away by the sweeper; stopped`);
         return; // the sweeper recorded the run and enqueued a fresh job
       }
       const interrupted = controller.signal.aborted && this.stopping;
       const error = interrupted ? 'Interrupted: Koppel shut down during the run; it resumes from the stored cursor.' : errorText(e);
-      await this.store
-        .finish(claimed.id, this.lease.id, runId, { status: interrupted ? 'queued' : 'failed', now, durationMs: elapsed(), error, figures })
-        .catch((err: Error) => this.logger.error(`${key}: could not record the failure: ${err.message}`));
+      await this.recordEnd(key, () =>
+        this.store.finish(claimed.id, this.lease.id, runId, { status: interrupted ? 'queued' : 'failed', now: this.clock.now(), durationMs: elapsed(), error, figures }),
+      );
       this.logger.warn(`${key} failed: ${error}`);
       throw e instanceof Error ? e : new Error(error);
     } finally {
@@ -151,13 +159,21 @@ export class SyncRunner {
     const { division, resource: name, trigger, key } = job.data;
     const payload = job.data.payload ?? {};
     const now = this.clock.now();
-    for (const prev of await this.store.taskRuns(name, key)) {
+    const prevRuns = await this.store.taskRuns(name, key);
+    for (const prev of prevRuns) {
       if (prev.status !== 'running') continue;
       if (await this.lease.isAlive(prev.owner)) {
         this.logger.warn(`${name} ${key} is already running in process ${prev.owner}; job ${job.id} ends without running`);
         return;
       }
       await this.store.releaseTask(prev, now, 'Interrupted: the Koppel process running it stopped; started again.');
+    }
+    // a task that already finished is not run twice: not the same job delivered again, and (unless the kind is
+    // repeatable, like "check the subscriptions now") not a second job of a key whose run has ended
+    const ended = prevRuns.find((p) => p.status !== 'running' && (p.job_id === job.id || !def.repeatable));
+    if (ended) {
+      this.logger.warn(`${name} ${key} already ended (${ended.status}, run ${ended.id}); job ${job.id} ends without running`);
+      return;
     }
     const t0 = performance.now();
     const elapsed = () => Math.min(2_147_483_647, Math.round(performance.now() - t0));
@@ -202,20 +218,26 @@ export class SyncRunner {
       },
     };
     try {
-      const result = await def.run(ctx);
-      if (result) summary = result;
-      controller.signal.throwIfAborted(); // stopped at a safe point (shutdown): not 'ok'
-      await this.store.finishTask(runId, this.lease.id, { status: 'ok', now: this.clock.now(), durationMs: elapsed(), figures, summary });
-    } catch (e) {
+      let failure: { error: unknown } | undefined;
+      try {
+        const result = await def.run(ctx);
+        if (result) summary = result;
+        controller.signal.throwIfAborted(); // stopped at a safe point (shutdown): not 'ok'
+      } catch (e) {
+        failure = { error: e };
+      }
+      if (!failure) {
+        await this.recordEnd(activeKey, () => this.store.finishTask(runId, this.lease.id, { status: 'ok', now: this.clock.now(), durationMs: elapsed(), figures, summary }));
+        return;
+      }
+      const e = failure.error;
       if (lost || e instanceof SyncOwnershipLostError) {
         this.logger.warn(`${activeKey}: taken away by the sweeper; stopped`);
         return;
       }
       const interrupted = controller.signal.aborted && this.stopping;
       const error = interrupted ? 'Interrupted: Koppel shut down during the run.' : errorText(e);
-      await this.store
-        .finishTask(runId, this.lease.id, { status: 'failed', now: this.clock.now(), durationMs: elapsed(), error, figures, summary })
-        .catch((err: Error) => this.logger.error(`${activeKey}: could not record the failure: ${err.message}`));
+      await this.recordEnd(activeKey, () => this.store.finishTask(runId, this.lease.id, { status: 'failed', now: this.clock.now(), durationMs: elapsed(), error, figures, summary }));
       await def.interrupted?.(key, payload, error).catch((err: Error) => this.logger.error(`${activeKey}: could not mark it interrupted: ${err.message}`));
       this.logger.warn(`${activeKey} failed: ${error}`);
       throw e instanceof Error ? e : new Error(error);
@@ -224,6 +246,38 @@ export class SyncRunner {
       job.signal?.removeEventListener('abort', onJobAbort);
       this.active.delete(activeKey);
     }
+  }
+
+  /**
+   * Writes the end of a run (ok or failed), trying again while the database is away: a failure that happens with
+   * the database down must not leave the run "running" forever. During a shutdown it gives up at once: the lease
+   * ends with the process, and the sweeper (or the next taskStatus) closes the run as interrupted.
+   */
+  private async recordEnd(key: string, write: () => Promise<unknown>): Promise<void> {
+    this.ending.add(key);
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await write();
+          return;
+        } catch (e) {
+          if (this.stopping) {
+            this.logger.error(`${key}: could not record its end during shutdown (${(e as Error).message}); the lease's end tells the others`);
+            return;
+          }
+          if (attempt % 20 === 0) this.logger.warn(`${key}: cannot record its end yet (${(e as Error).message}); retrying`);
+          await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * 2 ** Math.min(attempt, 5))));
+        }
+      }
+    } finally {
+      this.ending.delete(key);
+    }
+  }
+
+  /** True while a run of this one-off job (any division) has stopped in this process and waits for the database to record its end. */
+  isEnding(resource: string, key: string): boolean {
+    // ending keys are singleton keys: `${resource}:${division}:${key}`
+    return [...this.ending].some((k) => k.startsWith(`${resource}:`) && k.endsWith(`:${key}`) && /^\d+$/.test(k.slice(resource.length + 1, -key.length - 1)));
   }
 
   /** The sweeper took this process's own (stuck) run away: stop it. */

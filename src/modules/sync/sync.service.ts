@@ -7,6 +7,7 @@ import { SyncRegistry } from './sync.registry.js';
 import { SyncQueue } from './sync.queue.js';
 import { SyncStore, type TaskRunRow } from './sync.store.js';
 import { SyncLease } from './sync.lease.js';
+import { SyncRunner } from './sync.runner.js';
 import { SyncSchedules } from './sync.schedules.js';
 import { SyncState } from './sync-state.entity.js';
 import { SyncRun } from './sync-run.entity.js';
@@ -57,6 +58,7 @@ export class SyncService {
     private readonly store: SyncStore,
     private readonly schedules: SyncSchedules,
     private readonly lease: SyncLease,
+    private readonly runner: SyncRunner,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -120,6 +122,17 @@ export class SyncService {
     if (state === 'active') return { state: 'running', run };
     if (run) return { state: run.status, run };
     return { state: 'gone' };
+  }
+
+  /** Keys of the one-off jobs of a task kind that are queued or running now (any division, any process). */
+  async openTaskKeys(resource: string): Promise<string[]> {
+    const [queued, running] = await Promise.all([this.queue.openTaskKeys(resource), this.store.runningTaskKeys(resource)]);
+    return [...new Set([...queued, ...running])];
+  }
+
+  /** True while this process's run of the job has stopped and waits for the database to record its end. */
+  taskEnding(resource: string, key: string): boolean {
+    return this.runner.isEnding(resource, key);
   }
 
   /** Closes a one-off run whose owner is dead (or stuck): failed with the reason, its job withdrawn, its task told. */

@@ -31,6 +31,7 @@ export interface TaskRunRow {
   error: string | null;
   heartbeat_at: Date | null;
   started_at: Date;
+  finished_at: Date | null;
 }
 
 export interface Figures extends Required<SyncCounts> {
@@ -261,6 +262,11 @@ export class SyncStore {
   /** The run rows of one job key, newest first. */
   async taskRuns(resource: string, key: string): Promise<TaskRunRow[]> {
     return this.rows<TaskRunRow>(`select * from sync_run where resource = ? and job_key = ? order by id desc`, [resource, key]);
+  }
+
+  /** Keys of the runs of one task kind that are running (as their rows say). */
+  async runningTaskKeys(resource: string): Promise<string[]> {
+    return (await this.rows<{ job_key: string }>(`select job_key from sync_run where resource = ? and status = 'running' and job_key is not null`, [resource])).map((r) => r.job_key);
   }
 
   async runningTasks(): Promise<TaskRunRow[]> {

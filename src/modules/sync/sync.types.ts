@@ -132,6 +132,11 @@ export interface SyncTaskDefinition {
   /** Unique, stable name ([a-z0-9-]); not shown as a resource row on the Sync page. */
   name: string;
   labelKey?: string;
+  /**
+   * A key runs once: a job of a key whose run already ended (ok or failed) ends without running. A repeatable kind
+   * (e.g. "check the subscriptions now", always the same key) runs again for every new job.
+   */
+  repeatable?: boolean;
   run(ctx: SyncTaskContext): Promise<Record<string, unknown> | void>;
   /** Called once when a run of this kind was found dead (its process stopped) or given up: mark its own record. */
   interrupted?(key: string, payload: Record<string, unknown>, reason: string): Promise<void>;

@@ -64,6 +64,7 @@ export class WebhookMaintenance implements OnModuleInit, OnApplicationBootstrap,
     this.registry.registerTask({
       name: SUBSCRIPTIONS_CHECK_TASK,
       labelKey: 'webhooks.checkLabel',
+      repeatable: true,
       run: async (ctx) => {
         const counts = await this.check();
         ctx.count(counts);
