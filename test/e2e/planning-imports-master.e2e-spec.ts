@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { csrf, startTestApp, type Agent, type TestApp } from '../support/app.js';
-import { connectExact, startExactSandbox, type ExactTestEnv } from '../support/exact.js';
-import { sql, waitFor } from '../support/sync.js';
-import { freePort } from '../../src/common/net.js';
-import { SyncService } from '../../src/modules/sync/sync.service.js';
+import { csrf, type Agent, type TestApp } from '../support/app.js';
+import type { ExactTestEnv } from '../support/exact.js';
+import { planningDriver, startPlanningApp } from '../support/planning.js';
+import type { SyncTrigger } from '../../src/modules/sync/sync.types.js';
+import { waitFor } from '../support/sync.js';
 import { LedgerSettingsService } from '../../src/modules/ledgers/ledger-settings.service.js';
 import { ExactClient } from '../../src/exact/exact.client.js';
 
@@ -17,57 +17,21 @@ let t: TestApp;
 let admin: Agent;
 let planner: Agent;
 
-const db = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => sql<T>(t.db.url, text, params);
+const drive = planningDriver(() => ({ x, t, admin }));
+const db = drive.db;
+const saveAndActivate = (options: string[]) => drive.saveAndActivate(MFG, options);
+/** No planning run queued or running and no notification waiting — twice, half a second apart. */
+const idle = () => drive.idle(MFG);
+/** One planning run; 'manual' takes every entity (as "Run now" does), 'schedule' only what is due. */
+const runNow = (trigger: SyncTrigger = 'schedule') => drive.runNow(MFG, trigger);
 type Row = Record<string, unknown>;
 const exactRows = async (entity: string, q = '') => (await x.control<{ rows: Row[] }>(`data/${MFG}/${entity}?limit=1000${q ? `&q=${encodeURIComponent(q)}` : ''}`)).rows;
-
-async function saveAndActivate(options: string[]) {
-  let token = await csrf(admin, `/settings/integrations/exact/planning?division=${MFG}`);
-  const body: Record<string, string> = { _csrf: token, division: String(MFG) };
-  for (const o of options) body[o] = 'on';
-  expect((await admin.post('/settings/integrations/exact/planning/save').type('form').send(body)).status).toBe(303);
-  token = await csrf(admin, `/settings/integrations/exact/planning?division=${MFG}`);
-  expect((await admin.post('/settings/integrations/exact/planning/activate').type('form').send({ _csrf: token, division: String(MFG) })).status).toBe(303);
-}
-
-/** No planning run queued or running and no notification waiting — twice, half a second apart. */
-async function idle() {
-  const quiet = async () => {
-    const [s] = await db<{ status: string }>(`select status from sync_state where division = $1 and resource = 'planning'`, [MFG]);
-    const [q] = await db<{ n: string }>(`select count(*) as n from webhook_inbox where status in ('pending', 'processing')`);
-    const [p] = await db<{ pending: Record<string, string> }>(`select pending from planning_settings where division = $1`, [MFG]);
-    const stats = await x.control<{ webhooksPending: number }>('stats');
-    return !!s && ['ok', 'failed', 'idle'].includes(s.status) && Number(q.n) === 0 && !Object.keys(p?.pending ?? {}).length && !stats.webhooksPending;
-  };
-  await waitFor(async () => (await quiet()) && (await new Promise((r) => setTimeout(r, 500))) === undefined && (await quiet()), 'planning sync idle', 120_000);
-  const [s] = await db<{ status: string; last_error: string | null }>(`select status, last_error from sync_state where division = $1 and resource = 'planning'`, [MFG]);
-  expect([s.status, s.last_error]).toEqual(['ok', null]);
-}
-
-/** One planning run; 'manual' takes every entity (as "Run now" does), 'schedule' only what is due. */
-async function runNow(trigger: 'schedule' | 'manual' = 'schedule') {
-  const runs = async () => Number((await db<{ n: string }>(`select count(*) as n from sync_run where resource = 'planning' and division = $1 and status <> 'running'`, [MFG]))[0].n);
-  const before = await runs();
-  expect(await t.app.get(SyncService).enqueue(MFG, 'planning', trigger)).toBe('queued');
-  await waitFor(async () => (await runs()) > before, 'a planning run', 120_000);
-  await idle();
-}
 
 let location = 0;
 
 beforeAll(async () => {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  x = await startExactSandbox({ redirectUri: `${base}/settings/integrations/exact/callback` });
-  await x.control('webhooks', { delayMs: 20, jitterMs: 50, retryBaseMs: 200 });
+  ({ x, t, admin, planner } = await startPlanningApp([MFG]));
   await x.control('limits', { minutely: 100000, daily: 1000000 });
-  t = await startTestApp({ ...x.env, PORT: String(port), PUBLIC_BASE_URL: base, SYNC_TIMERS: 'false', SYNC_POLL_SECONDS: '0.5', WEBHOOK_POLL_MS: '100', WEBHOOK_CHECK_SECONDS: '1' });
-  await t.app.listen(port, '127.0.0.1');
-  const a = await t.createUser('admin');
-  admin = await t.login(a.email, a.password);
-  const p = await t.createUser('planner');
-  planner = await t.login(p.email, p.password);
-  expect((await connectExact(x, admin, [MFG])).status).toBe(303);
   [{ id: location }] = await db<{ id: number }>(
     `insert into locations (name, code, street, house_number, postcode, city, country, exact_division, customer_send_moment)
      values ('Vestiging Utrecht', 'UTR', 'Stationsweg', '1', '3511 AA', 'Utrecht', 'NL', $1, 'first_invoice') returning id`,

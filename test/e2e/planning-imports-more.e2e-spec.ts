@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { csrf, startTestApp, type Agent, type TestApp } from '../support/app.js';
-import { connectExact, startExactSandbox, type ExactTestEnv } from '../support/exact.js';
-import { sql, waitFor } from '../support/sync.js';
-import { freePort } from '../../src/common/net.js';
-import { SyncService } from '../../src/modules/sync/sync.service.js';
+import type { Agent, TestApp } from '../support/app.js';
+import type { ExactTestEnv } from '../support/exact.js';
+import { planningDriver, startPlanningApp } from '../support/planning.js';
+import type { SyncTrigger } from '../../src/modules/sync/sync.types.js';
+import { waitFor } from '../support/sync.js';
 
 // Issue #20, the options after the first set: purchase orders (PurchaseOrder / PurchaseOrderRow), against the
 // sandbox's planning side, real PostgreSQL, webhooks coming back over HTTP.
@@ -14,38 +14,13 @@ let t: TestApp;
 let admin: Agent;
 let planner: Agent;
 
-const db = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => sql<T>(t.db.url, text, params);
-
-async function saveAndActivate(options: string[]) {
-  let token = await csrf(admin, `/settings/integrations/exact/planning?division=${MFG}`);
-  const body: Record<string, string> = { _csrf: token, division: String(MFG) };
-  for (const o of options) body[o] = 'on';
-  expect((await admin.post('/settings/integrations/exact/planning/save').type('form').send(body)).status).toBe(303);
-  token = await csrf(admin, `/settings/integrations/exact/planning?division=${MFG}`);
-  expect((await admin.post('/settings/integrations/exact/planning/activate').type('form').send({ _csrf: token, division: String(MFG) })).status).toBe(303);
-}
-
+const drive = planningDriver(() => ({ x, t, admin }));
+const db = drive.db;
+const saveAndActivate = (options: string[]) => drive.saveAndActivate(MFG, options);
 /** No planning run queued or running and no notification waiting — twice, half a second apart. */
-async function idle() {
-  const quiet = async () => {
-    const [s] = await db<{ status: string }>(`select status from sync_state where division = $1 and resource = 'planning'`, [MFG]);
-    const [q] = await db<{ n: string }>(`select count(*) as n from webhook_inbox where status in ('pending', 'processing')`);
-    const [p] = await db<{ pending: Record<string, string> }>(`select pending from planning_settings where division = $1`, [MFG]);
-    const stats = await x.control<{ webhooksPending: number }>('stats');
-    return !!s && ['ok', 'failed', 'idle'].includes(s.status) && Number(q.n) === 0 && !Object.keys(p?.pending ?? {}).length && !stats.webhooksPending;
-  };
-  await waitFor(async () => (await quiet()) && (await new Promise((r) => setTimeout(r, 500))) === undefined && (await quiet()), 'planning sync idle', 120_000);
-  const [s] = await db<{ status: string; last_error: string | null }>(`select status, last_error from sync_state where division = $1 and resource = 'planning'`, [MFG]);
-  expect([s.status, s.last_error]).toEqual(['ok', null]);
-}
-
-async function runNow() {
-  const runs = async () => Number((await db<{ n: string }>(`select count(*) as n from sync_run where resource = 'planning' and division = $1 and status <> 'running'`, [MFG]))[0].n);
-  const before = await runs();
-  expect(await t.app.get(SyncService).enqueue(MFG, 'planning', 'schedule')).toBe('queued');
-  await waitFor(async () => (await runs()) > before, 'a planning run', 120_000);
-  await idle();
-}
+const idle = () => drive.idle(MFG);
+/** One planning run; 'manual' takes every entity (as "Run now" does), 'schedule' only what is due. */
+const runNow = (trigger: SyncTrigger = 'schedule') => drive.runNow(MFG, trigger);
 
 interface Card { id: number; status: string; archived_reason: string | null; due_date: string | null; exact_status: number | null; number: string | null; relation_name: string | null; parent_exact_id: string | null; lines: { exactId: string; itemCode: string | null; quantity: number | null; doneQuantity: number | null }[] }
 const card = async (kind: string, exactId: string) =>
@@ -56,17 +31,7 @@ const card = async (kind: string, exactId: string) =>
   ))[0];
 
 beforeAll(async () => {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  x = await startExactSandbox({ redirectUri: `${base}/settings/integrations/exact/callback` });
-  await x.control('webhooks', { delayMs: 20, jitterMs: 50, retryBaseMs: 200 });
-  t = await startTestApp({ ...x.env, PORT: String(port), PUBLIC_BASE_URL: base, SYNC_TIMERS: 'false', SYNC_POLL_SECONDS: '0.5', WEBHOOK_POLL_MS: '100', WEBHOOK_CHECK_SECONDS: '1' });
-  await t.app.listen(port, '127.0.0.1');
-  const a = await t.createUser('admin');
-  admin = await t.login(a.email, a.password);
-  const p = await t.createUser('planner');
-  planner = await t.login(p.email, p.password);
-  expect((await connectExact(x, admin, [MFG])).status).toBe(303);
+  ({ x, t, admin, planner } = await startPlanningApp([MFG]));
 }, 120_000);
 
 afterAll(async () => {
