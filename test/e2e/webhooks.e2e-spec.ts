@@ -210,18 +210,19 @@ describe('subscriptions', () => {
 
 describe('the worker', () => {
   it('re-queues parked notifications once their division is active, keeps unknown topics until a handler comes', async () => {
-    // D3 is still not granted: stays parked; an unknown topic is kept and marked
-    await post(signed({ Topic: 'Items', Key: 'item-1' }));
-    await waitFor(async () => (await count("status = 'unknown_topic' and topic = 'Items'")) === 1, 'parked: no handler');
+    // D3 is still not granted: stays parked; an unknown topic is kept and marked (StockPositions: a topic Exact has and
+    // no part of Koppel handles; Items has a handler since the planning imports read items)
+    await post(signed({ Topic: 'StockPositions', Key: 'stock-1' }));
+    await waitFor(async () => (await count("status = 'unknown_topic' and topic = 'StockPositions'")) === 1, 'parked: no handler');
     // those that came for D1 before it was connected leave the parking once D1 is active; D3 (never granted) stays
     await waitFor(async () => (await count("status = 'unknown_division' and division = $1", [D1])) === 0, 'D1 notifications re-queued', 30_000);
     expect(await count("status = 'unknown_division'")).toBe(1);
     expect(await count("status = 'unknown_division' and division = $1", [D3])).toBe(1);
     const seen: string[] = [];
-    const off = t.app.get(WebhookHandlers).register('Items', async (e) => void seen.push(e.key), { name: 'test-items', subscribe: false });
+    const off = t.app.get(WebhookHandlers).register('StockPositions', async (e) => void seen.push(e.key), { name: 'test-stock', subscribe: false });
     try {
-      await waitFor(async () => (await count("status = 'done' and topic = 'Items'")) === 1, 'processed once a handler registered');
-      expect(seen).toEqual(['item-1']);
+      await waitFor(async () => (await count("status = 'done' and topic = 'StockPositions'")) === 1, 'processed once a handler registered');
+      expect(seen).toEqual(['stock-1']);
     } finally {
       off();
     }
