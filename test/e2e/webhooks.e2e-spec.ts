@@ -305,7 +305,12 @@ describe('1000 notifications in a burst', () => {
       await gate.connect();
       try {
         await gate.query('select pg_advisory_lock($1)', [GATE]);
-        await waitFor(async () => (await inFlight()) > 0, 'A held mid-work at the gate', 60_000);
+        // a notification of A waits for the gate (its attempt written, its effect not): one that had passed the gate
+        // just before it closed could still finish its effect between a look at the rows and the kill
+        const heldAtGate = async () => Number((await q<{ n: string }>(
+          "select count(*) as n from pg_locks where locktype = 'advisory' and objid = $1 and not granted", [GATE],
+        ))[0].n);
+        await waitFor(async () => (await heldAtGate()) > 0 && (await inFlight()) > 0, 'A held mid-work at the gate', 60_000);
         a.kill('SIGKILL');
         await new Promise((r) => a.once('exit', r));
       } finally {

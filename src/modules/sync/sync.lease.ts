@@ -60,12 +60,18 @@ export class SyncLease {
       await client.end().catch(() => undefined);
       throw e;
     }
+    if (!this.wanted) {
+      // released while this connection was being made: let it go again at once
+      await client.end().catch(() => undefined);
+      return;
+    }
     this.client = client;
   }
 
   private async reconnect(): Promise<void> {
     while (this.wanted && !this.client) {
       await new Promise((r) => setTimeout(r, 1000).unref());
+      if (!this.wanted) break; // released meanwhile (shutdown): no new connection after the app has closed
       await this.connect().catch(() => undefined);
     }
     if (this.client) this.logger.log(`lease ${this.id} held again`);
