@@ -4,6 +4,7 @@
  * warehouses); users/UserHasRights for the options screen. Modules call these; no URL is built outside src/exact.
  */
 import type { ExactClient } from './exact.client.js';
+import type { ExactAccount } from './exact.types.js';
 import type { ExactTransport } from './transport.js';
 import { Resource, SyncResource, type CallOptions } from './resource.js';
 import { queryString, lit } from './odata.js';
@@ -225,23 +226,13 @@ export interface ExactWorkcenter {
 }
 
 /** sync/CRM/Accounts as the planning master data reads it (SalesRelation / PurchaseRelation). */
-export interface ExactRelation extends Ts {
-  ID: string;
+export interface ExactRelation extends Omit<ExactAccount, 'Code' | 'Name' | 'Status' | 'IsSales' | 'Blocked'> {
   Code?: string | null;
   Name?: string | null;
   Status?: string | null;
   IsSales?: boolean | null;
   IsSupplier?: boolean | null;
   Blocked?: boolean | null;
-  AddressLine1?: string | null;
-  AddressLine2?: string | null;
-  Postcode?: string | null;
-  City?: string | null;
-  Country?: string | null;
-  Email?: string | null;
-  Phone?: string | null;
-  VATNumber?: string | null;
-  ChamberOfCommerce?: string | null;
 }
 
 /** sync/Manufacturing/ShopOrderMaterialPlans: the materials of a shop order. */
