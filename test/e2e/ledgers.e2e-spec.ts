@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { csrf, startTestApp, type Agent, type TestApp } from '../support/app.js';
 import { connectExact, startExactSandbox, type ExactTestEnv } from '../support/exact.js';
 import { sql, SYNC_TEST_ENV, waitFor } from '../support/sync.js';
 import { ExactClient } from '../../src/exact/exact.client.js';
 import { LedgersService } from '../../src/modules/ledgers/ledgers.service.js';
+import { LedgerPagesService } from '../../src/modules/ledgers/ledger-pages.service.js';
 
 const D1 = 1234567;
 const D2 = 2345678;
@@ -279,6 +281,37 @@ describe('with Exact connected (divisions 1234567 and 2345678 granted)', () => {
     expect(Number((await db<{ n: string }>('select count(*) n from journal where division = $1', [D2]))[0].n)).toBe(30);
     const page = await admin.get(path);
     expect(page.text).toContain('Verkoopboek');
+  });
+
+  it('the journal choices keep reloading until they show the journals an import is committing at that moment', async () => {
+    // a location in an administration whose journals import is running
+    await db(`insert into locations (name, code, street, house_number, postcode, city, country, exact_division) values ('Amersfoort', 'AMF', 'Straat', '1', '3811 AA', 'Amersfoort', 'NL', $1)`, [D3]);
+    const [loc] = await db<{ id: number }>("select id from locations where code = 'AMF'");
+    await db(`insert into ledger_import (division, resource, mode, status, trigger, skipped) values ($1, 'journals', 'import', 'running', 'location', '[]')`, [D3]);
+    // the import commits its journals and its end together, while the page reads; the import's state is held until
+    // every other read of the page has had its turn
+    const importer = new pg.Client({ connectionString: t.db.url });
+    await importer.connect();
+    try {
+      await importer.query('begin');
+      await importer.query(`insert into journal (division, code, description, type) values ($1, '70', 'Verkoopboek', 20)`, [D3]);
+      await importer.query(`update ledger_import set status = 'done', finished_at = now() where division = $1 and resource = 'journals'`, [D3]);
+      await importer.query('lock table ledger_import in access exclusive mode');
+      const page = t.inContext(() => t.app.get(LedgerPagesService).locationExact(loc.id));
+      await waitFor(async () => {
+        const { rows } = await importer.query<{ waiting: string; reading: string }>(
+          `select (select count(*) from pg_locks l join pg_class c on c.oid = l.relation where c.relname = 'ledger_import' and not l.granted) as waiting,
+                  (select count(*) from pg_stat_activity where pid <> pg_backend_pid() and state = 'active' and query ilike '%from "journal"%') as reading`,
+        );
+        return Number(rows[0].waiting) > 0 && Number(rows[0].reading) === 0;
+      }, 'the page waiting for the import\'s state', 60_000);
+      await importer.query('commit');
+      const view = await page;
+      // seen finished, so its journals are there: never "no journals" without reloading any more
+      expect({ journals: view.salesJournals.map((j) => j.code), pending: view.journalsPending }).toEqual({ journals: ['70'], pending: false });
+    } finally {
+      await importer.end();
+    }
   });
 
   it('the whole import of a division costs a handful of API calls', async () => {

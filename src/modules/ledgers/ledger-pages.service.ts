@@ -111,9 +111,13 @@ export class LedgerPagesService {
     // what was typed is shown again, but only a real division number is looked up
     const chosen = toInt(values.exactDivision ?? loc.exactDivision);
     const known = divisions.some((d) => d.code === loc.exactDivision);
-    const [sales, credit, latest, journalsJob] = chosen
-      ? await Promise.all([this.ledgers.salesJournals(chosen, 'invoice'), this.ledgers.salesJournals(chosen, 'credit'), this.jobs.latest(chosen, 'gl-accounts'), this.jobs.latest(chosen, 'journals')])
-      : [[], [], null, null];
+    // the journals import's state is read before the journals themselves: an import seen finished has committed its
+    // journals, so the choices are there; read together, the journals could be read just before the import committed
+    // them and its state just after, and the choices would stop reloading with none shown
+    const journalsJob = chosen ? await this.jobs.latest(chosen, 'journals') : null;
+    const [sales, credit, latest] = chosen
+      ? await Promise.all([this.ledgers.salesJournals(chosen, 'invoice'), this.ledgers.salesJournals(chosen, 'credit'), this.jobs.latest(chosen, 'gl-accounts')])
+      : [[], [], null];
     const opt = (j: { code: string; description: string; type: number }, field: string) => ({ code: j.code, description: j.description, type: j.type, selected: j.code === String(values[field] ?? '') });
     return {
       title: 'ledgers.location.title',
