@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import pg from 'pg';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { killAtGate } from '../support/crash-gate.js';
 import { connectExact, startExactSandbox, type ExactTestEnv } from '../support/exact.js';
 import { sql, SYNC_TEST_ENV, waitFor } from '../support/sync.js';
 import { attachmentSha, D1, finalInvoice, importLedgers, invoicingFixture, type InvoicingFixture } from '../support/invoices.js';
@@ -72,41 +72,16 @@ async function exportedCount(): Promise<number> {
 
 /**
  * A deterministic kill in the window the review found: the next step's intent (the first write after a step
- * completed) waits on an advisory lock the test holds (a trigger on the export log, test-only), the process is
- * SIGKILLed while it waits, and its open transaction is ended with it. What the completed step wrote stays.
+ * completed) is held at a crash gate (test/support/crash-gate.ts), the process is SIGKILLed while it waits, and its
+ * open transaction is ended with it. What the completed step wrote stays.
  */
-const GATE_LOCK = 81013;
-async function installGate(): Promise<void> {
-  await sql(t.db.url, 'create table crash_gate (action text primary key)');
-  await sql(t.db.url, `create function crash_gate() returns trigger language plpgsql as $$
-    begin
-      if new.outcome = 'intent' and exists (select 1 from crash_gate where action = new.action) then
-        perform pg_advisory_xact_lock(${GATE_LOCK});
-      end if;
-      return new;
-    end $$`);
-  await sql(t.db.url, 'create trigger crash_gate before insert on invoice_export_log for each row execute function crash_gate()');
-}
-
-async function killAtGate(action: 'attachment' | 'entry'): Promise<void> {
-  const holder = new pg.Client({ connectionString: t.db.url });
-  await holder.connect();
-  try {
-    await holder.query('select pg_advisory_lock($1)', [GATE_LOCK]);
-    await holder.query('insert into crash_gate (action) values ($1)', [action]);
+async function killAtIntent(action: 'attachment' | 'entry'): Promise<void> {
+  const gate = { table: 'invoice_export_log', event: 'insert', when: `new.outcome = 'intent' and new.action = '${action}'` } as const;
+  const exited = await killAtGate(t.db.url, gate, () => {
     const p = startExport();
-    const waiting = await waitFor(async () => {
-      const rows = (await holder.query<{ pid: number }>(`select pid from pg_locks where locktype = 'advisory' and objid = $1 and not granted`, [GATE_LOCK])).rows;
-      return rows[0]?.pid;
-    }, `the export reaching the ${action} intent`, 120_000);
-    p.kill();
-    expect(await p.exit).toBeNull();
-    await holder.query('select pg_terminate_backend($1)', [waiting]);
-    await holder.query('delete from crash_gate');
-    await holder.query('select pg_advisory_unlock($1)', [GATE_LOCK]);
-  } finally {
-    await holder.end();
-  }
+    return { kill: p.kill, exited: p.exit };
+  }, `the ${action} intent`);
+  expect(exited).toBeNull();
 }
 
 /** Kills the export once `more` further invoices were exported: the kill lands mid-export by construction. */
@@ -126,15 +101,14 @@ async function killAfter(more: number): Promise<void> {
 
 describe('crash safety of the export', () => {
   it('exports 150 invoices exactly once, with one document and one PDF each, although the process is killed 6 times mid-export', async () => {
-    await installGate();
     // killed right after a document was created (before the attachment step wrote anything)
-    await killAtGate('attachment');
+    await killAtIntent('attachment');
     const [doc] = await sql<{ invoice_id: number; detail: string }>(t.db.url, `select invoice_id, detail from invoice_export_log where action = 'document' and outcome = 'ok' and invoice_id = any($1)`, [ids()]);
     expect(doc).toBeDefined();
     const [afterDoc] = await sql<{ exact_document_id: string | null; pending_step: string | null }>(t.db.url, 'select exact_document_id, pending_step from invoice_export where invoice_id = $1', [doc.invoice_id]);
     expect(afterDoc.exact_document_id).toBe(doc.detail); // the completed step's ID was stored with its "ok"
     // killed right after an attachment was added (before the entry step wrote anything)
-    await killAtGate('entry');
+    await killAtIntent('entry');
     const atts = await sql<{ invoice_id: number; detail: string }>(t.db.url, `select invoice_id, detail from invoice_export_log where action = 'attachment' and outcome = 'ok' and invoice_id = any($1)`, [ids()]);
     expect(atts.length).toBeGreaterThan(0);
     for (const a of atts) {
