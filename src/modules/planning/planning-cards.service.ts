@@ -167,7 +167,7 @@ export class PlanningCardsService {
     );
     if (!card) throw new NotFoundError('Card');
     const activities = await conn.execute<Record<string, unknown>[]>(
-      `select a.id, a.kind, a.code, a.description, a.workcenter_code, a.estimated_hours::float8 as estimated_hours, a.setup_hours::float8 as setup_hours,
+      `select a.id, a.kind, a.exact_id, a.code, a.description, a.workcenter_code, a.estimated_hours::float8 as estimated_hours, a.setup_hours::float8 as setup_hours,
               a.run_hours::float8 as run_hours, to_char(a.exact_start_date, 'YYYY-MM-DD') as exact_start, to_char(a.exact_end_date, 'YYYY-MM-DD') as exact_end,
               to_char(a.planned_start, 'YYYY-MM-DD') as planned_from, to_char(a.planned_end, 'YYYY-MM-DD') as planned_to, a.status, r.name as resource_name
          from plan_activity a left join plan_resource r on r.id = a.resource_id where a.card_id = ? order by a.sequence, a.id`,
