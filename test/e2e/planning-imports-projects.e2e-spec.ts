@@ -94,6 +94,28 @@ describe('items (Item, HourType)', () => {
     expect(hourTypes.every((i) => i.data.isTime === true)).toBe(true);
     expect(hourTypes.map((i) => i.code)).toEqual(expect.arrayContaining(['ARBEID', 'REISTIJD', 'PROJECTLEIDING']));
   }, 240_000);
+
+  it('every item option switched off: the items are kept but leave Planning → Items (shown as archived), as cards do; switched back on, they return', async () => {
+    await saveAndActivate(MFG, ['Item']);
+    await idle(MFG);
+    const listed = async (query: string) => (await planner.get(`/planning/items?${query}`)).text;
+    expect(await listed('q=CVKETEL')).toContain('<code>CVKETEL</code>');
+    const kept = (await master(MFG, 'item')).length;
+    await saveAndActivate(MFG, []);
+    await idle(MFG);
+    expect((await master(MFG, 'item')).length).toBe(kept); // archived, not deleted
+    for (const code of ['CVKETEL', 'REISTIJD']) {
+      expect(await listed(`q=${code}`)).not.toContain(`<code>${code}</code>`);
+      const archived = await listed(`q=${code}&status=archived`);
+      expect(archived).toContain(`<code>${code}</code>`);
+      expect(archived).toContain('data-archived');
+    }
+    await saveAndActivate(MFG, ['Item']);
+    await idle(MFG);
+    const back = await listed('q=CVKETEL');
+    expect(back).toContain('<code>CVKETEL</code>');
+    expect(back).not.toContain('data-archived');
+  }, 240_000);
 });
 
 describe('items with a time unit on orders (ActivityViaItem)', () => {

@@ -132,7 +132,7 @@ export function toResourceView(r: Record<string, unknown>) {
 
 export function toItemView(r: Record<string, unknown>) {
   const d = (r.data ?? {}) as Record<string, unknown>;
-  return { id: Number(r.id), division: Number(r.division), code: s(r.code), name: s(r.name), unit: s(d.unitDescription) ?? s(d.unit), hourType: d.isTime === true, searchCode: s(d.searchCode) };
+  return { id: Number(r.id), division: Number(r.division), code: s(r.code), name: s(r.name), unit: s(d.unitDescription) ?? s(d.unit), hourType: d.isTime === true, searchCode: s(d.searchCode), archived: r.archived === true };
 }
 
 /** The planning sync per division and entity, for the Cards page. */
