@@ -26,6 +26,7 @@ import { Migration20261202081500_PlanningBoardSpeed } from './Migration202612020
 import { Migration20261202125531_HealthRights } from './Migration20261202125531_HealthRights.js';
 import { Migration20261202130644_ExportRunRequestOnly } from './Migration20261202130644_ExportRunRequestOnly.js';
 import { Migration20261202133607_PlanningCardSearch } from './Migration20261202133607_PlanningCardSearch.js';
+import { Migration20261202154359_PlanResourceCostKind } from './Migration20261202154359_PlanResourceCostKind.js';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261121225430_Initial', class: Migration20261121225430_Initial },
@@ -52,4 +53,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202125531_HealthRights', class: Migration20261202125531_HealthRights },
   { name: 'Migration20261202130644_ExportRunRequestOnly', class: Migration20261202130644_ExportRunRequestOnly },
   { name: 'Migration20261202133607_PlanningCardSearch', class: Migration20261202133607_PlanningCardSearch },
+  { name: 'Migration20261202154359_PlanResourceCostKind', class: Migration20261202154359_PlanResourceCostKind },
 ];

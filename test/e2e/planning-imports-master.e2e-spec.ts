@@ -182,6 +182,44 @@ describe('cost units from resources (ledger setting) and the Sync page', () => {
     expect(await x.requests({ division: MFG, method: 'POST', endpoint: 'hrm/costunits' })).toBe(postsBefore + codes.length - 1);
   }, 240_000);
 
+  it('the setting chooses cost centres: the Cost centres & units page saves the choice, each work centre gets its cost centre in Koppel and in Exact (looked up first, never twice), its cost unit is kept', async () => {
+    await idle();
+    const page = await admin.get('/accounting/cost-centers');
+    expect(page.text).toContain('name="resourceCostKind"');
+    const saved = await admin.post('/accounting/cost-centers/settings').type('form').send({
+      _csrf: await csrf(admin, '/accounting/cost-centers'), costDimensionsEnabled: 'on', costUnitsFromResources: 'on', resourceCostKind: 'center',
+    });
+    expect(saved.status).toBe(303);
+    expect((await t.app.get(LedgerSettingsService).get()).resourceCostKind).toBe('center');
+    expect((await admin.get('/accounting/cost-centers')).text).toMatch(/<option value="center" selected>/);
+    const codes = (await exactRows('Workcenters')).map((w) => String(w.Code));
+    // Exact already has a cost centre with the last work centre's code: it is linked, not made again
+    await t.app.get(ExactClient).division(MFG).costCenters.create({ Code: codes[codes.length - 1], Description: 'Al in Exact' });
+    const unitPosts = await x.requests({ division: MFG, method: 'POST', endpoint: 'hrm/costunits' });
+    const centrePosts = await x.requests({ division: MFG, method: 'POST', endpoint: 'hrm/costcenters' });
+    await runNow('manual');
+    await waitFor(async () => {
+      const [{ n }] = await db<{ n: string }>(
+        `select count(*) as n from plan_resource where division = $1 and kind = 'machine' and active and cost_kind is distinct from 'center'`, [MFG]);
+      return Number(n) === 0 ? true : undefined;
+    }, 'every work centre has its cost centre', 120_000);
+    const centres = await db<{ code: string }>('select code from cost_center where code = any($1) order by code', [codes]);
+    expect(centres.map((c) => c.code)).toEqual([...codes].sort());
+    const linked = await db<{ code: string; status: string }>(`select code, status from cost_dimension_link where kind = 'center' and division = $1 and code = any($2)`, [MFG, codes]);
+    expect(linked.length).toBe(codes.length);
+    expect(linked.every((l) => l.status === 'linked')).toBe(true);
+    const inExact = await exactRows('Costcenters');
+    for (const code of codes) expect(inExact.filter((c) => String(c.Code).trim() === code).length).toBe(1);
+    expect(await x.requests({ division: MFG, method: 'POST', endpoint: 'hrm/costcenters' })).toBe(centrePosts + codes.length - 1);
+    // the cost units made before are kept, and none is made now
+    expect(await x.requests({ division: MFG, method: 'POST', endpoint: 'hrm/costunits' })).toBe(unitPosts);
+    expect((await db<{ code: string }>('select code from cost_unit where code = any($1)', [codes])).length).toBe(codes.length);
+    // another cycle posts nothing
+    await runNow();
+    await idle();
+    expect(await x.requests({ division: MFG, method: 'POST', endpoint: 'hrm/costcenters' })).toBe(centrePosts + codes.length - 1);
+  }, 240_000);
+
   it('the Sync page loads the planning panel: per entity last run, records and errors, and calls today, forecast and share of the daily budget', async () => {
     await idle();
     const sync = await planner.get('/sync');

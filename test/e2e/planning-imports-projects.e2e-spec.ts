@@ -94,6 +94,28 @@ describe('items (Item, HourType)', () => {
     expect(hourTypes.every((i) => i.data.isTime === true)).toBe(true);
     expect(hourTypes.map((i) => i.code)).toEqual(expect.arrayContaining(['ARBEID', 'REISTIJD', 'PROJECTLEIDING']));
   }, 240_000);
+
+  it('every item option switched off: the items are kept but leave Planning → Items (shown as archived), as cards do; switched back on, they return', async () => {
+    await saveAndActivate(MFG, ['Item']);
+    await idle(MFG);
+    const listed = async (query: string) => (await planner.get(`/planning/items?${query}`)).text;
+    expect(await listed('q=CVKETEL')).toContain('<code>CVKETEL</code>');
+    const kept = (await master(MFG, 'item')).length;
+    await saveAndActivate(MFG, []);
+    await idle(MFG);
+    expect((await master(MFG, 'item')).length).toBe(kept); // archived, not deleted
+    for (const code of ['CVKETEL', 'REISTIJD']) {
+      expect(await listed(`q=${code}`)).not.toContain(`<code>${code}</code>`);
+      const archived = await listed(`q=${code}&status=archived`);
+      expect(archived).toContain(`<code>${code}</code>`);
+      expect(archived).toContain('data-archived');
+    }
+    await saveAndActivate(MFG, ['Item']);
+    await idle(MFG);
+    const back = await listed('q=CVKETEL');
+    expect(back).toContain('<code>CVKETEL</code>');
+    expect(back).not.toContain('data-archived');
+  }, 240_000);
 });
 
 describe('items with a time unit on orders (ActivityViaItem)', () => {
@@ -272,7 +294,7 @@ describe('WBS (ProjectWBS, ProjectWBSCombined, ProjectWBSHeader)', () => {
     expect(open.every((a) => a.card_kind === 'wbs_project')).toBe(true);
   }, 240_000);
 
-  it('ProjectWBSHeader: the header with its first-layer deliverables as activities holding the hours below them; WBS off archives the cards', async () => {
+  it('ProjectWBSHeader: the header with its first-layer deliverables as activities holding the hours below them', async () => {
     await saveAndActivate(PSA, ['ProjectWBSHeader', 'HourType']);
     await idle(PSA);
     expect((await cardsOf(PSA, 'wbs_project')).every((c) => c.archived_reason === 'option_off')).toBe(true);
@@ -295,6 +317,60 @@ describe('WBS (ProjectWBS, ProjectWBSCombined, ProjectWBSHeader)', () => {
       expect(want).toBeGreaterThan(0);
       expect(top.estimated_hours).toBe(want);
     }
+  }, 240_000);
+
+  it('ProjectWBSHeader: the activities below the first layer are shown on the card under their deliverable, at any depth, and counted once in its hours', async () => {
+    const [c] = (await cardsOf(PSA, 'wbs_header')).filter((x) => x.status === 'open');
+    const project = c.parent_exact_id!;
+    type Line = { exactId: string; partOf: string | null; description: string | null; hours: number | null; path: string | null };
+    const lines = async () => (await db<{ lines: Line[] }>('select lines from plan_card where id = $1', [c.id]))[0].lines;
+    const tops = async () => (await activities(PSA, 'wbs_deliverable')).filter((a) => a.card_exact_id === project);
+    const wbs = (await master(PSA, 'wbs')).filter((w) => w.code === project);
+    const parent = new Map(wbs.map((w) => [w.exact_id, w.data.partOf as string | null]));
+    const topOf = (id: string) => {
+      let cur = id;
+      while (parent.get(cur)) cur = parent.get(cur)!;
+      return cur;
+    };
+    const deep = wbs.filter((w) => w.data.type === 2 && w.data.partOf);
+    expect(deep.length).toBeGreaterThan(0);
+    const page = (await planner.get(`/planning/cards/${c.id}`)).text;
+    for (const top of await tops()) {
+      const mine = deep.filter((w) => topOf(w.exact_id) === top.exact_id);
+      const rows = page.split('<tr').filter((r) => r.includes(`data-below="${top.exact_id}"`));
+      expect(rows.length).toBe(mine.length);
+      for (const w of mine) expect(rows.some((r) => r.includes(w.name!))).toBe(true);
+      // the deliverable's hours are the sum of the lines shown under it
+      const under = (await lines()).filter((l) => l.partOf === top.exact_id);
+      expect(under.map((l) => l.exactId).sort()).toEqual(mine.map((w) => w.exact_id).sort());
+      expect(top.estimated_hours).toBeCloseTo(under.reduce((n, l) => n + Number(l.hours), 0), 2);
+    }
+    // the card's hours count every activity once: the deliverables plus the activities outside any deliverable
+    const [{ hours }] = await db<{ hours: number }>(`select coalesce(sum(estimated_hours), 0)::float8 as hours from plan_activity where card_id = $1 and status <> 'archived'`, [c.id]);
+    expect(hours).toBeCloseTo(wbs.filter((w) => w.data.type === 2).reduce((n, w) => n + Number(w.data.hours ?? 0), 0), 2);
+
+    // a third layer in Exact: its activity shows under the first-layer deliverable with the way down, hours added
+    const sub = wbs.find((w) => w.data.type === 1 && w.data.partOf)!;
+    const top = topOf(sub.exact_id);
+    const before = (await tops()).find((a) => a.exact_id === top)!.estimated_hours!;
+    const d3 = await x.control<{ ID: string }>('planning/WBSDeliverables', { division: PSA, action: 'create', fields: { Project: project, PartOf: sub.exact_id, Description: 'Detailontwerp' } });
+    const a3 = await x.control<{ ID: string }>('planning/WBSActivities', { division: PSA, action: 'create', fields: { Project: project, PartOf: d3.ID, Description: 'Schetsen maken', BudgetedHours: 2.35 } });
+    await runNow(PSA, 'manual');
+    expect((await tops()).find((a) => a.exact_id === top)!.estimated_hours).toBeCloseTo(before + 2.35, 2);
+    const line = (await lines()).find((l) => l.exactId === a3.ID.toLowerCase())!;
+    expect([line.partOf, line.hours, line.path]).toEqual([top, 2.35, `${sub.name} › Detailontwerp`]);
+    const again = (await planner.get(`/planning/cards/${c.id}`)).text.split('<tr').find((r) => r.includes('Schetsen maken'))!;
+    expect(again).toContain(`data-below="${top}"`);
+    expect(again).toContain(`${sub.name} › Detailontwerp`);
+    expect(await activity(PSA, 'wbs_activity', a3.ID.toLowerCase())).toBeUndefined(); // shown, not planned apart
+    await x.control('planning/WBSActivities', { division: PSA, ID: a3.ID, action: 'delete' });
+    await x.control('planning/WBSDeliverables', { division: PSA, ID: d3.ID, action: 'delete' });
+    await runNow(PSA, 'manual');
+    expect((await tops()).find((a) => a.exact_id === top)!.estimated_hours).toBeCloseTo(before, 2);
+    expect((await lines()).some((l) => l.exactId === a3.ID.toLowerCase())).toBe(false);
+  }, 240_000);
+
+  it('ProjectWBSHeader: WBS off archives the cards', async () => {
     await saveAndActivate(PSA, ['HourType']);
     await idle(PSA);
     expect((await cardsOf(PSA, 'wbs_header')).map((c) => c.archived_reason)).toEqual(['option_off', 'option_off', 'option_off', 'option_off']);

@@ -111,6 +111,32 @@ describe('options per division', () => {
     expect((await db('select options from planning_settings where division = $1 and saved_at is not null', [PSA])).length).toBe(0);
   });
 
+  it('ProductionOrder needs the shop-order materials too: without that right it is disabled with the endpoint, and saving it is refused', async () => {
+    const page = async () => (await admin.get(`/settings/integrations/exact/planning?division=${MFG}`)).text;
+    const checkAgain = async () => {
+      const token = await csrf(admin, `/settings/integrations/exact/planning?division=${MFG}`);
+      expect((await admin.post('/settings/integrations/exact/planning/rights').type('form').send({ _csrf: token, division: String(MFG) })).status).toBe(303);
+    };
+    const materials = { division: MFG, endpoint: 'manufacturing/ShopOrderMaterialPlans', action: 'GET' };
+    await x.control('rights', { ...materials, allowed: false });
+    try {
+      await checkAgain();
+      const refused = await page();
+      expect(refused).toMatch(/name="ProductionOrder"[^>]*disabled/);
+      expect(refused).toContain('manufacturing/ShopOrderMaterialPlans');
+      expect(refused).toMatch(/name="Activity"(?![^>]*disabled)/); // the operations are still allowed
+      const saved = await saveOptions(MFG, ['ProductionOrder']);
+      expect(saved.status).toBe(422);
+      expect(saved.text).toContain('Exact weigert deze optie');
+    } finally {
+      await x.control('rights', { ...materials, allowed: true });
+    }
+    await checkAgain();
+    const allowed = await page();
+    expect(allowed).toMatch(/name="ProductionOrder"(?![^>]*disabled)/);
+    expect(allowed).not.toContain('manufacturing/ShopOrderMaterialPlans');
+  });
+
   it('planners cannot open the options; they see Cards and Resources', async () => {
     expect((await planner.get('/settings/integrations/exact/planning')).status).toBe(403);
     expect((await planner.get('/planning/cards')).status).toBe(200);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { LedgerSetting } from './ledger-setting.entity.js';
 import { HealthFeatureRegistry } from '../connection-health/connection-health.registry.js';
+import type { CostKind } from './cost-center.entity.js';
 
 /** The installation's ledger settings (table ledger_setting). */
 export interface LedgerSettings {
@@ -9,14 +10,20 @@ export interface LedgerSettings {
   costDimensionsEnabled: boolean;
   /** Invoice lines carry a cost centre / cost unit (sent on the sales entry lines). */
   invoiceLinesCarryCostDimensions: boolean;
-  /** Create a cost unit automatically for each planning resource (used once resources exist). */
+  /**
+   * ProPlanner's "create cost centres / cost units from resources": each planning resource gets one automatically
+   * (the key keeps its first name; which of the two is `resourceCostKind`).
+   */
   costUnitsFromResources: boolean;
+  /** What a resource gets when `costUnitsFromResources` is on: a cost centre or a cost unit. */
+  resourceCostKind: CostKind;
 }
 
 export const LEDGER_SETTING_DEFAULTS: LedgerSettings = {
   costDimensionsEnabled: false,
   invoiceLinesCarryCostDimensions: false,
   costUnitsFromResources: false,
+  resourceCostKind: 'unit',
 };
 
 @Injectable()

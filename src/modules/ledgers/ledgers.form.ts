@@ -28,6 +28,7 @@ export const LedgerSettingsForm = z.object({
   costDimensionsEnabled: checkbox,
   invoiceLinesCarryCostDimensions: checkbox,
   costUnitsFromResources: checkbox,
+  resourceCostKind: z.preprocess((v) => (v === undefined || v === '' ? 'unit' : v), z.enum(['center', 'unit'], { message: 'validation.invalid' })),
 });
 
 export const DivisionParam = int();

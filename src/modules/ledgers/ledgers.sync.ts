@@ -468,7 +468,7 @@ export class LedgersSync implements OnModuleInit {
   }
 
   /**
-   * One cost centre / unit in Koppel and in a division of Exact, for another module (planning: "create cost units
+   * One cost centre / unit in Koppel and in a division of Exact, for another module (planning: "create cost centres / units
    * from resources"): Koppel's row is made when the code is new (never twice: the code is unique); in Exact the code
    * is looked up first and created only when Exact lacks it, through writeOnce (an unclear outcome is looked up by the
    * code again, never posted blindly). A link already 'linked' in the division costs no call. Returns the Exact ID.

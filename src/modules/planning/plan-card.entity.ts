@@ -27,6 +27,15 @@ export interface PlanCardLine {
   deliveryDate?: string | null;
   /** delivered / received quantity so far */
   doneQuantity?: number | null;
+  /** ProjectWBSHeader: the first-layer deliverable (its `wbs_deliverable` activity) this WBS activity counts in. */
+  partOf?: string | null;
+  /** ProjectWBSHeader: the WBS activity's budgeted hours (part of its first-layer deliverable's hours). */
+  hours?: number | null;
+  /** ProjectWBSHeader: the deliverables between the first layer and the activity ("Fase 1 › Intake"), if any. */
+  path?: string | null;
+  startDate?: string | null;
+  endDate?: string | null;
+  completed?: boolean;
 }
 
 /** A material of a shop order (ShopOrderMaterialPlans). */

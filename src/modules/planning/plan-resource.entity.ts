@@ -59,6 +59,10 @@ export class PlanResource extends BaseEntity<'active' | 'exactSchedule' | 'versi
   @Property({ type: 'string', length: 20, nullable: true })
   costCode?: string | null;
 
+  /** Which of the two `costCode` is ('center' | 'unit'; null on rows made before the choice: a cost unit). */
+  @Property({ type: 'string', length: 6, nullable: true })
+  costKind?: 'center' | 'unit' | null;
+
   @Property({ type: 'integer', default: 1 })
   version = 1;
 

@@ -167,7 +167,7 @@ export class PlanningCardsService {
     );
     if (!card) throw new NotFoundError('Card');
     const activities = await conn.execute<Record<string, unknown>[]>(
-      `select a.id, a.kind, a.code, a.description, a.workcenter_code, a.estimated_hours::float8 as estimated_hours, a.setup_hours::float8 as setup_hours,
+      `select a.id, a.kind, a.exact_id, a.code, a.description, a.workcenter_code, a.estimated_hours::float8 as estimated_hours, a.setup_hours::float8 as setup_hours,
               a.run_hours::float8 as run_hours, to_char(a.exact_start_date, 'YYYY-MM-DD') as exact_start, to_char(a.exact_end_date, 'YYYY-MM-DD') as exact_end,
               to_char(a.planned_start, 'YYYY-MM-DD') as planned_from, to_char(a.planned_end, 'YYYY-MM-DD') as planned_to, a.status, r.name as resource_name
          from plan_activity a left join plan_resource r on r.id = a.resource_id where a.card_id = ? order by a.sequence, a.id`,
@@ -256,11 +256,16 @@ export class PlanningCardsService {
   /**
    * Planning → Items: the item master from Exact (Item; HourType keeps the hour types only), searched by code,
    * description or search code; `type=time` shows the hour types. At most 500 rows, by code.
+   * Follows the division's active options as cards do: an item no active option brings any more (Item, or HourType /
+   * ActivityViaItem for the hour types) is kept but archived — not in the list, shown with `status=archived`.
    */
   async items(raw: Record<string, unknown>) {
     const type = raw.type === 'time' ? 'time' : 'all';
+    const status = raw.status === 'archived' ? 'archived' : 'current';
     const q = typeof raw.q === 'string' && raw.q.trim() ? raw.q.trim().slice(0, 100) : undefined;
-    const where: string[] = ["m.kind = 'item'"];
+    const on = (option: string) => `coalesce((s.active_options->>'${option}')::boolean, false)`;
+    const brought = `(${on('Item')} or ((${on('HourType')} or ${on('ActivityViaItem')}) and coalesce((m.data->>'isTime')::boolean, false)))`;
+    const where: string[] = ["m.kind = 'item'", status === 'archived' ? `not ${brought}` : brought];
     const params: unknown[] = [];
     if (type === 'time') where.push("(m.data->>'isTime')::boolean");
     if (q) {
@@ -269,10 +274,12 @@ export class PlanningCardsService {
       params.push(like, like, like);
     }
     const rows = await this.orm.em.fork().getConnection().execute<Record<string, unknown>[]>(
-      `select m.id, m.division, m.exact_id, m.code, m.name, m.data from plan_master m where ${where.join(' and ')} order by m.code, m.division, m.id limit 500`,
+      `select m.id, m.division, m.exact_id, m.code, m.name, m.data, not ${brought} as archived
+         from plan_master m left join planning_settings s on s.division = m.division
+        where ${where.join(' and ')} order by m.code, m.division, m.id limit 500`,
       params,
     );
-    return { rows, query: { q, type } };
+    return { rows, query: { q, type, status } };
   }
 }
 

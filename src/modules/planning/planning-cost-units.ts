@@ -5,20 +5,23 @@ import { LedgersSync } from '../ledgers/ledgers.sync.js';
 import { SyncRegistry } from '../sync/sync.registry.js';
 import { SyncService } from '../sync/sync.service.js';
 import type { SyncTaskContext } from '../sync/sync.types.js';
+import type { CostKind } from '../ledgers/cost-center.entity.js';
 
 export const COST_UNITS_TASK = 'planning-cost-units';
 
-/** The cost unit code of a resource: its Exact code (employee code / work-centre code), as Exact allows it. */
+/** The cost centre / unit code of a resource: its Exact code (employee code / work-centre code), as Exact allows it. */
 export function costCodeOf(r: { code: string | null; name: string }): string | null {
   const code = (r.code ?? '').trim().replace(/[\x00-\x1f]/g, '');
   return code ? code.slice(0, 20) : null;
 }
 
 /**
- * ProPlanner's setting "create cost units from resources" (Accounting → Cost centres & units, ledger setting
- * `costUnitsFromResources`, used with cost centres and units switched on): each resource the planning import brings
- * in gets its cost unit in Koppel and in Exact — looked up first, never duplicated (LedgersSync.ensureCostDimension,
- * writeOnce). Runs on the sync engine as one task per division, queued after a planning cycle that read resources.
+ * ProPlanner's setting "create cost centres / cost units from resources" (Accounting → Cost centres & units, ledger
+ * settings `costUnitsFromResources` + `resourceCostKind`, used with cost centres and units switched on): each resource
+ * the planning import brings in gets its cost centre or cost unit, as the setting says, in Koppel and in Exact
+ * (hrm/Costcenters or hrm/Costunits) — looked up first, never duplicated (LedgersSync.ensureCostDimension, writeOnce).
+ * A resource made under the other choice gets one of the chosen kind too (what it had is kept).
+ * Runs on the sync engine as one task per division, queued after a planning cycle that read resources.
  */
 @Injectable()
 export class PlanningCostUnits implements OnModuleInit {
@@ -33,31 +36,39 @@ export class PlanningCostUnits implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    if (!this.registry.getTask(COST_UNITS_TASK)) this.registry.registerTask({ name: COST_UNITS_TASK, labelKey: 'planning.costUnits.task', run: (ctx) => this.run(ctx) });
+    if (!this.registry.getTask(COST_UNITS_TASK)) this.registry.registerTask({
+      // repeatable: one key per division, run again whenever resources lack their dimension (new ones, or the kind changed)
+      name: COST_UNITS_TASK, labelKey: 'planning.costUnits.task', repeatable: true, run: (ctx) => this.run(ctx),
+    });
   }
 
-  private async wanted(): Promise<boolean> {
+  /** The kind resources get, or null when the setting is off. */
+  private async wanted(): Promise<CostKind | null> {
     const s = await this.settings.get();
-    return s.costUnitsFromResources && s.costDimensionsEnabled;
+    return s.costUnitsFromResources && s.costDimensionsEnabled ? s.resourceCostKind : null;
   }
 
-  private async missing(division: number): Promise<{ id: number; code: string | null; name: string }[]> {
+  /** Active Exact resources without a cost dimension of this kind (a row without a kind predates the choice: a unit). */
+  private async missing(division: number, kind: CostKind): Promise<{ id: number; code: string | null; name: string }[]> {
     return this.orm.em.fork().getConnection().execute<{ id: number; code: string | null; name: string }[]>(
-      `select id, code, name from plan_resource where division = ? and exact_id is not null and active and cost_code is null order by id`,
-      [division],
+      `select id, code, name from plan_resource where division = ? and exact_id is not null and active
+         and (cost_code is null or coalesce(cost_kind, 'unit') <> ?) order by id`,
+      [division, kind],
     );
   }
 
-  /** After a planning cycle that read resources: queue the task when the setting is on and a resource lacks its unit. */
+  /** After a planning cycle that read resources: queue the task when the setting is on and a resource lacks its dimension. */
   async afterResources(division: number): Promise<void> {
-    if (!(await this.wanted())) return;
-    if (!(await this.missing(division)).some((r) => costCodeOf(r))) return;
+    const kind = await this.wanted();
+    if (!kind) return;
+    if (!(await this.missing(division, kind)).some((r) => costCodeOf(r))) return;
     await this.sync.submit(COST_UNITS_TASK, String(division), { trigger: 'schedule', division });
   }
 
   private async run(ctx: SyncTaskContext): Promise<Record<string, unknown>> {
-    if (!(await this.wanted())) return { skipped: 'setting off' };
-    const todo = await this.missing(ctx.division);
+    const kind = await this.wanted();
+    if (!kind) return { skipped: 'setting off' };
+    const todo = await this.missing(ctx.division, kind);
     let created = 0;
     let found = 0;
     let calls = 0;
@@ -66,18 +77,18 @@ export class PlanningCostUnits implements OnModuleInit {
       if (ctx.signal.aborted) break;
       const code = costCodeOf(r);
       if (!code) continue;
-      const out = await this.ledgers.ensureCostDimension(ctx.division, 'unit', code, r.name, {
+      const out = await this.ledgers.ensureCostDimension(ctx.division, kind, code, r.name, {
         signal: ctx.signal,
         waitForBudget: () => this.registry.budget.waitForBudget(ctx.division, 'background', ctx.signal),
       });
       calls += out.calls;
       if (out.how === 'created') created++;
       else found++;
-      await this.orm.em.fork().getConnection().execute('update plan_resource set cost_code = ?, updated_at = now() where id = ? and cost_code is null', [code, r.id]);
+      await this.orm.em.fork().getConnection().execute('update plan_resource set cost_code = ?, cost_kind = ?, updated_at = now() where id = ?', [code, kind, r.id]);
       await ctx.progress(++done, todo.length);
     }
     ctx.count({ apiCalls: calls, created });
-    if (created || found) this.logger.log(`division ${ctx.division}: cost units for ${done} resources (${created} new in Exact, ${found} already there)`);
-    return { created, found, calls };
+    if (created || found) this.logger.log(`division ${ctx.division}: cost ${kind === 'center' ? 'centres' : 'units'} for ${done} resources (${created} new in Exact, ${found} already there)`);
+    return { kind, created, found, calls };
   }
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Decimal } from 'decimal.js';
 import type { ExactHourBudget, ExactProject, ExactProjectWbs } from '../../exact/planning.resources.js';
 import type { Feed, FeedContext } from './planning.feeds.js';
 import { WBS_VARIANTS, type PlanningOption, type PlanningOptions } from './planning.options.js';
@@ -278,21 +279,39 @@ export async function materializeWbs(fc: FeedContext, projectIds: string[]): Pro
       inputs.push({ ...header(), linesMerge: deliverables.map(lineOf), linesReplace: true });
       for (const a of activities) acts.push(activity(a, pid));
     } else {
-      // the header with the first layer: each top deliverable is an activity holding the hours of everything below it
-      inputs.push({ ...header(), linesMerge: [], linesReplace: true });
-      const topOf = (n: WbsNode): WbsNode | null => {
+      // the header with the first layer (vPlan: "only the header … only all deliverables from the first layer"): each
+      // top deliverable is the plannable activity, holding the hours of every activity below it at any depth; those
+      // activities are shown on the card under their deliverable (the card's lines, `partOf`), not planned apart, so
+      // the card's hours count each once
+      const topOf = (n: WbsNode): { top: WbsNode; path: string[] } | null => {
+        const path: string[] = [];
         let cur: WbsNode | undefined = n;
-        for (let i = 0; cur?.partOf && i < 20; i++) cur = known.get(cur.partOf);
-        return cur && !cur.partOf && cur.type === 1 ? cur : null;
+        for (let i = 0; cur?.partOf && i < 20; i++) {
+          cur = known.get(cur.partOf);
+          if (cur?.partOf) path.unshift(cur.description ?? '');
+        }
+        return cur && !cur.partOf && cur.type === 1 ? { top: cur, path } : null;
       };
+      const lines: PlanCardLine[] = [];
       for (const d of deliverables.filter((x) => !x.partOf)) {
-        const under = activities.filter((a) => a.partOf && topOf(a)?.id === d.id);
+        const under = activities.flatMap((a) => {
+          const t = a.partOf ? topOf(a) : null;
+          return t?.top.id === d.id ? [{ a, path: t.path }] : [];
+        });
+        const hours = under.reduce((n, u) => n.plus(u.a.hours ?? 0), new Decimal(0));
+        for (const { a, path } of under) {
+          lines.push({
+            exactId: a.id, lineNumber: lines.length + 1, itemCode: hourTypes.get(a.defaultItem ?? '')?.code ?? null, description: a.description, partOf: d.id,
+            path: path.length ? path.join(' › ') : null, hours: a.hours, startDate: a.start, endDate: a.end, completed: a.completed,
+          });
+        }
         acts.push({
           kind: 'wbs_deliverable', exactId: d.id, cardKind: kind, cardExactId: pid, sequence: d.sequence, description: d.description,
-          estimatedHours: under.reduce((n, a) => n + (a.hours ?? 0), 0), exactStartDate: minOf(under.map((a) => a.start)), exactEndDate: maxOf(under.map((a) => a.end)),
-          status: under.length && under.every((a) => a.completed) ? 'finished' : 'open',
+          estimatedHours: hours.toNumber(), exactStartDate: minOf(under.map((u) => u.a.start)), exactEndDate: maxOf(under.map((u) => u.a.end)),
+          status: under.length && under.every((u) => u.a.completed) ? 'finished' : 'open',
         });
       }
+      inputs.push({ ...header(), linesMerge: lines, linesReplace: true });
       for (const a of activities.filter((x) => !x.partOf)) acts.push(activity(a, pid));
     }
   }

@@ -10,7 +10,9 @@ const ENDPOINT_NEEDS: Record<PlanningRestName, { right: string; module?: string;
   quotations: { right: 'viewQuotations', module: 'Quotations', keyField: 'QuotationID' },
   shopOrders: { right: 'viewManufacturing', module: 'Manufacturing' },
   routingSteps: { right: 'viewManufacturing', module: 'Manufacturing' },
-  materialPlans: { right: 'viewManufacturing', module: 'Manufacturing' },
+  // its own right (one UserHasRights question per right): Exact answers per endpoint, and ProductionOrder reads the
+  // materials since they joined it, so a user allowed the shop orders but not their materials is told before the import
+  materialPlans: { right: 'viewShopOrderMaterials', module: 'Manufacturing' },
   workcenters: { right: 'viewManufacturing', module: 'Manufacturing' },
   projects: { right: 'viewProjects', module: 'Projects' },
   wbsDeliverables: { right: 'viewProjects', module: 'Projects' },

@@ -11,7 +11,7 @@ import { CardPageRegistry } from './planning.types.js';
 /**
  * Planning imports from Exact (issue 20): the vPlan options per division (Save, Activate), sync resource `planning`
  * (one per division; feeds per entity, webhook topics per division, one sync/Deleted per cycle), Planning → Cards,
- * a card, Planning → Resources; cost units from resources (ledger setting, task `planning-cost-units`). Exports
+ * a card, Planning → Resources; cost centres / units from resources (ledger settings, task `planning-cost-units`). Exports
  * PlanningService (settings, activation), PlanningCardsService (reads) and CardPageRegistry (what another module shows
  * on a card's page, e.g. planning-outgoing's refusals).
  */

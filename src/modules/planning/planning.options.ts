@@ -76,7 +76,7 @@ export const OPTION_ENDPOINTS: Record<PlanningOption, readonly string[]> = {
   Activity: ['routingSteps'],
   ActivityViaItem: ['salesOrders', 'items'],
   Item: ['items'],
-  ProductionOrder: ['shopOrders'],
+  ProductionOrder: ['shopOrders', 'materialPlans'], // the shop order card's materials are read with it
   Project: ['projects'],
   ProjectHours: ['projects', 'hourBudgets'],
   HourType: ['items'],

@@ -92,10 +92,14 @@ export function toCardPageView(d: { relation?: { code: string | null; name: stri
     status: s(c.status), reason: s(c.archived_reason), archivedAt: c.archived_at ?? null, exactStatus: c.exact_status ?? null,
     plannedFrom: s(c.planned_from), plannedTo: s(c.planned_to), resourceName: s(c.resource_name), notes: s(c.notes), version: Number(c.version),
     extra: Object.entries(extra).filter(([, v]) => v !== null && v !== undefined && v !== '' && v !== false).map(([k, v]) => ({ key: k, value: v === true ? '✓' : String(v) })),
-    lines: ((c.lines as Record<string, unknown>[]) ?? []).map((l) => ({ ...l })),
+    // ProjectWBSHeader: the lines are the WBS activities below the first-layer deliverables, shown under them
+    lines: s(c.kind) === 'wbs_header' ? [] : ((c.lines as Record<string, unknown>[]) ?? []).map((l) => ({ ...l })),
     materials: ((c.materials as Record<string, unknown>[]) ?? []).map((m) => ({ ...m })),
     ...relationView(d.relation ?? null, s(c.kind)),
-    activities: d.activities.map((a) => ({ ...a, hours: a.estimated_hours })),
+    activities: d.activities.map((a) => ({
+      ...a, hours: a.estimated_hours,
+      below: a.kind === 'wbs_deliverable' ? ((c.lines as Record<string, unknown>[]) ?? []).filter((l) => l.partOf === a.exact_id).map((l) => ({ ...l })) : [],
+    })),
     related: d.related.map((r) => ({ ...r, id: d.relatedCards.find((x) => x.exact_id === r.exactId)?.id ?? null })),
     madeFor: d.madeFor,
     events: d.events.map((e) => ({
@@ -128,7 +132,7 @@ export function toResourceView(r: Record<string, unknown>) {
 
 export function toItemView(r: Record<string, unknown>) {
   const d = (r.data ?? {}) as Record<string, unknown>;
-  return { id: Number(r.id), division: Number(r.division), code: s(r.code), name: s(r.name), unit: s(d.unitDescription) ?? s(d.unit), hourType: d.isTime === true, searchCode: s(d.searchCode) };
+  return { id: Number(r.id), division: Number(r.division), code: s(r.code), name: s(r.name), unit: s(d.unitDescription) ?? s(d.unit), hourType: d.isTime === true, searchCode: s(d.searchCode), archived: r.archived === true };
 }
 
 /** The planning sync per division and entity, for the Cards page. */
