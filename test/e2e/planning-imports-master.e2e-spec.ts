@@ -6,6 +6,8 @@ import type { SyncTrigger } from '../../src/modules/sync/sync.types.js';
 import { waitFor } from '../support/sync.js';
 import { LedgerSettingsService } from '../../src/modules/ledgers/ledger-settings.service.js';
 import { ExactClient } from '../../src/exact/exact.client.js';
+import { SyncService } from '../../src/modules/sync/sync.service.js';
+import { COST_UNITS_TASK } from '../../src/modules/planning/planning-cost-units.js';
 
 // Issue #20, master data: SalesRelation / PurchaseRelation (linked to Koppel's customers, never copied), Warehouse
 // (codes, the Cards filter), shop-order materials, cost units from resources (ledger setting) and the Sync page's
@@ -26,6 +28,9 @@ const idle = () => drive.idle(MFG);
 const runNow = (trigger: SyncTrigger = 'schedule') => drive.runNow(MFG, trigger);
 type Row = Record<string, unknown>;
 const exactRows = async (entity: string, q = '') => (await x.control<{ rows: Row[] }>(`data/${MFG}/${entity}?limit=1000${q ? `&q=${encodeURIComponent(q)}` : ''}`)).rows;
+
+/** No cost centre / unit task queued or running (a planning cycle queues it before the cycle ends). */
+const costTaskSettled = () => waitFor(async () => (await t.app.get(SyncService).openTaskKeys(COST_UNITS_TASK)).length === 0, 'the cost task settled', 120_000);
 
 let location = 0;
 
@@ -176,9 +181,9 @@ describe('cost units from resources (ledger setting) and the Sync page', () => {
     const inExact = await exactRows('Costunits');
     for (const code of codes) expect(inExact.filter((u) => String(u.Code).trim() === code).length).toBe(1);
     expect(await x.requests({ division: MFG, method: 'POST', endpoint: 'hrm/costunits' })).toBe(postsBefore + codes.length - 1);
-    // another cycle (the work centres read again) posts nothing
+    // another cycle (the work centres read again) posts nothing: a cost task it would have queued has finished
     await runNow();
-    await new Promise((r) => setTimeout(r, 1500));
+    await costTaskSettled();
     expect(await x.requests({ division: MFG, method: 'POST', endpoint: 'hrm/costunits' })).toBe(postsBefore + codes.length - 1);
   }, 240_000);
 
@@ -214,9 +219,9 @@ describe('cost units from resources (ledger setting) and the Sync page', () => {
     // the cost units made before are kept, and none is made now
     expect(await x.requests({ division: MFG, method: 'POST', endpoint: 'hrm/costunits' })).toBe(unitPosts);
     expect((await db<{ code: string }>('select code from cost_unit where code = any($1)', [codes])).length).toBe(codes.length);
-    // another cycle posts nothing
+    // another cycle posts nothing: a cost task it would have queued has finished
     await runNow();
-    await idle();
+    await costTaskSettled();
     expect(await x.requests({ division: MFG, method: 'POST', endpoint: 'hrm/costcenters' })).toBe(centrePosts + codes.length - 1);
   }, 240_000);
 
