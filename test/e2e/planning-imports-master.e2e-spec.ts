@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { csrf, type Agent, type TestApp } from '../support/app.js';
 import type { ExactTestEnv } from '../support/exact.js';
 import { planningDriver, startPlanningApp } from '../support/planning.js';
-import type { SyncTrigger } from '../../src/modules/sync/sync.types.js';
 import { waitFor } from '../support/sync.js';
 import { LedgerSettingsService } from '../../src/modules/ledgers/ledger-settings.service.js';
 import { ExactClient } from '../../src/exact/exact.client.js';
@@ -19,13 +18,9 @@ let t: TestApp;
 let admin: Agent;
 let planner: Agent;
 
-const drive = planningDriver(() => ({ x, t, admin }));
-const db = drive.db;
-const saveAndActivate = (options: string[]) => drive.saveAndActivate(MFG, options);
-/** No planning run queued or running and no notification waiting — twice, half a second apart. */
-const idle = () => drive.idle(MFG);
-/** One planning run; 'manual' takes every entity (as "Run now" does), 'schedule' only what is due. */
-const runNow = (trigger: SyncTrigger = 'schedule') => drive.runNow(MFG, trigger);
+// idle(): no planning run queued or running and no notification waiting; runNow('manual') takes every entity (as
+// "Run now" does), runNow() only what is due
+const { db, saveAndActivate, idle, runNow } = planningDriver(() => ({ x, t, admin })).forDivision(MFG);
 type Row = Record<string, unknown>;
 const exactRows = async (entity: string, q = '') => (await x.control<{ rows: Row[] }>(`data/${MFG}/${entity}?limit=1000${q ? `&q=${encodeURIComponent(q)}` : ''}`)).rows;
 

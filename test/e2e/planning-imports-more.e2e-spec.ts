@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Agent, TestApp } from '../support/app.js';
 import type { ExactTestEnv } from '../support/exact.js';
 import { planningDriver, startPlanningApp } from '../support/planning.js';
-import type { SyncTrigger } from '../../src/modules/sync/sync.types.js';
 import { waitFor } from '../support/sync.js';
 
 // Issue #20, the options after the first set: purchase orders (PurchaseOrder / PurchaseOrderRow), against the
@@ -14,13 +13,9 @@ let t: TestApp;
 let admin: Agent;
 let planner: Agent;
 
-const drive = planningDriver(() => ({ x, t, admin }));
-const db = drive.db;
-const saveAndActivate = (options: string[]) => drive.saveAndActivate(MFG, options);
-/** No planning run queued or running and no notification waiting — twice, half a second apart. */
-const idle = () => drive.idle(MFG);
-/** One planning run; 'manual' takes every entity (as "Run now" does), 'schedule' only what is due. */
-const runNow = (trigger: SyncTrigger = 'schedule') => drive.runNow(MFG, trigger);
+// idle(): no planning run queued or running and no notification waiting; runNow('manual') takes every entity (as
+// "Run now" does), runNow() only what is due
+const { db, saveAndActivate, idle, runNow } = planningDriver(() => ({ x, t, admin })).forDivision(MFG);
 
 interface Card { id: number; status: string; archived_reason: string | null; due_date: string | null; exact_status: number | null; number: string | null; relation_name: string | null; parent_exact_id: string | null; lines: { exactId: string; itemCode: string | null; quantity: number | null; doneQuantity: number | null }[] }
 const card = async (kind: string, exactId: string) =>

@@ -66,5 +66,15 @@ export function planningDriver(env: () => { x: ExactTestEnv; t: TestApp; admin: 
     await idle(division);
   }
 
-  return { db, saveAndActivate, idle, runNow };
+  /** The same, bound to one division: saveAndActivate(options), idle(), runNow(trigger = 'schedule'). */
+  function forDivision(division: number) {
+    return {
+      db,
+      saveAndActivate: (options: string[]) => saveAndActivate(division, options),
+      idle: () => idle(division),
+      runNow: (trigger: SyncTrigger = 'schedule') => runNow(division, trigger),
+    };
+  }
+
+  return { db, saveAndActivate, idle, runNow, forDivision };
 }
