@@ -1,5 +1,5 @@
-import { create, type ExpressHandlebars } from 'express-handlebars';
-import type { HelperOptions } from 'handlebars';
+import { ExpressHandlebars } from 'express-handlebars';
+import type { HelperOptions, TemplateDelegate } from 'handlebars';
 import { join } from 'node:path';
 import type { Request, Response } from 'express';
 import { projectRoot } from './paths.js';
@@ -16,9 +16,32 @@ const root = (options: HelperOptions): Root => (options.data?.root ?? {}) as Roo
 const translated = new WeakMap<NonNullable<Root['t']>, Map<string, string>>();
 const MEMO_LIMIT = 20_000;
 
+/** Templates whose (trimmed) source begins and ends with plain text: their output cannot begin or end with whitespace. */
+const plainEdges = new WeakSet<TemplateDelegate>();
+
+/**
+ * express-handlebars trims every rendered view. Trimming makes V8 copy the whole output into one string first (a page
+ * is built of thousands of pieces): for a large page that cost as much as running the template. The trim is skipped
+ * where it cannot change the output — a template whose source starts and ends with text rather than an expression
+ * (express-handlebars compiles the trimmed source); every other template is trimmed as before.
+ */
+class KoppelHandlebars extends ExpressHandlebars {
+  protected override _compileTemplate(template: string, options?: RuntimeOptions): TemplateDelegate {
+    const compiled = super._compileTemplate(template, options);
+    const source = template.trim();
+    if (/^[^\s{]/.test(source) && /[^\s}]$/.test(source)) plainEdges.add(compiled);
+    return compiled;
+  }
+
+  protected override _renderTemplate(template: TemplateDelegate, context?: object, options?: RuntimeOptions): string {
+    return plainEdges.has(template) ? template(context, options) : super._renderTemplate(template, context as never, options);
+  }
+}
+type RuntimeOptions = Parameters<ExpressHandlebars['_renderTemplate']>[2];
+
 /** Handlebars with our layouts, partials and helpers (t, formatting, comparisons, sort links). */
 export function createViewEngine(): ExpressHandlebars {
-  return create({
+  return new KoppelHandlebars({
     extname: '.hbs',
     layoutsDir: join(VIEWS_DIR, 'layouts'),
     // fragments are partials too ({{> fragments/locations/table}}), so a page embeds what htmx fetches alone

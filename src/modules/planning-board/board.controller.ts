@@ -30,8 +30,21 @@ export class BoardController {
   @Get()
   async page(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
     const query = parseBoardQuery(raw);
-    const model = toBoardView(await this.board.board(query), query, langOf(res));
+    // the side list loads by itself once the page is there (it needs the board's read no longer)
+    const model = toBoardView(await this.board.board(query, { withUnplanned: false }), query, langOf(res));
     render(req, res, 'planning-board/index', { title: 'planningBoard.title', nav: 'planning', canPlan: canPlan(req), ...model }, { fragment: 'planning-board/body' });
+  }
+
+  /** The side list of unplanned items with its filters, loaded by the board page. */
+  @Get('unplanned')
+  async unplanned(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
+    const query = parseBoardQuery(raw);
+    if (!isFragmentRequest(req)) {
+      res.redirect(303, boardUrl(query));
+      return;
+    }
+    const model = toUnplannedPanel(await this.board.unplanned(query), query, langOf(res));
+    render(req, res, 'planning-board/index', { canPlan: canPlan(req), returnParam: returnQuery(boardUrl(query)), ...model }, { fragment: 'planning-board/unplanned' });
   }
 
   /** Polled by the board: 204 while nothing changed, else the board body drawn again (no full reload). */

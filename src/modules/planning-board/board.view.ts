@@ -1,6 +1,6 @@
 import type { Lang } from '../../common/i18n/i18n.js';
 import type { PlanItemRow } from '../planning/planning-plan.service.js';
-import type { Board, BoardChunk, BoardPeriod, BoardRow } from './board.service.js';
+import type { Board, BoardChunk, BoardPeriod, BoardRow, Unplanned } from './board.service.js';
 import type { BoardQuery } from './board.form.js';
 import { PLAN_CARD_KINDS } from '../planning/plan-card.entity.js';
 import { dayCount, hoursToMinutes, isoWeek, minutesToHours, weekday, type IsoDate } from './capacity.js';
@@ -152,7 +152,8 @@ export function toBoardView(board: Board, query: BoardQuery, lang: Lang) {
     anyResources: board.anyResources,
     filtered: !!(query.kind || query.group || query.resource),
     resourceGroups: board.groups,
-    ...toUnplannedPanel(board.unplanned, query, lang),
+    // the side list: drawn with the board, or a placeholder that loads it (see unplannedUrl)
+    ...(board.unplanned ? toUnplannedPanel(board.unplanned, query, lang) : {}),
     stamp: board.stamp,
     query,
     columns: board.period.days.length,
@@ -164,6 +165,7 @@ export function toBoardView(board: Board, query: BoardQuery, lang: Lang) {
       week: boardUrl(query, { view: 'week' }),
       weeks4: boardUrl(query, { view: '4weeks' }),
       changes: changesUrl(query, board.stamp),
+      unplanned: unplannedUrl(query),
       self: boardUrl(query),
     },
     returnParam: returnQuery(boardUrl(query)),
@@ -173,7 +175,7 @@ export function toBoardView(board: Board, query: BoardQuery, lang: Lang) {
 }
 
 /** The side list of unplanned items with its filters. */
-export function toUnplannedPanel(u: Board['unplanned'], query: BoardQuery, lang: Lang) {
+export function toUnplannedPanel(u: Unplanned, query: BoardQuery, lang: Lang) {
   return {
     query,
     // total counts cards (capped at 200); the list shows the items of the first cards
@@ -191,6 +193,12 @@ function hidden(query: BoardQuery, keys: (keyof BoardQuery)[]) {
 /** The `?return=` of a chip's plan link: none for the plain board (the plan form goes back there by default). */
 export function returnQuery(path: string): string {
   return path === '/planning/board' ? '' : `?return=${encodeURIComponent(path)}`;
+}
+
+/** Where the page loads its side list from: the same board's filters. */
+export function unplannedUrl(query: BoardQuery): string {
+  const params = boardUrl(query).split('?')[1];
+  return params ? `/planning/board/unplanned?${params}` : '/planning/board/unplanned';
 }
 
 /** The board's polling address: the same board, and the stamp of what the page shows. */
