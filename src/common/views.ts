@@ -1,5 +1,5 @@
 import { ExpressHandlebars } from 'express-handlebars';
-import type { HelperOptions, TemplateDelegate } from 'handlebars';
+import Handlebars, { type HelperOptions, type TemplateDelegate } from 'handlebars';
 import { join } from 'node:path';
 import type { Request, Response } from 'express';
 import { projectRoot } from './paths.js';
@@ -39,8 +39,105 @@ class KoppelHandlebars extends ExpressHandlebars {
 }
 type RuntimeOptions = Parameters<ExpressHandlebars['_renderTemplate']>[2];
 
+/**
+ * Text as HTML in ASCII only: escaped as Handlebars escapes, every other character as a character reference (the
+ * browser shows the same text). One character beyond Latin-1 makes a whole page a two-byte string in V8 (twice the
+ * memory to build, copy and encode), and one beyond ASCII sends UTF-8 decoders down their slow path (in Node's fetch, 100 KB
+ * took 3 ms instead of 0.1 ms). A large page whose markup repeats such a text (the board's "Plan…" on every chip) uses this.
+ */
+const asciiHtml = new Map<string, Handlebars.SafeString>();
+function toAsciiHtml(text: string): Handlebars.SafeString {
+  let html = asciiHtml.get(text);
+  if (!html) {
+    if (asciiHtml.size >= MEMO_LIMIT) asciiHtml.clear();
+    asciiHtml.set(text, (html = new Handlebars.SafeString(Handlebars.escapeExpression(text).replace(/[^\x00-\x7f]/gu, (c) => `&#${c.codePointAt(0)};`))));
+  }
+  return html;
+}
+
 /** Handlebars with our layouts, partials and helpers (t, formatting, comparisons, sort links). */
 export function createViewEngine(): ExpressHandlebars {
+  const helpers = {
+    /** {{t "key" name=x}} or {{t key paramsObject}} */
+    t(key: string, ...args: unknown[]) {
+      const options = args[args.length - 1] as HelperOptions;
+      const params = args.length > 1 && typeof args[0] === 'object' && args[0] ? (args[0] as Record<string, unknown>) : {};
+      const t = root(options).t;
+      if (!t) return key;
+      const opts = { ...params, ...options.hash };
+      // a page asks the same few texts hundreds of times (a board cell, a list row), and the next page asks them again
+      let memo = translated.get(t);
+      if (!memo || memo.size >= MEMO_LIMIT) translated.set(t, (memo = new Map()));
+      let id: string;
+      try {
+        id = `${key}\u0000${JSON.stringify(opts)}`;
+      } catch {
+        return t(key, opts); // parameters that are no plain data (never cached)
+      }
+      let text = memo.get(id);
+      if (text === undefined) memo.set(id, (text = t(key, opts)));
+      return text;
+    },
+    date(value: Date | string, options: HelperOptions) {
+      return formatDate(root(options).lang ?? 'nl', value, options.hash?.time === true);
+    },
+    money(value: number | string, options: HelperOptions) {
+      return formatMoney(root(options).lang ?? 'nl', value);
+    },
+    number(value: number | string, options: HelperOptions) {
+      return formatNumber(root(options).lang ?? 'nl', value);
+    },
+    eq: (a: unknown, b: unknown) => String(a) === String(b),
+    ne: (a: unknown, b: unknown) => String(a) !== String(b),
+    or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
+    and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
+    not: (a: unknown) => !a,
+    gt: (a: number, b: number) => Number(a) > Number(b),
+    lt: (a: number, b: number) => Number(a) < Number(b),
+    inc: (a: number) => Number(a) + 1,
+    dec: (a: number) => Number(a) - 1,
+    minus: (a: number, b: number) => Number(a) - Number(b),
+    includes: (list: unknown, item: unknown) => Array.isArray(list) && list.map(String).includes(String(item)),
+    startsWith: (s: unknown, prefix: string) => typeof s === 'string' && s.startsWith(prefix),
+    json: (v: unknown) => JSON.stringify(v),
+    object: () => ({}),
+    array: (...args: unknown[]) => args.slice(0, -1),
+    concat: (...args: unknown[]) => args.slice(0, -1).join(''),
+    /** First error key of a field, from a FieldErrors object. */
+    fieldError(errors: Record<string, string[]> | undefined, field: string) {
+      return errors?.[field]?.[0];
+    },
+    /** Query string for a list URL with some parameters replaced: {{listUrl base query page=2}} */
+    listUrl(base: string, query: Record<string, unknown> | undefined, options: HelperOptions) {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries({ ...(query ?? {}), ...options.hash })) {
+        if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+      }
+      const s = params.toString();
+      return s ? `${base}?${s}` : base;
+    },
+    /** Sort link target: toggles direction when the column is already sorted. */
+    sortUrl(base: string, query: { sort?: string; dir?: string; q?: string; size?: number } | undefined, column: string) {
+      const params = new URLSearchParams();
+      if (query?.q) params.set('q', query.q);
+      if (query?.size) params.set('size', String(query.size));
+      params.set('sort', column);
+      params.set('dir', query?.sort === column && query.dir === 'asc' ? 'desc' : 'asc');
+      return `${base}?${params.toString()}`;
+    },
+    sortIndicator(query: { sort?: string; dir?: string } | undefined, column: string) {
+      if (query?.sort !== column) return '';
+      return query.dir === 'desc' ? '▼' : '▲';
+    },
+    ariaSort(query: { sort?: string; dir?: string } | undefined, column: string) {
+      if (query?.sort !== column) return 'none';
+      return query.dir === 'desc' ? 'descending' : 'ascending';
+    },
+    /** {{tAscii "key" …}}: as {{t}}, written in ASCII only (see toAsciiHtml) */
+    tAscii(key: string, ...args: unknown[]) {
+      return toAsciiHtml(String(helpers.t(key, ...args)));
+    },
+  };
   return new KoppelHandlebars({
     extname: '.hbs',
     layoutsDir: join(VIEWS_DIR, 'layouts'),
@@ -50,83 +147,7 @@ export function createViewEngine(): ExpressHandlebars {
     // a partial on a line of its own is not indented line by line: that re-split every large fragment (a board page
     // of 150 KB twice over) on each render, for whitespace no one sees
     compilerOptions: { preventIndent: true },
-    helpers: {
-      /** {{t "key" name=x}} or {{t key paramsObject}} */
-      t(key: string, ...args: unknown[]) {
-        const options = args[args.length - 1] as HelperOptions;
-        const params = args.length > 1 && typeof args[0] === 'object' && args[0] ? (args[0] as Record<string, unknown>) : {};
-        const t = root(options).t;
-        if (!t) return key;
-        const opts = { ...params, ...options.hash };
-        // a page asks the same few texts hundreds of times (a board cell, a list row), and the next page asks them again
-        let memo = translated.get(t);
-        if (!memo || memo.size >= MEMO_LIMIT) translated.set(t, (memo = new Map()));
-        let id: string;
-        try {
-          id = `${key}\u0000${JSON.stringify(opts)}`;
-        } catch {
-          return t(key, opts); // parameters that are no plain data (never cached)
-        }
-        let text = memo.get(id);
-        if (text === undefined) memo.set(id, (text = t(key, opts)));
-        return text;
-      },
-      date(value: Date | string, options: HelperOptions) {
-        return formatDate(root(options).lang ?? 'nl', value, options.hash?.time === true);
-      },
-      money(value: number | string, options: HelperOptions) {
-        return formatMoney(root(options).lang ?? 'nl', value);
-      },
-      number(value: number | string, options: HelperOptions) {
-        return formatNumber(root(options).lang ?? 'nl', value);
-      },
-      eq: (a: unknown, b: unknown) => String(a) === String(b),
-      ne: (a: unknown, b: unknown) => String(a) !== String(b),
-      or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
-      and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
-      not: (a: unknown) => !a,
-      gt: (a: number, b: number) => Number(a) > Number(b),
-      lt: (a: number, b: number) => Number(a) < Number(b),
-      inc: (a: number) => Number(a) + 1,
-      dec: (a: number) => Number(a) - 1,
-      minus: (a: number, b: number) => Number(a) - Number(b),
-      includes: (list: unknown, item: unknown) => Array.isArray(list) && list.map(String).includes(String(item)),
-      startsWith: (s: unknown, prefix: string) => typeof s === 'string' && s.startsWith(prefix),
-      json: (v: unknown) => JSON.stringify(v),
-      object: () => ({}),
-      array: (...args: unknown[]) => args.slice(0, -1),
-      concat: (...args: unknown[]) => args.slice(0, -1).join(''),
-      /** First error key of a field, from a FieldErrors object. */
-      fieldError(errors: Record<string, string[]> | undefined, field: string) {
-        return errors?.[field]?.[0];
-      },
-      /** Query string for a list URL with some parameters replaced: {{listUrl base query page=2}} */
-      listUrl(base: string, query: Record<string, unknown> | undefined, options: HelperOptions) {
-        const params = new URLSearchParams();
-        for (const [k, v] of Object.entries({ ...(query ?? {}), ...options.hash })) {
-          if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
-        }
-        const s = params.toString();
-        return s ? `${base}?${s}` : base;
-      },
-      /** Sort link target: toggles direction when the column is already sorted. */
-      sortUrl(base: string, query: { sort?: string; dir?: string; q?: string; size?: number } | undefined, column: string) {
-        const params = new URLSearchParams();
-        if (query?.q) params.set('q', query.q);
-        if (query?.size) params.set('size', String(query.size));
-        params.set('sort', column);
-        params.set('dir', query?.sort === column && query.dir === 'asc' ? 'desc' : 'asc');
-        return `${base}?${params.toString()}`;
-      },
-      sortIndicator(query: { sort?: string; dir?: string } | undefined, column: string) {
-        if (query?.sort !== column) return '';
-        return query.dir === 'desc' ? '▼' : '▲';
-      },
-      ariaSort(query: { sort?: string; dir?: string } | undefined, column: string) {
-        if (query?.sort !== column) return 'none';
-        return query.dir === 'desc' ? 'descending' : 'ascending';
-      },
-    },
+    helpers,
   });
 }
 

@@ -197,8 +197,6 @@ export class BoardService {
       start: form.start ?? null, end: form.end ?? null, confirmLeave: form.confirmLeave, by,
     });
     if (result.outcome !== 'moved') return result;
-    // the new dates go to Exact (when the division sends them) in a debounced run; the move does not wait for it
-    this.outgoing.planChanged(result.cardId).catch((e: Error) => this.logger.warn(`outgoing after moving card ${result.cardId}: ${e.message}`));
     const period = this.period(query.view, query.date);
     const touched = new Map<number, Set<IsoDate>>();
     const mark = (p: Placement) => {
@@ -227,6 +225,9 @@ export class BoardService {
       cells: row.cells.filter((c) => touched.get(row.resource.id)!.has(c.date)),
     }));
     const { unplanned, stamp } = cells;
+    // the new dates go to Exact (when the division sends them) in a debounced run; the move does not wait for it.
+    // Asked once the cells are read: its look-ups then run while the answer is drawn and sent, not before.
+    this.outgoing.planChanged(result.cardId).catch((e: Error) => this.logger.warn(`outgoing after moving card ${result.cardId}: ${e.message}`));
     return { outcome: 'moved', item: result.item, resourceName, rows, unplanned, stamp };
   }
 }

@@ -97,9 +97,9 @@ export function toPeriodView(p: BoardPeriod, lang: Lang) {
     containsToday: p.today >= p.from && p.today <= p.to,
     week: isoWeek(p.from),
     lastWeek: isoWeek(p.to),
-    label: p.view === 'day'
-      ? fmt(lang, p.from, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })
-      : `${fmt(lang, p.from, { day: 'numeric', month: 'short' })} – ${fmt(lang, p.to, { day: 'numeric', month: 'short', year: 'numeric' })}`,
+    // the day, or the first and last day of the range (the template puts the dash between them)
+    label: p.view === 'day' ? fmt(lang, p.from, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }) : '',
+    range: p.view === 'day' ? null : { from: fmt(lang, p.from, { day: 'numeric', month: 'short' }), to: fmt(lang, p.to, { day: 'numeric', month: 'short', year: 'numeric' }) },
     days: p.days.map((d) => ({
       date: d,
       weekday: fmt(lang, d, { weekday: 'short' }),
