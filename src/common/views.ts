@@ -16,6 +16,28 @@ const root = (options: HelperOptions): Root => (options.data?.root ?? {}) as Roo
 const translated = new WeakMap<NonNullable<Root['t']>, Map<string, string>>();
 const MEMO_LIMIT = 20_000;
 
+/**
+ * The memo key of a text: its key and parameters, strings and numbers written out, anything else as JSON (cheaper than
+ * JSON of the whole: a page asks thousands of texts). A NUL only ever separates; undefined when no key can be made.
+ */
+function memoKey(key: string, opts: Record<string, unknown>): string | undefined {
+  let id = key;
+  for (const k in opts) {
+    const v = opts[k];
+    if (k.includes('\u0000') || k.includes('\u0001')) return undefined;
+    if (typeof v === 'string' && !v.includes('\u0000')) id += `\u0000${k}\u0001s${v}`;
+    else if (typeof v === 'number') id += `\u0000${k}\u0001n${v}`;
+    else {
+      try {
+        id += `\u0000${k}\u0001j${JSON.stringify(v)}`;
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return id;
+}
+
 /** Templates whose (trimmed) source begins and ends with plain text: their output cannot begin or end with whitespace. */
 const plainEdges = new WeakSet<TemplateDelegate>();
 
@@ -68,12 +90,8 @@ export function createViewEngine(): ExpressHandlebars {
       // a page asks the same few texts hundreds of times (a board cell, a list row), and the next page asks them again
       let memo = translated.get(t);
       if (!memo || memo.size >= MEMO_LIMIT) translated.set(t, (memo = new Map()));
-      let id: string;
-      try {
-        id = `${key}\u0000${JSON.stringify(opts)}`;
-      } catch {
-        return t(key, opts); // parameters that are no plain data (never cached)
-      }
+      const id = memoKey(key, opts);
+      if (id === undefined) return t(key, opts); // parameters that are no plain data (never cached)
       let text = memo.get(id);
       if (text === undefined) memo.set(id, (text = t(key, opts)));
       return text;

@@ -18,6 +18,18 @@ const fmt = (lang: Lang, d: IsoDate, opts: Intl.DateTimeFormatOptions) => {
   return f.format(utc(d));
 };
 
+/** "12 dec" of a due date: the board shows the same few dates on hundreds of chips. */
+const dueLabels = new Map<string, string>();
+const dueLabel = (lang: Lang, d: IsoDate) => {
+  const key = `${lang} ${d}`;
+  let label = dueLabels.get(key);
+  if (label === undefined) {
+    if (dueLabels.size >= 5_000) dueLabels.clear();
+    dueLabels.set(key, (label = fmt(lang, d, { day: 'numeric', month: 'short' })));
+  }
+  return label;
+};
+
 export const cellId = (resourceId: number, date: IsoDate) => `cell-${resourceId}-${date}`;
 
 export function toItemView(i: PlanItemRow, lang: Lang) {
@@ -40,7 +52,7 @@ export function toItemView(i: PlanItemRow, lang: Lang) {
     end: i.end ?? '',
     days: i.start && i.end ? dayCount(i.start, i.end) : 1,
     dueDate: i.dueDate ?? '',
-    dueLabel: i.dueDate ? fmt(lang, i.dueDate, { day: 'numeric', month: 'short' }) : '',
+    dueLabel: i.dueDate ? dueLabel(lang, i.dueDate) : '',
     late,
     archived: i.cardStatus !== 'open',
     warehouse: i.warehouse ?? '',
