@@ -35,16 +35,14 @@ export class BoardController {
     render(req, res, 'planning-board/index', { title: 'planningBoard.title', nav: 'planning', canPlan: canPlan(req), ...model }, { fragment: 'planning-board/body' });
   }
 
-  /** The side list of unplanned items with its filters, loaded by the board page. */
+  /** The side list of unplanned items with its filters: loaded by the board page, or a page of its own without JavaScript. */
   @Get('unplanned')
   async unplanned(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
     const query = parseBoardQuery(raw);
-    if (!isFragmentRequest(req)) {
-      res.redirect(303, boardUrl(query));
-      return;
-    }
     const model = toUnplannedPanel(await this.board.unplanned(query), query, langOf(res));
-    render(req, res, 'planning-board/index', { canPlan: canPlan(req), returnParam: returnQuery(boardUrl(query)), ...model }, { fragment: 'planning-board/unplanned' });
+    render(req, res, 'planning-board/unplanned', {
+      title: 'planningBoard.unplanned', nav: 'planning', canPlan: canPlan(req), returnParam: returnQuery(boardUrl(query)), boardPath: boardUrl(query), ...model,
+    }, { fragment: 'planning-board/unplanned' });
   }
 
   /** Polled by the board: 204 while nothing changed, else the board body drawn again (no full reload). */
