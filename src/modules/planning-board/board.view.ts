@@ -91,7 +91,7 @@ export function toRowView(row: BoardRow, today: IsoDate, lang: Lang) {
         items: c.items.map((i) => {
           const view = toItemView(i, lang);
           const continued = c.continued.has(i);
-          return { ...view, continued, classes: `chip kind-${view.cardKind}${continued ? ' continued' : ''}${view.late ? ' late' : ''}${view.archived ? ' archived' : ''}` };
+          return Object.assign(view, { continued, classes: `chip kind-${view.cardKind}${continued ? ' continued' : ''}${view.late ? ' late' : ''}${view.archived ? ' archived' : ''}` });
         }),
       };
     }),
