@@ -86,6 +86,19 @@ const cellHtml = (html: string, resource: number, date: string) => {
   return html.slice(open, close);
 };
 
+/**
+ * The board as a browser shows it once loaded: the page, then the side list of unplanned items that the page loads
+ * by itself (from the address in its placeholder).
+ */
+async function boardWithSideList(agent: Agent, path = '/planning/board') {
+  const page = await agent.get(path);
+  expect(page.status).toBe(200);
+  const url = unescape(page.text.match(/hx-get="(\/planning\/board\/unplanned[^"]*)" hx-trigger="load"/)![1]);
+  const side = await agent.get(url).set('HX-Request', 'true');
+  expect(side.status).toBe(200);
+  return `${page.text}\n${side.text}`;
+}
+
 let planner: Agent;
 let accountant: Agent;
 let plannerUser: { email: string; password: string };
@@ -119,7 +132,8 @@ describe('the planning board over HTTP', () => {
   it('shows resources grouped, the week with today marked, and the unplanned cards and activities', async () => {
     const res = await planner.get('/planning/board');
     expect(res.status).toBe(200);
-    for (const s of ['Anna de Vries', 'Bas Jansen', 'CNC-1', 'Montage', 'Machines', 'WO-1001', 'Zagen', 'Lassen', 'VO-2001', 'OF-3001']) expect(res.text).toContain(s);
+    const shown = await boardWithSideList(planner);
+    for (const s of ['Anna de Vries', 'Bas Jansen', 'CNC-1', 'Montage', 'Machines', 'WO-1001', 'Zagen', 'Lassen', 'VO-2001', 'OF-3001']) expect(shown).toContain(s);
     expect(res.text).toContain(`id="cell-${anna}-${today}" class="cell today`);
     expect(res.text).toContain('aria-current="date"');
     for (const d of [MON, FRI, addDays(MON, 6)]) expect(res.text).toContain(`id="cell-${anna}-${d}"`);
@@ -138,11 +152,17 @@ describe('the planning board over HTTP', () => {
     expect(machines.text).toContain('CNC-1');
     expect(machines.text).not.toContain('Anna de Vries');
     // side list filters
-    const quotes = await planner.get('/planning/board?type=quotation');
-    expect(quotes.text).toContain('OF-3001');
-    expect(quotes.text).not.toContain('WO-1001');
-    expect((await planner.get('/planning/board?q=Trap')).text).toContain('VO-2001');
-    expect((await planner.get('/planning/board?customer=Eik')).text).toContain('WO-1001');
+    const quotes = await boardWithSideList(planner, '/planning/board?type=quotation');
+    expect(quotes).toContain('OF-3001');
+    expect(quotes).not.toContain('WO-1001');
+    expect(await boardWithSideList(planner, '/planning/board?q=Trap')).toContain('VO-2001');
+    expect(await boardWithSideList(planner, '/planning/board?customer=Eik')).toContain('WO-1001');
+    // without JavaScript the side list is a page of its own (the placeholder links to it)
+    const plain = await planner.get('/planning/board/unplanned?type=quotation');
+    expect(plain.status).toBe(200);
+    expect(plain.text).toContain('<html');
+    expect(plain.text).toContain('OF-3001');
+    expect(plain.text).not.toContain('WO-1001');
   });
 
   it('computes capacity from the Koppel week, the Exact schedule, leave and absence', async () => {
@@ -259,7 +279,7 @@ describe('the planning board over HTTP', () => {
 
   it('takes an archived card off the board and refuses to plan it', async () => {
     await db(`update plan_card set status = 'archived', archived_reason = 'completed', version = version + 1, updated_at = now() where id = $1`, [shopOrder]);
-    const html = (await planner.get('/planning/board')).text;
+    const html = await boardWithSideList(planner);
     expect(html).not.toContain('WO-1001');
     expect(cellHtml(html, anna, MON)).toContain('0/8 u');
     const res = await move(planner, { item: 'activity', id: act1, version: await version(shopOrder), resource: anna, start: TUE });
@@ -284,7 +304,7 @@ describe('the planning board over HTTP', () => {
   });
 
   it('lets accountants look but not plan', async () => {
-    const html = (await accountant.get('/planning/board')).text;
+    const html = await boardWithSideList(accountant);
     expect(html).toContain('Anna de Vries');
     expect(html).not.toContain('id="move-form"');
     expect(html).not.toContain('/planning/board/items/');
@@ -345,6 +365,7 @@ describe('the planning board in Chromium', () => {
     await other.evaluate(() => ((window as unknown as { boardMark: number }).boardMark = 7));
 
     // keyboard: "Plan…" on the unplanned sales order, pick resource and days, submit — all with keys
+    await page.waitForSelector(`#unplanned .chip[data-item="card"][data-id="${salesOrder}"] .chip-plan`, { timeout: 30_000 });
     await page.focus(`#unplanned .chip[data-item="card"][data-id="${salesOrder}"] .chip-plan`);
     await page.keyboard.press('Enter');
     await page.waitForSelector('#board-dialog #p-resource', { timeout: 30_000 });

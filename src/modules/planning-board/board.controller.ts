@@ -30,8 +30,19 @@ export class BoardController {
   @Get()
   async page(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
     const query = parseBoardQuery(raw);
-    const model = toBoardView(await this.board.board(query), query, langOf(res));
+    // the side list loads by itself once the page is there (it needs the board's read no longer)
+    const model = toBoardView(await this.board.board(query, { withUnplanned: false }), query, langOf(res));
     render(req, res, 'planning-board/index', { title: 'planningBoard.title', nav: 'planning', canPlan: canPlan(req), ...model }, { fragment: 'planning-board/body' });
+  }
+
+  /** The side list of unplanned items with its filters: loaded by the board page, or a page of its own without JavaScript. */
+  @Get('unplanned')
+  async unplanned(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
+    const query = parseBoardQuery(raw);
+    const model = toUnplannedPanel(await this.board.unplanned(query), query, langOf(res));
+    render(req, res, 'planning-board/unplanned', {
+      title: 'planningBoard.unplanned', nav: 'planning', canPlan: canPlan(req), returnParam: returnQuery(boardUrl(query)), boardPath: boardUrl(query), ...model,
+    }, { fragment: 'planning-board/unplanned' });
   }
 
   /** Polled by the board: 204 while nothing changed, else the board body drawn again (no full reload). */

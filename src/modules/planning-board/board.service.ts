@@ -45,14 +45,17 @@ export interface BoardChunk {
 export interface Board extends BoardChunk {
   period: BoardPeriod;
   groups: string[];
-  unplanned: { items: PlanItemRow[]; total: number };
+  /** the side list, when read with the board (else the page loads it by itself, see `unplanned`) */
+  unplanned: { items: PlanItemRow[]; total: number } | null;
   stamp: string;
   /** any resource exists at all (else the board explains how to get them) */
   anyResources: boolean;
 }
 
+export type Unplanned = NonNullable<Board['unplanned']>;
+
 export type MoveResult =
-  | { outcome: 'moved'; item: PlanItemRow; resourceName: string | null; rows: BoardRow[]; unplanned: Board['unplanned'] | null; stamp: string }
+  | { outcome: 'moved'; item: PlanItemRow; resourceName: string | null; rows: BoardRow[]; unplanned: Unplanned | null; stamp: string }
   | Exclude<MoveOutcome, { outcome: 'moved' }>;
 
 const toWeek = (hours: number[] | null | undefined): WeekMinutes | null =>
@@ -124,10 +127,14 @@ export class BoardService {
     return { view, from, to, days: daysBetween(from, to), today, prev: addDays(from, -step), next: addDays(from, step) };
   }
 
-  async board(query: BoardQuery): Promise<Board> {
+  /**
+   * The board in one read. `withUnplanned: false` leaves the side list out: the page loads it by itself (`unplanned`)
+   * right after, so the board is drawn without waiting for it; a redraw by polling has it in the same read.
+   */
+  async board(query: BoardQuery, { withUnplanned = true }: { withUnplanned?: boolean } = {}): Promise<Board> {
     const period = this.period(query.view, query.date);
-    const { chunk, cells } = await this.read(query, 0, period, { unplanned: this.unplannedFilter(query), groups: true });
-    return { period, ...chunk, groups: cells.groups ?? [], unplanned: cells.unplanned!, stamp: cells.stamp, anyResources: cells.anyResources };
+    const { chunk, cells } = await this.read(query, 0, period, { unplanned: withUnplanned ? this.unplannedFilter(query) : undefined, groups: true });
+    return { period, ...chunk, groups: cells.groups ?? [], unplanned: cells.unplanned ?? null, stamp: cells.stamp, anyResources: cells.anyResources };
   }
 
   /** `ROWS_PER_CHUNK` resources from `offset` with their cells. */
@@ -157,7 +164,7 @@ export class BoardService {
     return { type: query.type, customer: query.customer, warehouse: query.warehouse, dueBefore: query.due, q: query.q, limit: UNPLANNED_LIMIT };
   }
 
-  unplanned(query: BoardQuery): Promise<Board['unplanned']> {
+  unplanned(query: BoardQuery): Promise<Unplanned> {
     return this.planning.unplanned(this.unplannedFilter(query));
   }
 
@@ -190,8 +197,6 @@ export class BoardService {
       start: form.start ?? null, end: form.end ?? null, confirmLeave: form.confirmLeave, by,
     });
     if (result.outcome !== 'moved') return result;
-    // the new dates go to Exact (when the division sends them) in a debounced run; the move does not wait for it
-    this.outgoing.planChanged(result.cardId).catch((e: Error) => this.logger.warn(`outgoing after moving card ${result.cardId}: ${e.message}`));
     const period = this.period(query.view, query.date);
     const touched = new Map<number, Set<IsoDate>>();
     const mark = (p: Placement) => {
@@ -220,6 +225,9 @@ export class BoardService {
       cells: row.cells.filter((c) => touched.get(row.resource.id)!.has(c.date)),
     }));
     const { unplanned, stamp } = cells;
+    // the new dates go to Exact (when the division sends them) in a debounced run; the move does not wait for it.
+    // Asked once the cells are read: its look-ups then run while the answer is drawn and sent, not before.
+    this.outgoing.planChanged(result.cardId).catch((e: Error) => this.logger.warn(`outgoing after moving card ${result.cardId}: ${e.message}`));
     return { outcome: 'moved', item: result.item, resourceName, rows, unplanned, stamp };
   }
 }

@@ -1,6 +1,6 @@
 import type { Lang } from '../../common/i18n/i18n.js';
 import type { PlanItemRow } from '../planning/planning-plan.service.js';
-import type { Board, BoardChunk, BoardPeriod, BoardRow } from './board.service.js';
+import type { Board, BoardChunk, BoardPeriod, BoardRow, Unplanned } from './board.service.js';
 import type { BoardQuery } from './board.form.js';
 import { PLAN_CARD_KINDS } from '../planning/plan-card.entity.js';
 import { dayCount, hoursToMinutes, isoWeek, minutesToHours, weekday, type IsoDate } from './capacity.js';
@@ -16,6 +16,18 @@ const fmt = (lang: Lang, d: IsoDate, opts: Intl.DateTimeFormatOptions) => {
   let f = formatters.get(key);
   if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(LOCALE[lang], { timeZone: 'UTC', ...opts })));
   return f.format(utc(d));
+};
+
+/** "12 dec" of a due date: the board shows the same few dates on hundreds of chips. */
+const dueLabels = new Map<string, string>();
+const dueLabel = (lang: Lang, d: IsoDate) => {
+  const key = `${lang} ${d}`;
+  let label = dueLabels.get(key);
+  if (label === undefined) {
+    if (dueLabels.size >= 5_000) dueLabels.clear();
+    dueLabels.set(key, (label = fmt(lang, d, { day: 'numeric', month: 'short' })));
+  }
+  return label;
 };
 
 export const cellId = (resourceId: number, date: IsoDate) => `cell-${resourceId}-${date}`;
@@ -40,7 +52,7 @@ export function toItemView(i: PlanItemRow, lang: Lang) {
     end: i.end ?? '',
     days: i.start && i.end ? dayCount(i.start, i.end) : 1,
     dueDate: i.dueDate ?? '',
-    dueLabel: i.dueDate ? fmt(lang, i.dueDate, { day: 'numeric', month: 'short' }) : '',
+    dueLabel: i.dueDate ? dueLabel(lang, i.dueDate) : '',
     late,
     archived: i.cardStatus !== 'open',
     warehouse: i.warehouse ?? '',
@@ -79,7 +91,7 @@ export function toRowView(row: BoardRow, today: IsoDate, lang: Lang) {
         items: c.items.map((i) => {
           const view = toItemView(i, lang);
           const continued = c.continued.has(i);
-          return { ...view, continued, classes: `chip kind-${view.cardKind}${continued ? ' continued' : ''}${view.late ? ' late' : ''}${view.archived ? ' archived' : ''}` };
+          return Object.assign(view, { continued, classes: `chip kind-${view.cardKind}${continued ? ' continued' : ''}${view.late ? ' late' : ''}${view.archived ? ' archived' : ''}` });
         }),
       };
     }),
@@ -97,9 +109,9 @@ export function toPeriodView(p: BoardPeriod, lang: Lang) {
     containsToday: p.today >= p.from && p.today <= p.to,
     week: isoWeek(p.from),
     lastWeek: isoWeek(p.to),
-    label: p.view === 'day'
-      ? fmt(lang, p.from, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })
-      : `${fmt(lang, p.from, { day: 'numeric', month: 'short' })} – ${fmt(lang, p.to, { day: 'numeric', month: 'short', year: 'numeric' })}`,
+    // the day, or the first and last day of the range (the template puts the dash between them)
+    label: p.view === 'day' ? fmt(lang, p.from, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }) : '',
+    range: p.view === 'day' ? null : { from: fmt(lang, p.from, { day: 'numeric', month: 'short' }), to: fmt(lang, p.to, { day: 'numeric', month: 'short', year: 'numeric' }) },
     days: p.days.map((d) => ({
       date: d,
       weekday: fmt(lang, d, { weekday: 'short' }),
@@ -152,7 +164,8 @@ export function toBoardView(board: Board, query: BoardQuery, lang: Lang) {
     anyResources: board.anyResources,
     filtered: !!(query.kind || query.group || query.resource),
     resourceGroups: board.groups,
-    ...toUnplannedPanel(board.unplanned, query, lang),
+    // the side list: drawn with the board, or a placeholder that loads it (see unplannedUrl)
+    ...(board.unplanned ? toUnplannedPanel(board.unplanned, query, lang) : {}),
     stamp: board.stamp,
     query,
     columns: board.period.days.length,
@@ -164,6 +177,7 @@ export function toBoardView(board: Board, query: BoardQuery, lang: Lang) {
       week: boardUrl(query, { view: 'week' }),
       weeks4: boardUrl(query, { view: '4weeks' }),
       changes: changesUrl(query, board.stamp),
+      unplanned: unplannedUrl(query),
       self: boardUrl(query),
     },
     returnParam: returnQuery(boardUrl(query)),
@@ -173,7 +187,7 @@ export function toBoardView(board: Board, query: BoardQuery, lang: Lang) {
 }
 
 /** The side list of unplanned items with its filters. */
-export function toUnplannedPanel(u: Board['unplanned'], query: BoardQuery, lang: Lang) {
+export function toUnplannedPanel(u: Unplanned, query: BoardQuery, lang: Lang) {
   return {
     query,
     // total counts cards (capped at 200); the list shows the items of the first cards
@@ -191,6 +205,12 @@ function hidden(query: BoardQuery, keys: (keyof BoardQuery)[]) {
 /** The `?return=` of a chip's plan link: none for the plain board (the plan form goes back there by default). */
 export function returnQuery(path: string): string {
   return path === '/planning/board' ? '' : `?return=${encodeURIComponent(path)}`;
+}
+
+/** Where the page loads its side list from: the same board's filters. */
+export function unplannedUrl(query: BoardQuery): string {
+  const params = boardUrl(query).split('?')[1];
+  return params ? `/planning/board/unplanned?${params}` : '/planning/board/unplanned';
 }
 
 /** The board's polling address: the same board, and the stamp of what the page shows. */

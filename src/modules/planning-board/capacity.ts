@@ -67,13 +67,30 @@ export const DEFAULT_WEEK: WeekMinutes = [480, 480, 480, 480, 480, 0, 0];
 
 const DAY_MS = 86_400_000;
 
+/** Day ↔ time, remembered: a board page converts the same few dozen days thousands of times. */
+const utcOf = new Map<IsoDate, number>();
+const dayOf = new Map<number, IsoDate>();
+const MEMO_LIMIT = 10_000;
+
 function toUtc(date: IsoDate): number {
-  const [y, m, d] = date.split('-').map(Number);
-  return Date.UTC(y, m - 1, d);
+  let ms = utcOf.get(date);
+  if (ms === undefined) {
+    const [y, m, d] = date.split('-').map(Number);
+    ms = Date.UTC(y, m - 1, d);
+    if (utcOf.size >= MEMO_LIMIT) utcOf.clear();
+    utcOf.set(date, ms);
+  }
+  return ms;
 }
 
 function fromUtc(ms: number): IsoDate {
-  return new Date(ms).toISOString().slice(0, 10);
+  let day = dayOf.get(ms);
+  if (day === undefined) {
+    day = new Date(ms).toISOString().slice(0, 10);
+    if (dayOf.size >= MEMO_LIMIT) dayOf.clear();
+    dayOf.set(ms, day);
+  }
+  return day;
 }
 
 export function isIsoDate(v: unknown): v is IsoDate {
