@@ -147,8 +147,9 @@ async function upsertMaterials(fc: FeedContext, rows: ExactMaterialPlan[]): Prom
   if (!byOrder.size) return { created: 0, updated: 0, archived: 0 };
   await upsertCards(fc.em, fc.division, [...byOrder.keys()].map((exactId) => ({ kind: 'shop_order' as const, exactId })), { history: false });
   const current = await fc.em.execute<{ id: number; exact_id: string; materials: PlanCardMaterial[] }[]>(
-    `select id, exact_id, materials from plan_card where division = ? and kind = 'shop_order' and exact_id in (select jsonb_array_elements_text(?::jsonb))`,
-    [fc.division, ids([...byOrder.keys()])],
+    `select c.id, c.exact_id, c.materials from jsonb_array_elements_text(?::jsonb) as k(exact_id)
+            cross join lateral (select id, exact_id, materials from plan_card c where c.division = ? and c.kind = 'shop_order' and c.exact_id = k.exact_id limit 1) c`,
+    [ids([...byOrder.keys()]), fc.division],
   );
   const out: { id: number; materials: PlanCardMaterial[] }[] = [];
   let created = 0;

@@ -71,6 +71,12 @@ function sortLines(lines: PlanCardLine[]): PlanCardLine[] {
   return [...lines].sort((a, b) => (a.lineNumber ?? 0) - (b.lineNumber ?? 0) || a.exactId.localeCompare(b.exactId));
 }
 
+/*
+ * Lookups by key go through `cross join lateral (… limit 1)`: one probe of the unique (division, kind, exact_id) index
+ * per key, whatever the statistics say. During a first import the tables grow from empty faster than autovacuum
+ * analyses them; a plain join or `in (select …)` then planned a scan of the whole division per page (hash join over
+ * every card imported so far), which made the import quadratic.
+ */
 async function loadCards(em: EntityManager, division: number, keys: { kind: string; exactId: string }[]): Promise<Map<string, CardRow>> {
   if (!keys.length) return new Map();
   const rows = await em.execute<Record<string, unknown>[]>(
@@ -78,8 +84,8 @@ async function loadCards(em: EntityManager, division: number, keys: { kind: stri
             c.account_manager, c.warehouse_code, to_char(c.due_date, 'YYYY-MM-DD') as due_date,
             to_char(c.exact_start_date, 'YYYY-MM-DD') as exact_start_date, c.quantity::float8 as quantity, c.unit, c.exact_status,
             c.extra, c.related, c.status, c.archived_reason, c.lines, c.exact_timestamp::text as exact_timestamp
-       from plan_card c join jsonb_to_recordset(?::jsonb) as k(kind text, exact_id text) on c.kind = k.kind and c.exact_id = k.exact_id
-      where c.division = ?`,
+       from jsonb_to_recordset(?::jsonb) as k(kind text, exact_id text)
+            cross join lateral (select * from plan_card c where c.division = ? and c.kind = k.kind and c.exact_id = k.exact_id limit 1) c`,
     [JSON.stringify(keys.map((k) => ({ kind: k.kind, exact_id: k.exactId }))), division],
   );
   const out = new Map<string, CardRow>();
@@ -321,8 +327,9 @@ export async function upsertActivities(em: EntityManager, division: number, inpu
     `select a.card_id, a.kind, a.exact_id, a.sequence, a.code, a.description, a.workcenter_code, a.estimated_hours::float8 as estimated_hours,
             a.setup_hours::float8 as setup_hours, a.run_hours::float8 as run_hours, to_char(a.exact_start_date, 'YYYY-MM-DD') as exact_start_date,
             to_char(a.exact_end_date, 'YYYY-MM-DD') as exact_end_date, a.status
-       from plan_activity a where a.division = ? and a.exact_id in (select jsonb_array_elements_text(?::jsonb))`,
-    [division, JSON.stringify(inputs.map((i) => i.exactId))],
+       from jsonb_to_recordset(?::jsonb) as k(kind text, exact_id text)
+            cross join lateral (select * from plan_activity a where a.division = ? and a.kind = k.kind and a.exact_id = k.exact_id limit 1) a`,
+    [JSON.stringify(inputs.map((i) => ({ kind: i.kind, exact_id: i.exactId }))), division],
   );
   const old = new Map(rows.map((r) => [`${r.kind}:${r.exact_id}`, r]));
   const out: Record<string, unknown>[] = [];
@@ -451,8 +458,9 @@ export async function upsertMaster(em: EntityManager, division: number, kind: st
 export async function masterRows(em: EntityManager, division: number, kind: string, exactIds: string[]): Promise<Map<string, { code: string | null; name: string | null; data: Record<string, unknown> | null }>> {
   if (!exactIds.length) return new Map();
   const rows = await em.execute<{ exact_id: string; code: string | null; name: string | null; data: Record<string, unknown> | null }[]>(
-    'select exact_id, code, name, data from plan_master where division = ? and kind = ? and exact_id in (select jsonb_array_elements_text(?::jsonb))',
-    [division, kind, JSON.stringify([...new Set(exactIds)])],
+    `select m.exact_id, m.code, m.name, m.data from jsonb_array_elements_text(?::jsonb) as k(exact_id)
+            cross join lateral (select * from plan_master m where m.division = ? and m.kind = ? and m.exact_id = k.exact_id limit 1) m`,
+    [JSON.stringify([...new Set(exactIds)]), division, kind],
   );
   return new Map(rows.map((r) => [r.exact_id, r]));
 }

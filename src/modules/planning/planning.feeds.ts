@@ -171,9 +171,12 @@ const salesOrderLines: Feed = {
   async apply(fc, raw) {
     const rows = raw as ExactSalesOrderLine[];
     let counts = ZERO;
-    const orders = await masterRows(fc.em, fc.division, 'order', rows.map((r) => lower(r.OrderID)!));
+    // the orders' headers and customers only for what shows them (a line card, a shop order made for a line)
+    const made = fc.options.ProductionOrder ? rows.filter((r) => r.ShopOrder) : [];
+    const needHeaders = fc.options.SalesOrderRow || made.length > 0;
+    const orders = needHeaders ? await masterRows(fc.em, fc.division, 'order', rows.map((r) => lower(r.OrderID)!)) : new Map<string, { data: Record<string, unknown> | null }>();
     const headerOf = (id: string) => (orders.get(id)?.data ?? null) as OrderHeader | null;
-    const customers = await fc.customers([...orders.values()].map((o) => String((o.data as OrderHeader | null)?.relationExactId ?? '')).filter(Boolean));
+    const customers = needHeaders ? await fc.customers([...orders.values()].map((o) => String((o.data as OrderHeader | null)?.relationExactId ?? '')).filter(Boolean)) : new Map<string, number>();
     if (fc.options.SalesOrder) {
       const byOrder = new Map<string, ExactSalesOrderLine[]>();
       for (const r of rows) byOrder.set(lower(r.OrderID)!, [...(byOrder.get(lower(r.OrderID)!) ?? []), r]);
@@ -199,7 +202,6 @@ const salesOrderLines: Feed = {
     if (fc.options.ActivityViaItem) counts = sum(counts, await itemActivities(fc, rows));
     if (fc.options.ProductionOrder) {
       // a shop order made for an order line shows the order and its customer
-      const made = rows.filter((r) => r.ShopOrder);
       if (made.length) {
         await cards(fc, made.map((r): CardInput => {
           const h = headerOf(lower(r.OrderID)!);
