@@ -88,7 +88,7 @@ export default async function planningBench(args = []) {
         clock.advance(900_000);
         const n = await runsDone();
         // the previous job may still be completing in pg-boss for a moment: ask again until it is queued
-        const until = Date.now() + 30_000;
+        const until = Date.now() + 120_000;
         while ((await sync.enqueue(DIVISION, 'planning', 'schedule')) !== 'queued') {
           if (Date.now() > until) throw new Error('planning run busy on a quiet day');
           await new Promise((r) => setTimeout(r, 20));
