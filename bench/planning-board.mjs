@@ -4,7 +4,7 @@
 // session: the server time of the week board (GET /planning/board) and of one move (POST /planning/board/moves as
 // htmx sends it), and GET /healthz in the same run as the baseline. Last line:
 // {"bench":"planning-board","cards":N,"activities":N,"resources":N,"week_p95_ms":N,"move_p95_ms":N,"baseline_p95_ms":N}
-import { csrfOf, p95, session, startBenchEnvironment } from './support.mjs';
+import { csrfOf, p95, plannerSession, startBenchEnvironment } from './support.mjs';
 
 const CARDS = 10_000;
 const ACTIVITIES_PER_CARD = 3;
@@ -18,7 +18,6 @@ export default async function planningBoardBench(args = []) {
   const env = await startBenchEnvironment();
   try {
     const { PG_POOL } = await import(env.dist('database/pg-pool.js'));
-    const { UsersService } = await import(env.dist('modules/users/users.service.js'));
     const { MikroORM, RequestContext } = await import('@mikro-orm/postgresql');
     const pool = env.app.get(PG_POOL);
     const orm = env.app.get(MikroORM);
@@ -83,13 +82,7 @@ export default async function planningBoardBench(args = []) {
       await time('move', async () => { const r = await board.move({ item: 'activity', id: a.id, version: v, resource: ids[3], start: today, end: today, confirmLeave: true }, 'x', q); v += 1; if (r.outcome !== 'moved') throw new Error(r.outcome); });
       await time('move (planning only)', async () => { const r = await plan.move({ item: 'activity', id: a.id, version: v, resourceId: ids[4], start: today, end: today, confirmLeave: true, by: 'x' }); v += 1; if (r.outcome !== 'moved') throw new Error(r.outcome); });
     }
-    await RequestContext.create(orm.em, () => env.app.get(UsersService).create({ email: 'planner@example.com', name: 'Bench Planner', role: 'planner', password: 'bench-password-1' }));
-    await env.app.listen(0, '127.0.0.1');
-    const base = (await env.app.getUrl()).replace('[::1]', '127.0.0.1');
-    const http = session(base);
-    const login = await http('/login');
-    const loginRes = await http('/login', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrfOf(await login.text()), email: 'planner@example.com', password: 'bench-password-1' }) });
-    if (loginRes.status !== 303) throw new Error(`login failed: ${loginRes.status}`);
+    const { http, base } = await plannerSession(env);
 
     async function timed(fn) {
       const s = performance.now();

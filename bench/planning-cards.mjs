@@ -6,7 +6,7 @@
 // {"bench":"planning-cards","cards":N,"list_p95_ms":N,"kind_p95_ms":N,"warehouse_p95_ms":N,"customer_p95_ms":N,
 //  "search_p95_ms":N,"sort_number_p95_ms":N,"next_page_p95_ms":N,"baseline_p95_ms":N}
 //   npm run bench -- planning-cards [cards=100000]
-import { csrfOf, p95, session, startBenchEnvironment } from './support.mjs';
+import { p95, plannerSession, startBenchEnvironment } from './support.mjs';
 
 const CARDS = 100_000;
 const RUNS = 40;
@@ -17,10 +17,7 @@ export default async function planningCardsBench(args = []) {
   const env = await startBenchEnvironment();
   try {
     const { PG_POOL } = await import(env.dist('database/pg-pool.js'));
-    const { UsersService } = await import(env.dist('modules/users/users.service.js'));
-    const { MikroORM, RequestContext } = await import('@mikro-orm/postgresql');
     const pool = env.app.get(PG_POOL);
-    const orm = env.app.get(MikroORM);
 
     const t0 = performance.now();
     const location = (await pool.query(`insert into locations (name, code, street, house_number, postcode, city, country)
@@ -61,13 +58,7 @@ export default async function planningCardsBench(args = []) {
       await plan(`select count(*) from plan_card c where c.status = 'open'`);
       await plan(`select count(*) from plan_card c where c.status = 'open' and (c.number ilike '%Klant 123%' or c.description ilike '%Klant 123%' or c.relation_name ilike '%Klant 123%')`);
     }
-    await RequestContext.create(orm.em, () => env.app.get(UsersService).create({ email: 'planner@example.com', name: 'Bench Planner', role: 'planner', password: 'bench-password-1' }));
-    await env.app.listen(0, '127.0.0.1');
-    const base = (await env.app.getUrl()).replace('[::1]', '127.0.0.1');
-    const http = session(base);
-    const login = await http('/login');
-    const loginRes = await http('/login', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrfOf(await login.text()), email: 'planner@example.com', password: 'bench-password-1' }) });
-    if (loginRes.status !== 303) throw new Error(`login failed: ${loginRes.status}`);
+    const { http, base } = await plannerSession(env);
 
     /** p95 of the table as htmx asks for it; checks the page has rows (an empty answer would be fast for nothing) */
     async function measure(label, path, minRows = 1) {

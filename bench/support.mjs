@@ -115,3 +115,21 @@ export function session(base) {
   };
 }
 export const csrfOf = (html) => html.match(/name="_csrf" value="([^"]+)"/)[1];
+
+/**
+ * A planner made in the bench's app, the app listening on a free port and the planner logged in over HTTP: the
+ * session's `http` (see session()) and the app's `base` URL.
+ */
+export async function plannerSession(env) {
+  const { UsersService } = await import(env.dist('modules/users/users.service.js'));
+  const { MikroORM, RequestContext } = await import('@mikro-orm/postgresql');
+  const who = { email: 'planner@example.com', password: 'bench-password-1' };
+  await RequestContext.create(env.app.get(MikroORM).em, () => env.app.get(UsersService).create({ ...who, name: 'Bench Planner', role: 'planner' }));
+  await env.app.listen(0, '127.0.0.1');
+  const base = (await env.app.getUrl()).replace('[::1]', '127.0.0.1');
+  const http = session(base);
+  const login = await http('/login');
+  const res = await http('/login', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrfOf(await login.text()), ...who }) });
+  if (res.status !== 303) throw new Error(`login failed: ${res.status}`);
+  return { http, base };
+}
