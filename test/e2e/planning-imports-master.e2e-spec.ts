@@ -18,8 +18,6 @@ let t: TestApp;
 let admin: Agent;
 let planner: Agent;
 
-// idle(): no planning run queued or running and no notification waiting; runNow('manual') takes every entity (as
-// "Run now" does), runNow() only what is due
 const { db, saveAndActivate, idle, runNow } = planningDriver(() => ({ x, t, admin })).forDivision(MFG);
 type Row = Record<string, unknown>;
 const exactRows = async (entity: string, q = '') => (await x.control<{ rows: Row[] }>(`data/${MFG}/${entity}?limit=1000${q ? `&q=${encodeURIComponent(q)}` : ''}`)).rows;

@@ -13,8 +13,6 @@ let t: TestApp;
 let admin: Agent;
 let planner: Agent;
 
-// idle(): no planning run queued or running and no notification waiting; runNow('manual') takes every entity (as
-// "Run now" does), runNow() only what is due
 const { db, saveAndActivate, idle, runNow } = planningDriver(() => ({ x, t, admin })).forDivision(MFG);
 
 interface Card { id: number; status: string; archived_reason: string | null; due_date: string | null; exact_status: number | null; number: string | null; relation_name: string | null; parent_exact_id: string | null; lines: { exactId: string; itemCode: string | null; quantity: number | null; doneQuantity: number | null }[] }

@@ -66,7 +66,10 @@ export function planningDriver(env: () => { x: ExactTestEnv; t: TestApp; admin: 
     await idle(division);
   }
 
-  /** The same, bound to one division: saveAndActivate(options), idle(), runNow(trigger = 'schedule'). */
+  /**
+   * The same, bound to one division: saveAndActivate(options); idle() — no planning run queued or running and no
+   * notification waiting; runNow() — the runs due ('schedule'), runNow('manual') — every entity, as "Run now" does.
+   */
   function forDivision(division: number) {
     return {
       db,
