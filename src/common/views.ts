@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Request, Response } from 'express';
 import { projectRoot } from './paths.js';
 import { formatDate, formatMoney, formatNumber, type Lang } from './i18n/i18n.js';
+import { memoize } from './memo.js';
 
 export const VIEWS_DIR = join(projectRoot, 'views');
 
@@ -67,15 +68,10 @@ type RuntimeOptions = Parameters<ExpressHandlebars['_renderTemplate']>[2];
  * memory to build, copy and encode), and one beyond ASCII sends UTF-8 decoders down their slow path (in Node's fetch, 100 KB
  * took 3 ms instead of 0.1 ms). A large page whose markup repeats such a text (the board's "Plan…" on every chip) uses this.
  */
-const asciiHtml = new Map<string, Handlebars.SafeString>();
-function toAsciiHtml(text: string): Handlebars.SafeString {
-  let html = asciiHtml.get(text);
-  if (!html) {
-    if (asciiHtml.size >= MEMO_LIMIT) asciiHtml.clear();
-    asciiHtml.set(text, (html = new Handlebars.SafeString(Handlebars.escapeExpression(text).replace(/[^\x00-\x7f]/gu, (c) => `&#${c.codePointAt(0)};`))));
-  }
-  return html;
-}
+const toAsciiHtml = memoize(
+  (text: string) => new Handlebars.SafeString(Handlebars.escapeExpression(text).replace(/[^\x00-\x7f]/gu, (c) => `&#${c.codePointAt(0)};`)),
+  MEMO_LIMIT,
+);
 
 /** Handlebars with our layouts, partials and helpers (t, formatting, comparisons, sort links). */
 export function createViewEngine(): ExpressHandlebars {

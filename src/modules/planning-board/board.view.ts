@@ -4,6 +4,7 @@ import type { Board, BoardChunk, BoardPeriod, BoardRow, Unplanned } from './boar
 import type { BoardQuery } from './board.form.js';
 import { PLAN_CARD_KINDS } from '../planning/plan-card.entity.js';
 import { dayCount, hoursToMinutes, isoWeek, minutesToHours, weekday, type IsoDate } from './capacity.js';
+import { memoize } from '../../common/memo.js';
 
 /** View models of the planning board (templates never get entities or service rows). */
 
@@ -19,16 +20,11 @@ const fmt = (lang: Lang, d: IsoDate, opts: Intl.DateTimeFormatOptions) => {
 };
 
 /** "12 dec" of a due date: the board shows the same few dates on hundreds of chips. */
-const dueLabels = new Map<string, string>();
-const dueLabel = (lang: Lang, d: IsoDate) => {
-  const key = `${lang} ${d}`;
-  let label = dueLabels.get(key);
-  if (label === undefined) {
-    if (dueLabels.size >= 5_000) dueLabels.clear();
-    dueLabels.set(key, (label = fmt(lang, d, { day: 'numeric', month: 'short' })));
-  }
-  return label;
-};
+const dueLabels = memoize((key: `${Lang} ${IsoDate}`) => {
+  const [lang, d] = key.split(' ') as [Lang, IsoDate];
+  return fmt(lang, d, { day: 'numeric', month: 'short' });
+}, 5_000);
+const dueLabel = (lang: Lang, d: IsoDate) => dueLabels(`${lang} ${d}`);
 
 export const cellId = (resourceId: number, date: IsoDate) => `cell-${resourceId}-${date}`;
 

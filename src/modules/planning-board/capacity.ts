@@ -3,6 +3,7 @@
  * Schedule option is on, otherwise the hours per weekday kept in Koppel), minus leave and absence, against the hours
  * booked by planned activities. Everything is counted in whole minutes, so sums never drift.
  */
+import { memoize } from '../../common/memo.js';
 
 /** A calendar day, `YYYY-MM-DD`. */
 export type IsoDate = string;
@@ -68,30 +69,12 @@ export const DEFAULT_WEEK: WeekMinutes = [480, 480, 480, 480, 480, 0, 0];
 const DAY_MS = 86_400_000;
 
 /** Day ↔ time, remembered: a board page converts the same few dozen days thousands of times. */
-const utcOf = new Map<IsoDate, number>();
-const dayOf = new Map<number, IsoDate>();
-const MEMO_LIMIT = 10_000;
+const toUtc = memoize((date: IsoDate): number => {
+  const [y, m, d] = date.split('-').map(Number);
+  return Date.UTC(y, m - 1, d);
+});
 
-function toUtc(date: IsoDate): number {
-  let ms = utcOf.get(date);
-  if (ms === undefined) {
-    const [y, m, d] = date.split('-').map(Number);
-    ms = Date.UTC(y, m - 1, d);
-    if (utcOf.size >= MEMO_LIMIT) utcOf.clear();
-    utcOf.set(date, ms);
-  }
-  return ms;
-}
-
-function fromUtc(ms: number): IsoDate {
-  let day = dayOf.get(ms);
-  if (day === undefined) {
-    day = new Date(ms).toISOString().slice(0, 10);
-    if (dayOf.size >= MEMO_LIMIT) dayOf.clear();
-    dayOf.set(ms, day);
-  }
-  return day;
-}
+const fromUtc = memoize((ms: number): IsoDate => new Date(ms).toISOString().slice(0, 10));
 
 export function isIsoDate(v: unknown): v is IsoDate {
   if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
